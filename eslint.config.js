@@ -1,0 +1,29 @@
+import neostandard from 'neostandard'
+import tseslint from 'typescript-eslint'
+
+export default [
+  ...neostandard({ ts: true, ignores: ['dist/**', 'data/**', 'node_modules/**', 'coverage/**', '.tap/**'] }),
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname }
+    },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      // A floating promise in a worker or shutdown path loses work silently.
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-explicit-any': ['error'],
+      // `void promise` is how a deliberately unawaited promise is marked (no-floating-promises).
+      'no-void': ['error', { allowAsStatement: true }]
+    }
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      // tap tracks the promise of every t.test() itself.
+      '@typescript-eslint/no-floating-promises': 'off'
+    }
+  }
+]

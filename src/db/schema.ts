@@ -1,0 +1,8 @@
+import type { TenantTables } from '../tenants/tables.js'
+import type { DirectoryTables } from '../directory/tables.js'
+
+/**
+ * The whole database as kysely sees it. Each area declares its own tables next to its code
+ * and is merged here, so an area's change touches its own file.
+ */
+export interface DB extends TenantTables, DirectoryTables {}

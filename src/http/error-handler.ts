@@ -1,0 +1,59 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { ScimError, scimErrorBody } from '../scim/errors.js'
+
+export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8'
+
+function isScimRequest (request: FastifyRequest): boolean {
+  return /^\/scim\/v2(\/|$|\?)/i.test(request.url)
+}
+
+/** Maps Fastify's own error codes to the SCIM error they mean (RFC 7644 §3.12). */
+function fromFastifyError (err: FastifyError): ScimError {
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ScimError(415, undefined, 'unsupported content type: send application/scim+json or application/json')
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ScimError(413, undefined, 'request body is larger than this server accepts')
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return ScimError.of('invalidSyntax', 'request body is not valid JSON')
+    default:
+      if (err.validation) return ScimError.of('invalidSyntax', err.message)
+      if (err instanceof SyntaxError) return ScimError.of('invalidSyntax', 'request body is not valid JSON')
+      if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+        return new ScimError(err.statusCode, undefined, err.message)
+      }
+      return new ScimError(500, undefined, 'internal server error')
+  }
+}
+
+/**
+ * One error handler for the whole app: SCIM routes answer RFC 7644 §3.12 bodies as
+ * application/scim+json, other routes a small JSON body. 5xx detail is logged, never sent.
+ */
+export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
+  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const scimError = err instanceof ScimError ? err : fromFastifyError(err)
+    if (scimError.status >= 500) {
+      request.log.error({ err }, 'request failed')
+    } else if (!(err instanceof ScimError)) {
+      request.log.info({ err: { message: err.message, code: err.code } }, 'request rejected')
+    }
+    const headers = (err as { headers?: Record<string, string> }).headers
+    if (headers) void reply.headers(headers)
+    if (isScimRequest(request)) {
+      return reply.code(scimError.status).type(SCIM_CONTENT_TYPE)
+        .send(scimErrorBody(scimError.status, scimError.message, scimError.scimType))
+    }
+    return reply.code(scimError.status).send({ error: scimError.message, status: scimError.status })
+  })
+
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const detail = `no route for ${request.method} ${request.url.split('?')[0] ?? ''}`
+    if (isScimRequest(request)) {
+      return reply.code(404).type(SCIM_CONTENT_TYPE).send(scimErrorBody(404, detail))
+    }
+    return reply.code(404).send({ error: detail, status: 404 })
+  })
+}, { name: 'error-handler' })

@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify'
+import { sql, type Kysely } from 'kysely'
+import type { DB } from '../db/schema.js'
+import { pendingMigrations } from '../db/migrate.js'
+
+export interface HealthOptions {
+  db: Kysely<DB>
+  /** How long a readiness check may wait for the database before it answers 503. */
+  readinessTimeoutMs?: number
+}
+
+async function withTimeout<T> (work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
+  })
+  try {
+    return await Promise.race([work, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/**
+ * `/healthz`: the process is alive (never touches the database, so a slow database does not
+ * get the process restarted). `/readyz`: the database answers and every migration is applied.
+ */
+export async function healthRoutes (app: FastifyInstance, opts: HealthOptions): Promise<void> {
+  const timeoutMs = opts.readinessTimeoutMs ?? 2_000
+
+  app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }))
+
+  app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
+    try {
+      await withTimeout(sql`select 1`.execute(opts.db), timeoutMs)
+    } catch (err) {
+      return reply.code(503).send({ status: 'unavailable', reason: `database: ${(err as Error).message}` })
+    }
+    try {
+      const pending = await withTimeout(pendingMigrations(opts.db), timeoutMs)
+      if (pending.length > 0) {
+        return reply.code(503).send({ status: 'unavailable', reason: `migrations pending: ${pending.join(', ')}` })
+      }
+    } catch (err) {
+      return reply.code(503).send({ status: 'unavailable', reason: `migrations: ${(err as Error).message}` })
+    }
+    return { status: 'ready' }
+  })
+}

@@ -1,0 +1,41 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { ScimError } from '../scim/errors.js'
+import type { TokenService } from '../tenants/token-service.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The tenant of the bearer token; set on every /scim/v2 request that passed auth. */
+    tenantId: string
+  }
+}
+
+// RFC 6750 §2.1: credentials are b64token; we accept the scheme in any case.
+const BEARER = /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i
+
+function unauthorized (reply: FastifyReply, detail: string, error: 'invalid_request' | 'invalid_token'): ScimError {
+  // RFC 6750 §3: tell the client which scheme and why.
+  void reply.header('WWW-Authenticate', `Bearer realm="scim", error="${error}"`)
+  return new ScimError(401, undefined, detail)
+}
+
+const SCIM_PATH = /^\/scim\/v2(\/|\?|$)/i
+
+/**
+ * Bearer-token authentication for every request under /scim/v2, matched route or not (an
+ * unauthenticated caller learns nothing about which paths exist): sets `request.tenantId`, or
+ * answers 401 with a SCIM error body (RFC 7644 §3.12, §2).
+ */
+export const scimAuthPlugin = fp(async (app: FastifyInstance, opts: { tokens: TokenService }) => {
+  app.decorateRequest('tenantId', '')
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!SCIM_PATH.test(request.url)) return
+    const header = request.headers.authorization
+    if (!header) throw unauthorized(reply, 'missing Authorization header with a bearer token', 'invalid_request')
+    const match = BEARER.exec(header)
+    if (!match?.[1]) throw unauthorized(reply, 'Authorization header is not a bearer token', 'invalid_request')
+    const verified = await opts.tokens.verify(match[1])
+    if (!verified) throw unauthorized(reply, 'bearer token is not valid', 'invalid_token')
+    request.tenantId = verified.tenantId
+  })
+}, { name: 'scim-auth', encapsulate: false })

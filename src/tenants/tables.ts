@@ -1,0 +1,31 @@
+import type { ColumnType, Generated, Selectable } from 'kysely'
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+
+export interface TenantsTable {
+  id: Generated<string>
+  name: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface ScimTokensTable {
+  id: Generated<string>
+  tenant_id: string
+  label: string
+  /** SHA-256 of the token, hex; the token itself is never stored. */
+  token_hash: string
+  /** First characters of the token, so an admin can tell tokens apart without the secret. */
+  token_prefix: string
+  created_at: Timestamp
+  last_used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}
+
+export interface TenantTables {
+  tenants: TenantsTable
+  scim_tokens: ScimTokensTable
+}
+
+export type Tenant = Selectable<TenantsTable>
+export type ScimToken = Selectable<ScimTokensTable>

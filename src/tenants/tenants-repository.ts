@@ -1,0 +1,74 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { DB } from '../db/schema.js'
+import type { ScimToken, Tenant } from './tables.js'
+
+type Executor = Kysely<DB> | Transaction<DB>
+
+export async function insertTenant (db: Executor, name: string): Promise<Tenant> {
+  return db.insertInto('tenants').values({ name }).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function findTenantByName (db: Executor, name: string): Promise<Tenant | undefined> {
+  return db.selectFrom('tenants').selectAll()
+    .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+    .executeTakeFirst()
+}
+
+export async function findTenantById (db: Executor, id: string): Promise<Tenant | undefined> {
+  return db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function countTenants (db: Executor): Promise<number> {
+  const row = await db.selectFrom('tenants').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export async function insertScimToken (
+  db: Executor,
+  values: { tenantId: string, label: string, tokenHash: string, tokenPrefix: string }
+): Promise<ScimToken> {
+  return db.insertInto('scim_tokens').values({
+    tenant_id: values.tenantId,
+    label: values.label,
+    token_hash: values.tokenHash,
+    token_prefix: values.tokenPrefix
+  }).returningAll().executeTakeFirstOrThrow()
+}
+
+/** The live (not revoked) token with this hash, if any. */
+export async function findActiveTokenByHash (db: Executor, tokenHash: string): Promise<ScimToken | undefined> {
+  return db.selectFrom('scim_tokens').selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+}
+
+export async function listScimTokens (db: Executor, tenantId: string): Promise<ScimToken[]> {
+  return db.selectFrom('scim_tokens').selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('created_at').orderBy('id')
+    .execute()
+}
+
+/** Revokes one token of one tenant; false when there is no such live token. */
+export async function revokeScimToken (db: Executor, tenantId: string, tokenId: string): Promise<boolean> {
+  const result = await db.updateTable('scim_tokens')
+    .set({ revoked_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', tokenId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/** Records use at most once a minute per token, so auth does not write on every request. */
+export async function touchScimToken (db: Executor, tokenId: string): Promise<void> {
+  await db.updateTable('scim_tokens')
+    .set({ last_used_at: new Date() })
+    .where('id', '=', tokenId)
+    .where((eb) => eb.or([
+      eb('last_used_at', 'is', null),
+      eb('last_used_at', '<', new Date(Date.now() - 60_000))
+    ]))
+    .execute()
+}

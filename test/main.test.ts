@@ -1,0 +1,61 @@
+import t from 'tap'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { freePort, runEntry } from './helpers/child-process.js'
+
+t.test('first start creates the default tenant and prints its token once; restart keeps the data', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'smb-main-'))
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+  const port = await freePort()
+  const env = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }
+
+  const first = runEntry('src/main.ts', env)
+  t.teardown(() => first.child.kill('SIGKILL'))
+  const [, token] = await first.waitFor(/Bearer token:\s+(smb_\S+)/)
+  t.match(first.output(), new RegExp(`SCIM base URL: http://127\\.0\\.0\\.1:${port}/scim/v2`))
+  await first.waitFor(/Server listening/)
+  const base = `http://127.0.0.1:${port}`
+  t.equal((await fetch(`${base}/healthz`)).status, 200)
+  t.equal((await fetch(`${base}/readyz`)).status, 200)
+  const authed = await fetch(`${base}/scim/v2/Users`, { headers: { authorization: `Bearer ${token}` } })
+  t.not(authed.status, 401, 'the printed token works')
+  t.notMatch(first.output().split('Server listening')[1] ?? '', new RegExp(token!), 'the token is never logged')
+  first.child.kill('SIGTERM')
+  t.equal(await first.exited, 0, 'SIGTERM stops cleanly')
+  t.match(first.output(), /stopped/)
+
+  const second = runEntry('src/main.ts', env)
+  t.teardown(() => second.child.kill('SIGKILL'))
+  await second.waitFor(/Server listening/)
+  t.notMatch(second.output(), /Bearer token/, 'no new token on restart')
+  const again = await fetch(`${base}/scim/v2/Users`, { headers: { authorization: `Bearer ${token}` } })
+  t.not(again.status, 401, 'the first token still works after restart')
+  second.child.kill('SIGINT')
+  t.equal(await second.exited, 0)
+})
+
+t.test('SCIM_BEARER_TOKEN fixes the token', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'smb-main-'))
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+  const port = await freePort()
+  const token = 'fixed-token-for-scripts-0123456789'
+  const run = runEntry('src/main.ts', { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', SCIM_BEARER_TOKEN: token })
+  t.teardown(() => run.child.kill('SIGKILL'))
+  await run.waitFor(/Server listening/)
+  t.match(run.output(), /Bearer token:\s+the value of SCIM_BEARER_TOKEN/)
+  t.notMatch(run.output(), new RegExp(token))
+  const res = await fetch(`http://127.0.0.1:${port}/scim/v2/Users`, { headers: { authorization: `Bearer ${token}` } })
+  t.not(res.status, 401)
+  const wrong = await fetch(`http://127.0.0.1:${port}/scim/v2/Users`, { headers: { authorization: 'Bearer not-the-token-at-all-000000' } })
+  t.equal(wrong.status, 401)
+  run.child.kill('SIGTERM')
+  t.equal(await run.exited, 0)
+})
+
+t.test('a bad configuration stops the process naming every bad variable', async (t) => {
+  const run = runEntry('src/main.ts', { PORT: 'x', LOG_LEVEL: 'loud', DATA_DIR: join(tmpdir(), 'never-used') })
+  t.equal(await run.exited, 2)
+  t.match(run.output(), /PORT/)
+  t.match(run.output(), /LOG_LEVEL/)
+})
