@@ -10,12 +10,25 @@ import { scimAuthPlugin } from './http/scim-auth.js'
 import { scimRoutes } from './scim/routes/index.js'
 import { noopAccessChangeSink, type AccessChangeSink } from './directory/access-change-sink.js'
 import { TokenService } from './tenants/token-service.js'
+import { adminRoutes } from './admin/index.js'
+import { AdminTokenVerifier } from './admin/admin-token-verifier.js'
+import { openapiRoute } from './http/openapi-route.js'
+
+export interface RegisteredRoute { method: string, url: string }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route as registered, for the OpenAPI contract test. */
+    registeredRoutes: RegisteredRoute[]
+  }
+}
 
 export interface AppDeps {
   config: Config
   db: Kysely<DB>
   logger: FastifyBaseLogger
   tokens?: TokenService
+  adminTokens?: AdminTokenVerifier
   accessChanges?: AccessChangeSink
 }
 
@@ -35,6 +48,11 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true
   })
   const tokens = deps.tokens ?? new TokenService(deps.db)
+  const routes: RegisteredRoute[] = []
+  app.decorate('registeredRoutes', routes)
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url })
+  })
 
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id)
@@ -45,6 +63,13 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sensible)
   await app.register(errorHandlerPlugin)
   await app.register(healthRoutes, { db: deps.db })
+  await app.register(openapiRoute)
+  await app.register(adminRoutes, {
+    prefix: '/admin/v1',
+    db: deps.db,
+    tokens,
+    adminTokens: deps.adminTokens ?? new AdminTokenVerifier(deps.db, deps.config.adminToken)
+  })
   await app.register(scimAuthPlugin, { tokens })
   await app.register(async (scim) => {
     await scim.register(scimRoutes, {

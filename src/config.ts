@@ -17,6 +17,7 @@ export const envSchema = z.object({
   DATABASE_POOL_SIZE: z.preprocess(empty, positiveInt.default(10)),
   LOG_LEVEL: z.preprocess(empty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   PUBLIC_BASE_URL: z.preprocess(empty, z.string().url().optional()),
+  ADMIN_TOKEN: z.preprocess(empty, z.string().min(20, 'must be at least 20 characters').optional()),
   SCIM_BEARER_TOKEN: z.preprocess(empty, z.string().min(20, 'must be at least 20 characters').optional()),
   SCIM_MAX_PAGE_SIZE: z.preprocess(empty, positiveInt.max(10_000).default(1000)),
   BODY_LIMIT_BYTES: z.preprocess(empty, positiveInt.default(1_048_576)),
@@ -34,6 +35,7 @@ export type Config = Readonly<{
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL']
   publicBaseUrl: string | undefined
   scimBearerToken: string | undefined
+  adminToken: string | undefined
   scimMaxPageSize: number
   bodyLimitBytes: number
   shutdownGraceMs: number
@@ -71,6 +73,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     scimBearerToken: e.SCIM_BEARER_TOKEN,
+    adminToken: e.ADMIN_TOKEN,
     scimMaxPageSize: e.SCIM_MAX_PAGE_SIZE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

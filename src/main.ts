@@ -4,8 +4,9 @@ import { openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { buildApp } from './app.js'
 import { bootstrapDefaultTenant } from './tenants/bootstrap.js'
+import { ensureFirstAdminToken } from './admin/admin-token-verifier.js'
 
-function printFirstStart (config: Config, token: string | undefined): void {
+function printFirstStart (config: Config, token: string | undefined, adminToken: string | undefined): void {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
   const base = `${config.publicBaseUrl ?? `http://${host}:${config.port}`}/scim/v2`
   // Written to stdout directly, not through the logger: the logger redacts tokens, and this is
@@ -16,6 +17,8 @@ function printFirstStart (config: Config, token: string | undefined): void {
     `  SCIM base URL: ${base}`,
     token ? `  Bearer token:  ${token}` : '  Bearer token:  the value of SCIM_BEARER_TOKEN',
     token ? '  (shown once; store it in your IdP now)' : '',
+    adminToken ? `  Admin token:   ${adminToken}` : '  Admin token:   the value of ADMIN_TOKEN',
+    adminToken ? '  (shown once; for /admin/v1 and the CLI)' : '',
     ''
   ]
   process.stdout.write(lines.join('\n') + '\n')
@@ -39,7 +42,8 @@ async function main (): Promise<void> {
   logger.info({ engine: database.engine }, 'database opened')
   await migrateToLatest(database.db)
   const boot = await bootstrapDefaultTenant(database.db, config.scimBearerToken)
-  if (boot?.created) printFirstStart(config, boot.newToken)
+  const adminToken = await ensureFirstAdminToken(database.db, config.adminToken)
+  if (boot?.created || adminToken) printFirstStart(config, boot?.newToken, adminToken)
 
   const app = await buildApp({ config, db: database.db, logger })
   if (config.role !== 'worker') {

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ScimError, scimErrorBody } from '../scim/errors.js'
+import { AdminError } from '../admin/admin-errors.js'
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8'
 
@@ -28,12 +29,26 @@ function fromFastifyError (err: FastifyError): ScimError {
   }
 }
 
+function httpErrorCode (status: number): string {
+  if (status === 404) return 'not_found'
+  if (status === 413) return 'payload_too_large'
+  if (status === 415) return 'unsupported_media_type'
+  if (status === 429) return 'too_many_requests'
+  if (status >= 500) return 'internal_error'
+  return 'invalid_request'
+}
+
 /**
  * One error handler for the whole app: SCIM routes answer RFC 7644 §3.12 bodies as
  * application/scim+json, other routes a small JSON body. 5xx detail is logged, never sent.
  */
 export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof AdminError) {
+      const body: Record<string, unknown> = { error: err.code, message: err.message, status: err.statusCode }
+      if (err.details !== undefined) body.details = err.details
+      return reply.code(err.statusCode).send(body)
+    }
     const scimError = err instanceof ScimError ? err : fromFastifyError(err)
     if (scimError.status >= 500) {
       request.log.error({ err }, 'request failed')
@@ -46,7 +61,7 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
       return reply.code(scimError.status).type(SCIM_CONTENT_TYPE)
         .send(scimErrorBody(scimError.status, scimError.message, scimError.scimType))
     }
-    return reply.code(scimError.status).send({ error: scimError.message, status: scimError.status })
+    return reply.code(scimError.status).send({ error: httpErrorCode(scimError.status), message: scimError.message, status: scimError.status })
   })
 
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
@@ -54,6 +69,6 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
     if (isScimRequest(request)) {
       return reply.code(404).type(SCIM_CONTENT_TYPE).send(scimErrorBody(404, detail))
     }
-    return reply.code(404).send({ error: detail, status: 404 })
+    return reply.code(404).send({ error: 'not_found', message: detail, status: 404 })
   })
 }, { name: 'error-handler' })

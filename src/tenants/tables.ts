@@ -22,7 +22,17 @@ export interface ScimTokensTable {
   revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
+export interface AdminTokensTable {
+  id: Generated<string>
+  label: string
+  /** SHA-256 of the admin token, hex. */
+  token_hash: string
+  created_at: Timestamp
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}
+
 export interface TenantTables {
+  admin_tokens: AdminTokensTable
   tenants: TenantsTable
   scim_tokens: ScimTokensTable
 }

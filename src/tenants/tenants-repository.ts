@@ -72,3 +72,20 @@ export async function touchScimToken (db: Executor, tokenId: string): Promise<vo
     ]))
     .execute()
 }
+
+export async function listTenantsPage (db: Executor, limit: number, offset: number): Promise<{ rows: Tenant[], total: number }> {
+  const rows = await db.selectFrom('tenants').selectAll()
+    .orderBy((eb) => eb.fn('lower', ['name'])).orderBy('id')
+    .limit(limit).offset(offset).execute()
+  return { rows, total: await countTenants(db) }
+}
+
+export async function renameTenant (db: Executor, id: string, name: string): Promise<Tenant | undefined> {
+  return db.updateTable('tenants').set({ name, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirst()
+}
+
+/** Deletes a tenant; every table with a tenant_id references tenants with ON DELETE CASCADE. */
+export async function deleteTenant (db: Executor, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('tenants').where('id', '=', id).executeTakeFirst()
+  return Number(result.numDeletedRows) === 1
+}
