@@ -1,0 +1,154 @@
+import { appSecretParams } from './appsecret-proof.js'
+import type { Clock } from './clock.js'
+import { MetaApiError } from './errors.js'
+import type { CallScope, MetaGovernor } from './governor.js'
+import { errorFromBody, throttleFacts } from './response.js'
+import { parseUsageHeaders } from './usage-headers.js'
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE'
+export type ParamValue = string | number | boolean | readonly string[]
+export type Params = Record<string, ParamValue | undefined>
+
+export interface TransportOptions {
+  graphUrl: string
+  apiVersion: string
+  accessToken: string
+  appSecret?: string
+  timeoutMs: number
+  governor: MetaGovernor
+  clock: Clock
+  fetch: typeof fetch
+  /** Longest a call waits for a paused bucket before failing fast (defaults to the governor's). */
+  maxGovernorWaitMs?: number
+}
+
+export interface GraphCall {
+  method: HttpMethod
+  /** Path below the version, e.g. `123/business_users`; '' for the batch endpoint. */
+  path: string
+  params?: Params
+  scope: CallScope | readonly CallScope[]
+  signal?: AbortSignal
+}
+
+export interface GraphAnswer {
+  status: number
+  body: unknown
+  headers: Headers
+}
+
+/** §1.3: lists are sent JSON-encoded (`tasks=["MANAGE","ADVERTISE"]`). */
+export function encodeParams (params: Params | undefined): URLSearchParams {
+  const out = new URLSearchParams()
+  for (const [key, value] of Object.entries(params ?? {})) {
+    if (value === undefined) continue
+    out.set(key, Array.isArray(value) ? JSON.stringify(value) : String(value))
+  }
+  return out
+}
+
+/**
+ * Sends one Graph request: governor permit, Bearer token (never in the URL, DESIGN "Meta side"),
+ * a fresh timestamped appsecret_proof (§7), a timeout, usage headers fed back on every answer
+ * (§5.2), and error envelopes turned into MetaApiError by body (§4.1). No retries here.
+ */
+export class GraphTransport {
+  private readonly base: string
+
+  constructor (readonly options: TransportOptions) {
+    this.base = `${options.graphUrl.replace(/\/+$/, '')}/${options.apiVersion}`
+  }
+
+  endpoint (method: HttpMethod, path: string): string {
+    return `${method} /${this.options.apiVersion}/${path}`
+  }
+
+  async send (call: GraphCall): Promise<GraphAnswer> {
+    const endpoint = this.endpoint(call.method, call.path)
+    const scopes = Array.isArray(call.scope) ? call.scope as readonly CallScope[] : [call.scope as CallScope]
+    const { governor } = this.options
+    const permit = await governor.acquire(scopes, {
+      signal: call.signal, endpoint, maxWaitMs: this.options.maxGovernorWaitMs
+    })
+    let answer: GraphAnswer
+    try {
+      answer = await this.fetchOnce(call, endpoint)
+    } catch (err) {
+      permit.abandon()
+      throw err
+    }
+    const report = parseUsageHeaders(name => answer.headers.get(name))
+    const error = errorFromBody(answer.body, answer.status, endpoint, answer.headers)
+    permit.complete(report, error === null ? null : throttleFacts(error))
+    if (error !== null) {
+      if (error.errorClass !== 'rate_limited') throw error
+      throw withRetryAfter(error, governor.retryAfterMs(scopes[0] ?? { platform: true }))
+    }
+    return answer
+  }
+
+  private async fetchOnce (call: GraphCall, endpoint: string): Promise<GraphAnswer> {
+    const { accessToken, appSecret, clock, timeoutMs } = this.options
+    const params = encodeParams(call.params)
+    if (appSecret !== undefined) {
+      for (const [k, v] of Object.entries(appSecretParams(accessToken, appSecret, clock.now()))) params.set(k, v)
+    }
+    const url = new URL(call.path === '' ? `${this.base}/` : `${this.base}/${call.path}`)
+    const headers: Record<string, string> = { authorization: `Bearer ${accessToken}`, accept: 'application/json' }
+    let body: string | undefined
+    if (call.method === 'POST') {
+      headers['content-type'] = 'application/x-www-form-urlencoded'
+      body = params.toString()
+    } else {
+      url.search = params.toString()
+    }
+    const timeout = AbortSignal.timeout(timeoutMs)
+    const signal = call.signal === undefined ? timeout : AbortSignal.any([timeout, call.signal])
+    try {
+      const res = await this.options.fetch(url, { method: call.method, headers, body, signal })
+      const text = await res.text()
+      return { status: res.status, body: parseBody(text), headers: res.headers }
+    } catch (err) {
+      if (call.signal?.aborted === true) throw call.signal.reason
+      const timedOut = timeout.aborted
+      throw new MetaApiError({
+        message: timedOut ? `no answer within ${timeoutMs} ms` : `request failed: ${describe(err)}`,
+        source: timedOut ? 'timeout' : 'network',
+        errorClass: 'transient',
+        endpoint,
+        cause: err
+      })
+    }
+  }
+}
+
+function parseBody (text: string): unknown {
+  if (text === '') return null
+  try {
+    return JSON.parse(text)
+  } catch {
+    return { __unparsable: text.slice(0, 200) }
+  }
+}
+
+function describe (err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+function withRetryAfter (error: MetaApiError, retryAfterMs: number): MetaApiError {
+  return new MetaApiError({
+    message: error.message,
+    source: error.source,
+    endpoint: error.endpoint,
+    code: error.code,
+    subcode: error.subcode,
+    type: error.type,
+    isTransient: error.isTransient,
+    fbtraceId: error.fbtraceId,
+    httpStatus: error.httpStatus,
+    userTitle: error.userTitle,
+    userMessage: error.userMessage,
+    errorClass: error.errorClass,
+    retryAfterMs
+  })
+}
