@@ -1,0 +1,84 @@
+import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import { z } from 'zod'
+import type { DB } from '../db/schema.js'
+import { SyncService } from '../sync/sync-service.js'
+import { unwiredSyncPorts } from '../sync/unwired-ports.js'
+import { findRun, listRuns } from '../sync/runs-repository.js'
+import { getSyncSettings, updateSyncSettings, type SyncSettings } from '../sync/settings-repository.js'
+import type { SyncRunRow } from '../sync/tables.js'
+import { AdminError, notFound, parseInput } from './admin-errors.js'
+import { page, pageQuery } from './paging.js'
+import { requireTenant } from './tenant-routes.js'
+
+const runParams = z.object({ tenantId: z.string().uuid(), runId: z.string().uuid() })
+const settingsBody = z.object({
+  // 0 turns the schedule off; at most weekly.
+  schedule_minutes: z.number().int().min(0).max(10_080).optional(),
+  unmanaged_policy: z.enum(['report', 'remove']).optional()
+}).strict()
+
+export function runView (r: SyncRunRow) {
+  return {
+    id: r.id,
+    tenant_id: r.tenant_id,
+    trigger: r.trigger,
+    status: r.status,
+    phase: r.phase,
+    counts: r.counts,
+    summary: r.summary,
+    error: r.error,
+    started_at: r.started_at,
+    finished_at: r.finished_at
+  }
+}
+
+const settingsView = (s: SyncSettings) => ({ schedule_minutes: s.scheduleMinutes, unmanaged_policy: s.unmanagedPolicy })
+
+/** Sync ("check for updates", issue 6): start, status, history and settings of one tenant. */
+export async function syncRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, sync?: SyncService | undefined }): Promise<void> {
+  const { db } = opts
+  const sync = opts.sync ?? new SyncService({ db, ports: unwiredSyncPorts })
+  // Let a run this process started finish (or fail) before the database closes.
+  app.addHook('onClose', async () => { await sync.drain() })
+
+  app.post('/tenants/:tenantId/sync', async (request, reply) => {
+    const tenant = await requireTenant(db, request.params)
+    const outcome = await sync.start(tenant.id, 'manual')
+    if ('running' in outcome) {
+      throw new AdminError(409, 'conflict', 'a sync of this tenant is already running', { run_id: outcome.running.id })
+    }
+    return reply.code(202)
+      .header('location', `/admin/v1/tenants/${tenant.id}/sync/runs/${outcome.started.id}`)
+      .send(runView(outcome.started))
+  })
+
+  app.get('/tenants/:tenantId/sync/runs', async (request) => {
+    const tenant = await requireTenant(db, request.params)
+    const query = parseInput(pageQuery, request.query, 'query')
+    const { rows, total } = await listRuns(db, tenant.id, query.limit, query.offset)
+    return page(rows.map(runView), total, query)
+  })
+
+  app.get('/tenants/:tenantId/sync/runs/:runId', async (request) => {
+    const params = parseInput(runParams, request.params, 'path')
+    const tenant = await requireTenant(db, { tenantId: params.tenantId })
+    const run = await findRun(db, tenant.id, params.runId)
+    if (run === undefined) throw notFound('sync run')
+    return runView(run)
+  })
+
+  app.get('/tenants/:tenantId/sync/settings', async (request) => {
+    const tenant = await requireTenant(db, request.params)
+    return settingsView(await getSyncSettings(db, tenant.id))
+  })
+
+  app.patch('/tenants/:tenantId/sync/settings', async (request) => {
+    const tenant = await requireTenant(db, request.params)
+    const body = parseInput(settingsBody, request.body)
+    return settingsView(await updateSyncSettings(db, tenant.id, {
+      ...(body.schedule_minutes === undefined ? {} : { scheduleMinutes: body.schedule_minutes }),
+      ...(body.unmanaged_policy === undefined ? {} : { unmanagedPolicy: body.unmanaged_policy })
+    }))
+  })
+}

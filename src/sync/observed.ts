@@ -1,0 +1,49 @@
+import { primaryByUser } from './matching.js'
+import type { MatchedPerson, MetaAssignment, ScimIdentity } from './model.js'
+import type { AssetAccess, ObservedPerson, ObservedStateName } from './ports.js'
+
+function stateOf (p: MatchedPerson | undefined): ObservedStateName {
+  if (p === undefined) return 'absent'
+  if (p.kind === 'member') return 'active'
+  const status = (p.inviteStatus ?? 'PENDING').toUpperCase()
+  if (status === 'PENDING') return 'invited'
+  if (status === 'EXPIRED') return 'invite_expired'
+  if (status === 'DECLINED') return 'invite_declined'
+  return 'absent'
+}
+
+/** Asset tasks per business-scoped id, from the assigned_users reads (§2.3). */
+export function assetsByPerson (assignments: readonly MetaAssignment[]): Map<string, AssetAccess[]> {
+  const out = new Map<string, AssetAccess[]>()
+  for (const a of assignments) {
+    const list = out.get(a.personId) ?? []
+    list.push({ assetType: a.assetType, assetId: a.assetId, tasks: [...a.tasks].sort() })
+    out.set(a.personId, list)
+  }
+  return out
+}
+
+/** The observed Meta state of every SCIM user, as this sync saw it (reference §8.1). */
+export function observeUsers (users: readonly ScimIdentity[], people: readonly MatchedPerson[], assignments: readonly MetaAssignment[]): ObservedPerson[] {
+  const primary = primaryByUser(people)
+  const assets = assetsByPerson(assignments)
+  return users.map((user) => {
+    const p = primary.get(user.id)
+    const state = stateOf(p)
+    const member = p?.kind === 'member' ? p : undefined
+    const invite = p?.kind === 'invite' ? p : undefined
+    return {
+      userId: user.id,
+      state,
+      businessUserId: member?.metaId ?? null,
+      roleRequestId: invite?.metaId ?? null,
+      role: state === 'absent' ? null : (p?.role ?? null),
+      financePermission: p?.financePermission ?? null,
+      ipPermission: p?.ipPermission ?? null,
+      workAccount: p?.workAccount ?? false,
+      inviteStatus: invite?.inviteStatus ?? null,
+      inviteExpiresAt: invite?.expiresAt ?? null,
+      assets: member === undefined ? [] : (assets.get(member.metaId) ?? [])
+    }
+  })
+}

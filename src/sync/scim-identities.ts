@@ -1,0 +1,19 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { DB } from '../db/schema.js'
+import type { ScimIdentity } from './model.js'
+
+/** Emails of a stored SCIM user body, the primary one first (RFC 7643 §4.1.2). */
+export function emailsOf (data: Record<string, unknown>): string[] {
+  const list = Array.isArray(data.emails) ? data.emails : []
+  const entries = list
+    .filter((e): e is { value: string, primary?: unknown } => typeof e === 'object' && e !== null && typeof (e as { value?: unknown }).value === 'string')
+    .map((e) => ({ value: e.value, primary: e.primary === true || e.primary === 'true' || e.primary === 'True' }))
+  return [...entries.filter((e) => e.primary), ...entries.filter((e) => !e.primary)].map((e) => e.value)
+}
+
+/** Every SCIM user of the tenant, as matching needs them. */
+export async function loadScimIdentities (db: Kysely<DB> | Transaction<DB>, tenantId: string): Promise<ScimIdentity[]> {
+  const rows = await db.selectFrom('users').select(['id', 'user_name', 'active', 'data'])
+    .where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute()
+  return rows.map((r) => ({ id: r.id, userName: r.user_name, active: r.active, emails: emailsOf(r.data) }))
+}

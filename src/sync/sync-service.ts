@@ -1,0 +1,133 @@
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
+import type { DB } from '../db/schema.js'
+import { createMetaClient, MetaGovernor, type MetaClientOptions } from '../meta/index.js'
+import { computeDrift } from './drift.js'
+import { importDirectory } from './import-directory.js'
+import type { SyncPorts } from './ports.js'
+import { finishRun, reportProgress, startRun, type StartOutcome } from './runs-repository.js'
+import { loadScimIdentities } from './scim-identities.js'
+import { getSyncSettings } from './settings-repository.js'
+import { replaceSnapshot } from './snapshot-repository.js'
+import type { RunTrigger } from './tables.js'
+
+export interface SyncServiceOptions {
+  db: Kysely<DB>
+  ports: SyncPorts
+  /** One governor per process, shared with the provisioning worker (reference §5.4). */
+  governor?: MetaGovernor
+  logger?: Logger
+  now?: () => Date
+  metaTimeoutMs?: number
+  /** A running run without a heartbeat for this long is considered abandoned. */
+  staleAfterMs?: number
+  /** Test hooks for the Meta client (fast retries, small pages). */
+  clientOverrides?: Partial<MetaClientOptions>
+  /** Size of the batched first page of each asset's assigned_users. */
+  assignedFirstPage?: number
+}
+
+/** Drift counts a run's summary reports, next to the import counts. */
+const DRIFT_COUNTS = ['unmanaged', 'missing', 'not_entitled', 'role_differences', 'asset_differences', 'stale_invites', 'duplicates', 'ambiguous_emails'] as const
+
+/**
+ * "Check for updates" for one tenant (issue 6, reference §9): import the business, match people
+ * to SCIM users, store the snapshot, hand observed state, reconciles and (by policy) removals to
+ * the provisioning engine, all in one transaction with the run's outcome.
+ */
+export class SyncService {
+  readonly ports: SyncPorts
+  readonly #db: Kysely<DB>
+  readonly #governor: MetaGovernor
+  readonly #now: () => Date
+  readonly #inFlight = new Set<Promise<void>>()
+
+  constructor (private readonly options: SyncServiceOptions) {
+    this.ports = options.ports
+    this.#db = options.db
+    this.#governor = options.governor ?? new MetaGovernor()
+    this.#now = options.now ?? (() => new Date())
+  }
+
+  /** Opens a run and executes it in the background; `running` when one is already going. */
+  async start (tenantId: string, trigger: RunTrigger): Promise<StartOutcome> {
+    const outcome = await startRun(this.#db, tenantId, trigger, this.options.staleAfterMs ?? 600_000)
+    if ('started' in outcome) {
+      const run = outcome.started
+      const done = this.#execute(tenantId, run.id).finally(() => this.#inFlight.delete(done))
+      this.#inFlight.add(done)
+    }
+    return outcome
+  }
+
+  /** Waits for every run this process started (graceful shutdown, tests). */
+  async drain (): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight])
+  }
+
+  async #execute (tenantId: string, runId: string): Promise<void> {
+    const counts: Record<string, number> = {}
+    const progress = async (phase: string, latest: Record<string, number> = {}): Promise<void> => {
+      Object.assign(counts, latest)
+      await reportProgress(this.#db, runId, phase, counts)
+    }
+    try {
+      await progress('connecting')
+      const connection = await this.ports.loadMetaConnection(tenantId)
+      if (connection === undefined) throw new Error('the tenant has no Meta connection (set a business id and token first)')
+      const client = createMetaClient({
+        ...connection, timeoutMs: this.options.metaTimeoutMs ?? 30_000, governor: this.#governor, ...this.options.clientOverrides
+      })
+      const snapshot = await importDirectory(client, progress, this.#now, this.options.assignedFirstPage)
+      await progress('matching', counts)
+      const users = await loadScimIdentities(this.#db, tenantId)
+      const desired = await this.ports.desiredAccess(this.#db, tenantId, users.map((u) => u.id))
+      const settings = await getSyncSettings(this.#db, tenantId)
+      const drift = computeDrift({
+        snapshot: { runId, businessId: snapshot.businessId, takenAt: snapshot.takenAt },
+        people: snapshot.people,
+        assignments: snapshot.assignments,
+        partners: snapshot.partners,
+        users,
+        desired,
+        inviteAgeDays: 14,
+        now: this.#now()
+      })
+      counts.matched_users = new Set(drift.matched.flatMap((p) => (p.matchedUserId === null ? [] : [p.matchedUserId]))).size
+      counts.work_accounts = drift.matched.filter((p) => p.kind === 'member' && p.workAccount).length
+      for (const key of DRIFT_COUNTS) counts[key] = drift.report.counts[key] ?? 0
+      await progress('storing', counts)
+      const cause = { syncRunId: runId }
+      await this.#db.transaction().execute(async (trx) => {
+        await replaceSnapshot(trx, tenantId, runId, { ...snapshot, people: drift.matched })
+        await this.ports.updateObservedState(trx, tenantId, drift.observed, cause)
+        const reconcile = [...drift.differing.keys()]
+        if (reconcile.length > 0) await this.ports.enqueueReconcile(trx, tenantId, reconcile, cause)
+        counts.reconciles_enqueued = reconcile.length
+        let removals = { accepted: 0, held: 0 }
+        if (settings.unmanagedPolicy === 'remove' && drift.unmanaged.length > 0) {
+          removals = await this.ports.requestRemovals(trx, tenantId, drift.unmanaged, cause)
+        }
+        counts.removals_requested = removals.accepted
+        counts.removals_held = removals.held
+        await finishRun(trx, runId, {
+          status: 'succeeded',
+          counts,
+          summary: {
+            business_id: snapshot.businessId,
+            identity_mode: connection.identityMode,
+            unmanaged_policy: settings.unmanagedPolicy,
+            taken_at: snapshot.takenAt.toISOString()
+          },
+          error: null
+        })
+      })
+      this.options.logger?.info({ tenantId, runId, counts }, 'sync finished')
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      this.options.logger?.warn({ tenantId, runId, err }, 'sync failed')
+      await finishRun(this.#db, runId, { status: 'failed', counts, summary: null, error: message })
+        .catch((e: unknown) => this.options.logger?.error({ err: e, runId }, 'could not record a failed sync'))
+    }
+  }
+}
