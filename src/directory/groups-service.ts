@@ -1,0 +1,185 @@
+import type { Transaction } from 'kysely'
+import type { DB } from '../db/schema.js'
+import { ScimError } from '../scim/errors.js'
+import { parseFilter } from '../scim/filter/parse.js'
+import { resolveSort } from '../scim/list/sort.js'
+import { applyPatch } from '../scim/patch/apply.js'
+import { memberValues, type MemberDelta, type MemberValue } from '../scim/patch/members.js'
+import type { PatchOperationInput } from '../scim/patch/operations.js'
+import type { JsonObject } from '../scim/resource/json.js'
+import { checkRequired, normalizeResource } from '../scim/resource/normalize.js'
+import { groupResourceType } from '../scim/schemas/resource-types.js'
+import { findAttribute } from '../scim/schemas/types.js'
+import { isUuid } from './db-errors.js'
+import { countGroups, deleteGroup, findGroup, insertGroup, listGroups, updateGroup } from './groups-repository.js'
+import {
+  addMembers, membersOfGroups, removeAllMembers, removeMembers, removeMembersWhere, replaceMembers
+} from './members-repository.js'
+import type { GroupRecord, MemberRef } from './records.js'
+import { existingUserIds, type Executor } from './users-repository.js'
+import { checkIfMatch, type DirectoryDeps, type ListRequest, type ListResult } from './common.js'
+
+const type = groupResourceType
+const membersAttribute = findAttribute(type.schema.attributes, 'members')!
+const notFound = (id: string): ScimError => new ScimError(404, undefined, `Group ${id} not found`)
+
+/** Splits `members` off a normalised body: memberships live in their own table. */
+function splitMembers (body: JsonObject): { data: JsonObject, members: MemberValue[] | undefined } {
+  const { members, ...data } = body
+  return { data, members: members === undefined ? undefined : memberValues(membersAttribute, members) }
+}
+
+function unique (members: MemberValue[]): MemberValue[] {
+  const seen = new Map<string, MemberValue>()
+  for (const m of members) seen.set(m.value.toLowerCase(), { ...m, value: m.value.toLowerCase() })
+  return [...seen.values()]
+}
+
+/**
+ * Members must be Users of the tenant: a reference to nothing would grant nobody anything and
+ * hide the IdP's mistake, so it is refused and the IdP retries once the user exists.
+ */
+async function checkMembers (trx: Executor, tenantId: string, members: MemberValue[]): Promise<void> {
+  const malformed = members.find((m) => !isUuid(m.value))
+  if (malformed) throw ScimError.of('invalidValue', `member ${malformed.value} is not a User of this tenant`)
+  const found = await existingUserIds(trx, tenantId, members.map((m) => m.value))
+  const missing = members.find((m) => !found.has(m.value))
+  if (missing) throw ScimError.of('invalidValue', `member ${missing.value} is not a User of this tenant`)
+}
+
+/** Applies membership deltas in order, in SQL; the user ids whose membership changed. */
+async function applyDeltas (trx: Transaction<DB>, deps: DirectoryDeps, tenantId: string, groupId: string, deltas: MemberDelta[]): Promise<Set<string>> {
+  const changed = new Set<string>()
+  for (const delta of deltas) {
+    let ids: string[] = []
+    switch (delta.kind) {
+      case 'add': {
+        const members = unique(delta.members)
+        await checkMembers(trx, tenantId, members)
+        ids = await addMembers(trx, tenantId, groupId, members)
+        break
+      }
+      case 'replace': {
+        const members = unique(delta.members)
+        await checkMembers(trx, tenantId, members)
+        ids = await replaceMembers(trx, tenantId, groupId, members)
+        break
+      }
+      case 'remove':
+        ids = await removeMembers(trx, tenantId, groupId, delta.values.map((v) => v.toLowerCase()).filter(isUuid))
+        break
+      case 'removeWhere':
+        ids = await removeMembersWhere(trx, tenantId, groupId, delta.filter)
+        break
+      case 'removeAll':
+        // Every current member loses this group: the sink reads them before they go.
+        await deps.accessChanges.groupMembersChanged(trx, tenantId, groupId)
+        await removeAllMembers(trx, tenantId, groupId)
+        break
+    }
+    for (const id of ids) changed.add(id)
+  }
+  return changed
+}
+
+/**
+ * SCIM Groups (RFC 7644 §3). Membership is a set of rows changed by deltas under the group's
+ * row lock, so concurrent PATCHes never lose a member and cost what they change.
+ */
+export function createGroupsService (deps: DirectoryDeps) {
+  const { db, accessChanges } = deps
+
+  async function locked (trx: Executor, tenantId: string, id: string, ifMatch: string | undefined): Promise<GroupRecord> {
+    const group = isUuid(id) ? await findGroup(trx, tenantId, id, { forUpdate: true }) : undefined
+    if (!group) throw notFound(id)
+    checkIfMatch(ifMatch, group.version)
+    return group
+  }
+
+  async function notify (trx: Transaction<DB>, tenantId: string, groupId: string, changed: Set<string>, renamed: boolean): Promise<void> {
+    if (changed.size > 0) await accessChanges.usersChanged(trx, tenantId, [...changed])
+    // Access rules may name groups, so a rename can change every member's access.
+    if (renamed) await accessChanges.groupMembersChanged(trx, tenantId, groupId)
+  }
+
+  return {
+    type,
+
+    async get (tenantId: string, id: string, options: { withMembers?: boolean } = {}): Promise<GroupRecord> {
+      const group = isUuid(id) ? await findGroup(db, tenantId, id) : undefined
+      if (!group) throw notFound(id)
+      if (options.withMembers) group.members = (await membersOfGroups(db, tenantId, [id])).get(id) ?? []
+      return group
+    },
+
+    /** All members of the group (only when a client asks for them). */
+    async membersOf (tenantId: string, id: string): Promise<MemberRef[]> {
+      return (await membersOfGroups(db, tenantId, [id])).get(id) ?? []
+    },
+
+    /** Lists groups; members are read (one query per page) only when asked for. */
+    async list (tenantId: string, request: ListRequest, options: { withMembers?: boolean } = {}): Promise<ListResult<GroupRecord>> {
+      const filter = request.filter === undefined ? undefined : parseFilter(type, request.filter)
+      const sort = request.sortBy ? { attr: resolveSort(type, request.sortBy), descending: request.descending === true } : undefined
+      const totalResults = await countGroups(db, tenantId, filter)
+      if (request.count === 0 || request.startIndex > totalResults) return { totalResults, items: [] }
+      const items = await listGroups(db, tenantId, { filter, sort, offset: request.startIndex - 1, limit: request.count })
+      if (options.withMembers) {
+        const members = await membersOfGroups(db, tenantId, items.map((g) => g.id))
+        for (const group of items) group.members = members.get(group.id) ?? []
+      }
+      return { totalResults, items }
+    },
+
+    async create (tenantId: string, body: unknown): Promise<GroupRecord> {
+      const { data, members } = splitMembers(normalizeResource(type, body))
+      checkRequired(type, data)
+      return db.transaction().execute(async (trx) => {
+        const group = await insertGroup(trx, tenantId, data)
+        const changed = await applyDeltas(trx, deps, tenantId, group.id, members ? [{ kind: 'add', members }] : [])
+        await notify(trx, tenantId, group.id, changed, false)
+        return group
+      })
+    },
+
+    /**
+     * RFC 7644 §3.5.1 full replace. `members` present (even `[]`) replaces the list by delta;
+     * absent leaves memberships alone (RFC 7644 §3.5.1 lets the server keep omitted values),
+     * so a rename by PUT never strips access.
+     */
+    async replace (tenantId: string, id: string, body: unknown, ifMatch?: string): Promise<GroupRecord> {
+      const { data, members } = splitMembers(normalizeResource(type, body))
+      checkRequired(type, data)
+      return db.transaction().execute(async (trx) => {
+        const current = await locked(trx, tenantId, id, ifMatch)
+        const group = await updateGroup(trx, tenantId, id, data)
+        const changed = await applyDeltas(trx, deps, tenantId, id, members ? [{ kind: 'replace', members }] : [])
+        await notify(trx, tenantId, id, changed, current.displayName !== group.displayName)
+        return group
+      })
+    },
+
+    /** RFC 7644 §3.5.2: attributes patched in memory, members as SQL deltas; all or nothing. */
+    async patch (tenantId: string, id: string, operations: readonly PatchOperationInput[], ifMatch?: string): Promise<GroupRecord> {
+      return db.transaction().execute(async (trx) => {
+        const current = await locked(trx, tenantId, id, ifMatch)
+        const { data, memberDeltas } = applyPatch(type, current.data, operations, { id, deltaAttribute: 'members' })
+        const group = await updateGroup(trx, tenantId, id, data)
+        const changed = await applyDeltas(trx, deps, tenantId, id, memberDeltas)
+        await notify(trx, tenantId, id, changed, current.displayName !== group.displayName)
+        return group
+      })
+    },
+
+    /** RFC 7644 §3.6; the sink hears before the memberships are deleted. */
+    async delete (tenantId: string, id: string, ifMatch?: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await locked(trx, tenantId, id, ifMatch)
+        await accessChanges.groupMembersChanged(trx, tenantId, id)
+        await deleteGroup(trx, tenantId, id)
+      })
+    }
+  }
+}
+
+export type GroupsService = ReturnType<typeof createGroupsService>

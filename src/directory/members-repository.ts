@@ -1,0 +1,80 @@
+import { sql } from 'kysely'
+import type { FilterNode } from '../scim/filter/ir.js'
+import type { MemberValue } from '../scim/patch/members.js'
+import { filterToSql } from './filter-sql.js'
+import { memberElementTarget } from './filter-targets.js'
+import type { MemberRef } from './records.js'
+import type { Executor } from './users-repository.js'
+
+/** Members of each group, in the order they were added. Only called when members are asked for. */
+export async function membersOfGroups (db: Executor, tenantId: string, groupIds: string[]): Promise<Map<string, MemberRef[]>> {
+  const out = new Map<string, MemberRef[]>(groupIds.map((id) => [id, []]))
+  if (groupIds.length === 0) return out
+  const rows = await db.selectFrom('group_members').select(['group_id', 'member_id', 'display'])
+    .where('tenant_id', '=', tenantId).where(sql<boolean>`group_id = any(${groupIds}::uuid[])`)
+    .orderBy('added_at').orderBy('member_id')
+    .execute()
+  for (const row of rows) out.get(row.group_id)?.push({ id: row.member_id, display: row.display })
+  return out
+}
+
+/**
+ * Adds members that are not members yet; the ids actually added. Ids travel as one array
+ * parameter, so a list of any size is one statement within PostgreSQL's parameter limit.
+ */
+export async function addMembers (db: Executor, tenantId: string, groupId: string, members: MemberValue[]): Promise<string[]> {
+  if (members.length === 0) return []
+  const ids = members.map((m) => m.value)
+  const displays = members.map((m) => m.display ?? null)
+  const result = await sql<{ member_id: string }>`
+    insert into group_members (tenant_id, group_id, member_id, display)
+    select ${tenantId}::uuid, ${groupId}::uuid, m.member_id, m.display
+    from unnest(${ids}::uuid[], ${displays}::text[]) as m(member_id, display)
+    on conflict (tenant_id, group_id, member_id) do nothing
+    returning member_id`.execute(db)
+  return result.rows.map((r) => r.member_id)
+}
+
+/** Removes the listed members; the ids actually removed. */
+export async function removeMembers (db: Executor, tenantId: string, groupId: string, memberIds: string[]): Promise<string[]> {
+  if (memberIds.length === 0) return []
+  const rows = await db.deleteFrom('group_members')
+    .where('tenant_id', '=', tenantId).where('group_id', '=', groupId)
+    .where(sql<boolean>`member_id = any(${memberIds}::uuid[])`)
+    .returning('member_id').execute()
+  return rows.map((r) => r.member_id)
+}
+
+/** Removes the members matching a `members[…]` value filter, in SQL; the ids removed. */
+export async function removeMembersWhere (db: Executor, tenantId: string, groupId: string, filter: FilterNode): Promise<string[]> {
+  const rows = await db.deleteFrom('group_members as gm')
+    .where('gm.tenant_id', '=', tenantId).where('gm.group_id', '=', groupId)
+    .where(filterToSql(filter, memberElementTarget) as never)
+    .returning('gm.member_id').execute()
+  return rows.map((r) => r.member_id)
+}
+
+/** Removes every member (the access-change sink was told before, with the group id). */
+export async function removeAllMembers (db: Executor, tenantId: string, groupId: string): Promise<void> {
+  await db.deleteFrom('group_members').where('tenant_id', '=', tenantId).where('group_id', '=', groupId).execute()
+}
+
+/** Makes the member list exactly `members`, as a delta; the ids added and removed. */
+export async function replaceMembers (db: Executor, tenantId: string, groupId: string, members: MemberValue[]): Promise<string[]> {
+  const keep = members.map((m) => m.value)
+  const removed = await db.deleteFrom('group_members')
+    .where('tenant_id', '=', tenantId).where('group_id', '=', groupId)
+    .where(sql<boolean>`member_id <> all(${keep}::uuid[])`)
+    .returning('member_id').execute()
+  const added = await addMembers(db, tenantId, groupId, members)
+  // Members sent again with another display keep their row and take the new display.
+  const withDisplay = members.filter((m) => m.display !== undefined)
+  if (withDisplay.length > 0) {
+    await sql`
+      update group_members gm set display = m.display
+      from unnest(${withDisplay.map((m) => m.value)}::uuid[], ${withDisplay.map((m) => m.display)}::text[]) as m(member_id, display)
+      where gm.tenant_id = ${tenantId}::uuid and gm.group_id = ${groupId}::uuid
+        and gm.member_id = m.member_id and gm.display is distinct from m.display`.execute(db)
+  }
+  return [...removed.map((r) => r.member_id), ...added]
+}

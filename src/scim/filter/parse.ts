@@ -1,0 +1,33 @@
+import { parse } from 'scim2-parse-filter'
+import { ScimError } from '../errors.js'
+import type { ResourceTypeDefinition } from '../schemas/resource-types.js'
+import type { AttributeDefinition } from '../schemas/types.js'
+import { compileFilter, type FilterScope } from './compile.js'
+import type { FilterNode } from './ir.js'
+import { toStrictFilter } from './lenient.js'
+
+/** Filters longer than this are refused rather than parsed (no IdP sends anything close). */
+const MAX_FILTER_LENGTH = 4096
+
+function parseIn (text: string, scope: FilterScope): FilterNode {
+  if (text.length > MAX_FILTER_LENGTH) throw ScimError.of('invalidFilter', `filter is longer than ${MAX_FILTER_LENGTH} characters`)
+  if (text.trim() === '') throw ScimError.of('invalidFilter', 'filter is empty')
+  let ast
+  try {
+    ast = parse(toStrictFilter(text))
+  } catch (err) {
+    if (err instanceof ScimError) throw err
+    throw ScimError.of('invalidFilter', `cannot parse filter: ${err instanceof Error ? err.message : String(err)}`)
+  }
+  return compileFilter(ast, scope)
+}
+
+/** RFC 7644 §3.4.2.2: a `filter` query parameter against a resource type. */
+export function parseFilter (type: ResourceTypeDefinition, text: string): FilterNode {
+  return parseIn(text, { kind: 'resource', type })
+}
+
+/** The filter inside a PATCH value path (`emails[type eq "work"]`), over one attribute's elements. */
+export function parseElementFilter (attribute: AttributeDefinition, text: string): FilterNode {
+  return parseIn(text, { kind: 'element', attribute })
+}

@@ -1,0 +1,84 @@
+import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import type { AccessChangeSink } from '../../directory/access-change-sink.js'
+import { createGroupsService } from '../../directory/groups-service.js'
+import type { GroupRecord, UserRecord } from '../../directory/records.js'
+import type { ReadOnlyUserExtension } from '../../directory/user-extensions.js'
+import { createUsersService } from '../../directory/users-service.js'
+import type { JsonObject } from '../resource/json.js'
+import { toScimResource } from '../resource/mapper.js'
+import { groupResourceType, userResourceType, withReadOnlyExtension } from '../schemas/resource-types.js'
+import { registerDiscoveryRoutes } from './discovery.js'
+import { baseUrlResolver, parseJsonBody, type RouteContext } from './http.js'
+import { registerResourceRoutes, type ResourceRouteSpec } from './resource-routes.js'
+import { registerRootSearch, searchable } from './root-search.js'
+
+export interface ScimRoutesOptions {
+  db: Kysely<DB>
+  config: { scimMaxPageSize: number, publicBaseUrl: string | undefined }
+  accessChanges: AccessChangeSink
+  /** Read-only blocks added to every User (issue 5's Meta state). */
+  userExtensions?: ReadOnlyUserExtension[]
+}
+
+/** The SCIM 2.0 API (RFC 7644) for the tenant `request.tenantId` that the auth hook set. */
+export async function scimRoutes (app: FastifyInstance, opts: ScimRoutesOptions): Promise<void> {
+  // Our own JSON parsing inside this context: tolerant of empty bodies, SCIM errors on bad JSON.
+  app.removeContentTypeParser(['application/json', 'application/scim+json'])
+  app.addContentTypeParser(['application/json', 'application/scim+json'], { parseAs: 'string' }, parseJsonBody)
+
+  const extensions = opts.userExtensions ?? []
+  const userType = extensions.reduce((type, e) => withReadOnlyExtension(type, e.schema), userResourceType)
+  const deps = { db: opts.db, accessChanges: opts.accessChanges }
+  const users = createUsersService(deps, userType)
+  const groups = createGroupsService(deps)
+  const context: RouteContext = { baseUrl: baseUrlResolver(opts.config.publicBaseUrl, app.prefix), maxPageSize: opts.config.scimMaxPageSize }
+
+  const userSpec: ResourceRouteSpec<UserRecord> = {
+    type: userType,
+    related: 'groups',
+    patchAnswer: 'resource',
+    service: {
+      get: async (tenantId, id, withRelated) => users.get(tenantId, id, { withGroups: withRelated }),
+      list: async (tenantId, request, withRelated) => users.list(tenantId, request, { withGroups: withRelated }),
+      related: async (tenantId, record) => { record.groups = await users.groupsOf(tenantId, record.id) },
+      create: users.create,
+      replace: users.replace,
+      patch: users.patch,
+      delete: users.delete
+    },
+    map: async (tenantId, records, baseUrl) => {
+      const blocks = await Promise.all(extensions.map(async (e) => e.load(opts.db, tenantId, records.map((r) => r.id))))
+      return records.map((record) => {
+        const extensionBlocks: Record<string, JsonObject> = {}
+        extensions.forEach((e, i) => {
+          const block = blocks[i]?.get(record.id)
+          if (block) extensionBlocks[e.schema.id] = block
+        })
+        return toScimResource(userType, record, { baseUrl, groups: record.groups, extensionBlocks })
+      })
+    }
+  }
+  const groupSpec: ResourceRouteSpec<GroupRecord> = {
+    type: groupResourceType,
+    related: 'members',
+    patchAnswer: 'noContent',
+    service: {
+      get: async (tenantId, id, withRelated) => groups.get(tenantId, id, { withMembers: withRelated }),
+      list: async (tenantId, request, withRelated) => groups.list(tenantId, request, { withMembers: withRelated }),
+      related: async (tenantId, record) => { record.members = await groups.membersOf(tenantId, record.id) },
+      create: groups.create,
+      replace: groups.replace,
+      patch: groups.patch,
+      delete: groups.delete
+    },
+    map: async (_tenantId, records, baseUrl) => records.map((record) => toScimResource(groupResourceType, record, { baseUrl, members: record.members }))
+  }
+
+  registerResourceRoutes(app, userSpec, context)
+  registerResourceRoutes(app, groupSpec, context)
+  registerRootSearch(app, [searchable(userSpec), searchable(groupSpec)], context)
+
+  registerDiscoveryRoutes(app, [userType, groupResourceType], context)
+}

@@ -1,0 +1,114 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ListRequest } from '../../directory/common.js'
+import { listResponse } from '../list/list-response.js'
+import { parseListParams, type RawListParams } from '../list/params.js'
+import type { PatchOperationInput } from '../patch/operations.js'
+import { etagMatches, formatEtag } from '../resource/etag.js'
+import type { JsonObject } from '../resource/json.js'
+import type { StoredResource } from '../resource/mapper.js'
+import { applyProjection, projectionIncludes, projectionOf, type Projection } from '../resource/projection.js'
+import type { ResourceTypeDefinition } from '../schemas/resource-types.js'
+import { header, methodNotAllowed, sendScim, type RouteContext } from './http.js'
+import { parseListQuery, parsePatchBody, parseResourceBody, parseSearchBody } from './schemas.js'
+
+/** What the routes need from a directory service, with `related` = the user's groups / the group's members. */
+export interface ResourceService<R extends StoredResource> {
+  get: (tenantId: string, id: string, withRelated: boolean) => Promise<R>
+  list: (tenantId: string, request: ListRequest, withRelated: boolean) => Promise<{ totalResults: number, items: R[] }>
+  related: (tenantId: string, record: R) => Promise<void>
+  create: (tenantId: string, body: unknown) => Promise<R>
+  replace: (tenantId: string, id: string, body: unknown, ifMatch?: string) => Promise<R>
+  patch: (tenantId: string, id: string, operations: PatchOperationInput[], ifMatch?: string) => Promise<R>
+  delete: (tenantId: string, id: string, ifMatch?: string) => Promise<void>
+}
+
+export interface ResourceRouteSpec<R extends StoredResource> {
+  type: ResourceTypeDefinition
+  service: ResourceService<R>
+  /** The attribute filled by `related` (`groups` on Users, `members` on Groups). */
+  related: string
+  map: (tenantId: string, records: R[], baseUrl: string) => Promise<JsonObject[]>
+  /**
+   * RFC 7644 §3.5.2 lets PATCH answer 200 with the resource or 204: Users answer 200 with the
+   * resource; Groups 204 unless attributes are asked for (docs/scim.md).
+   */
+  patchAnswer: 'resource' | 'noContent'
+}
+
+interface IdParams { id: string }
+
+/** GET/POST/PUT/PATCH/DELETE for one resource type (RFC 7644 §3.2–§3.6), plus `/.search`. */
+export function registerResourceRoutes<R extends StoredResource> (app: FastifyInstance, spec: ResourceRouteSpec<R>, context: RouteContext): void {
+  const { type, service } = spec
+  const base = type.endpoint
+
+  const projectionFor = (request: FastifyRequest): Projection => {
+    const q = parseListQuery(request.query)
+    return projectionOf(type, q.attributes, q.excludedAttributes)
+  }
+  const wantsRelated = (projection: Projection): boolean => projectionIncludes(projection, spec.related)
+
+  async function render (request: FastifyRequest, record: R, projection: Projection): Promise<JsonObject> {
+    const [resource] = await spec.map(request.tenantId, [record], context.baseUrl(request))
+    return applyProjection(resource as JsonObject, projection)
+  }
+
+  async function list (request: FastifyRequest, reply: FastifyReply, raw: RawListParams): Promise<FastifyReply> {
+    const params = parseListParams(raw, context.maxPageSize)
+    const projection = projectionOf(type, params.attributes, params.excludedAttributes)
+    const result = await service.list(request.tenantId, {
+      filter: params.filter, startIndex: params.startIndex, count: params.count, sortBy: params.sortBy, descending: params.sortOrder === 'descending'
+    }, wantsRelated(projection))
+    const resources = (await spec.map(request.tenantId, result.items, context.baseUrl(request))).map((r) => applyProjection(r, projection))
+    return sendScim(reply, 200, listResponse(resources, result.totalResults, params.startIndex))
+  }
+
+  async function written (request: FastifyRequest, reply: FastifyReply, status: number, record: R): Promise<FastifyReply> {
+    const projection = projectionFor(request)
+    if (wantsRelated(projection)) await service.related(request.tenantId, record)
+    return sendScim(reply, status, await render(request, record, projection), record.version)
+  }
+
+  app.get(base, async (request, reply) => list(request, reply, parseListQuery(request.query)))
+  app.post(`${base}/.search`, async (request, reply) => list(request, reply, parseSearchBody(request.body)))
+
+  app.post(base, async (request, reply) => {
+    const record = await service.create(request.tenantId, parseResourceBody(request.body))
+    void reply.header('location', `${context.baseUrl(request)}${base}/${record.id}`)
+    return written(request, reply, 201, record)
+  })
+
+  app.get<{ Params: IdParams }>(`${base}/:id`, async (request, reply) => {
+    const projection = projectionFor(request)
+    const record = await service.get(request.tenantId, request.params.id, wantsRelated(projection))
+    const ifNoneMatch = header(request, 'if-none-match')
+    // RFC 7644 §3.14: the client's copy is current.
+    if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, record.version)) {
+      return reply.code(304).header('etag', formatEtag(record.version)).send()
+    }
+    return sendScim(reply, 200, await render(request, record, projection), record.version)
+  })
+
+  app.put<{ Params: IdParams }>(`${base}/:id`, async (request, reply) => {
+    const record = await service.replace(request.tenantId, request.params.id, parseResourceBody(request.body), header(request, 'if-match'))
+    return written(request, reply, 200, record)
+  })
+
+  app.patch<{ Params: IdParams }>(`${base}/:id`, async (request, reply) => {
+    const record = await service.patch(request.tenantId, request.params.id, parsePatchBody(request.body), header(request, 'if-match'))
+    const q = parseListQuery(request.query)
+    // RFC 7644 §3.5.2: 200 with the resource whenever attributes are asked for.
+    if (spec.patchAnswer === 'noContent' && q.attributes === undefined && q.excludedAttributes === undefined) {
+      return reply.code(204).header('etag', formatEtag(record.version)).send()
+    }
+    return written(request, reply, 200, record)
+  })
+
+  app.delete<{ Params: IdParams }>(`${base}/:id`, async (request, reply) => {
+    await service.delete(request.tenantId, request.params.id, header(request, 'if-match'))
+    return reply.code(204).send()
+  })
+
+  app.route({ method: ['PUT', 'PATCH', 'DELETE'], url: base, handler: methodNotAllowed('GET, POST') })
+  app.route({ method: ['POST'], url: `${base}/:id`, handler: methodNotAllowed('GET, PUT, PATCH, DELETE') })
+}

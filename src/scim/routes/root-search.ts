@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify'
+import { ScimError } from '../errors.js'
+import { listResponse } from '../list/list-response.js'
+import { parseListParams } from '../list/params.js'
+import type { JsonObject } from '../resource/json.js'
+import type { StoredResource } from '../resource/mapper.js'
+import { applyProjection, projectionIncludes, projectionOf } from '../resource/projection.js'
+import type { ListRequest } from '../../directory/common.js'
+import { sendScim, type RouteContext } from './http.js'
+import type { ResourceRouteSpec } from './resource-routes.js'
+import { parseSearchBody } from './schemas.js'
+
+/** One resource type as the root search sees it: list a page and render it. */
+export interface SearchableType {
+  spec: Pick<ResourceRouteSpec<StoredResource>, 'type' | 'related'>
+  search: (tenantId: string, request: ListRequest, withRelated: boolean, baseUrl: string) => Promise<{ totalResults: number, resources: JsonObject[] }>
+}
+
+export function searchable<R extends StoredResource> (spec: ResourceRouteSpec<R>): SearchableType {
+  return {
+    spec,
+    search: async (tenantId, request, withRelated, baseUrl) => {
+      const result = await spec.service.list(tenantId, request, withRelated)
+      return { totalResults: result.totalResults, resources: await spec.map(tenantId, result.items, baseUrl) }
+    }
+  }
+}
+
+/**
+ * RFC 7644 §3.4.3 `POST /.search` at the root: every resource type in turn (Users, then
+ * Groups), paged as one list. A filter naming attributes one type lacks matches nothing of that
+ * type; sorting across types is not offered (400).
+ */
+export function registerRootSearch (app: FastifyInstance, types: SearchableType[], context: RouteContext): void {
+  app.post('/.search', async (request, reply) => {
+    const params = parseListParams(parseSearchBody(request.body), context.maxPageSize)
+    if (params.sortBy) throw ScimError.of('invalidValue', 'sortBy is not supported across resource types; search /Users or /Groups')
+    let totalResults = 0
+    let offset = params.startIndex - 1
+    let remaining = params.count
+    let lastError: unknown
+    let failures = 0
+    const resources: JsonObject[] = []
+    for (const { spec, search } of types) {
+      const projection = projectionOf(spec.type, params.attributes, params.excludedAttributes)
+      const withRelated = projectionIncludes(projection, spec.related)
+      let result
+      try {
+        result = await search(request.tenantId, { filter: params.filter, startIndex: offset + 1, count: remaining }, withRelated, context.baseUrl(request))
+      } catch (err) {
+        if (!(err instanceof ScimError) || err.scimType !== 'invalidFilter') throw err
+        lastError = err
+        failures++
+        continue
+      }
+      totalResults += result.totalResults
+      resources.push(...result.resources.map((r) => applyProjection(r, projection)))
+      remaining -= result.resources.length
+      offset = Math.max(0, offset - result.totalResults)
+    }
+    if (failures === types.length) throw lastError
+    return sendScim(reply, 200, listResponse(resources, totalResults, params.startIndex))
+  })
+}
