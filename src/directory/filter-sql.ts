@@ -6,7 +6,8 @@ export type SqlExpr = RawBuilder<unknown>
 
 /** How one attribute reads in SQL: its expression and how to compare it. */
 export type Operand =
-  | { kind: 'text', expr: SqlExpr }
+  /** `uuid`: the same value as a uuid column, so `eq` can use its index (an id, a member value). */
+  | { kind: 'text', expr: SqlExpr, uuid?: SqlExpr }
   | { kind: 'bool', expr: SqlExpr }
   | { kind: 'jsonbBool', expr: SqlExpr }
   | { kind: 'time', expr: SqlExpr }
@@ -46,6 +47,8 @@ function compareText (op: string, attr: AttrRef, expr: SqlExpr, value: string, n
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 const TIME_OPS: Record<string, string> = { eq: '=', gt: '>', ge: '>=', lt: '<', le: '<=' }
 
 function compare (node: Extract<FilterNode, { kind: 'compare' }>, target: FilterTarget, nullSafe: boolean): SqlExpr {
@@ -53,6 +56,11 @@ function compare (node: Extract<FilterNode, { kind: 'compare' }>, target: Filter
   const { value, op } = node
   switch (operand.kind) {
     case 'text':
+      if (operand.uuid && op === 'eq') {
+        // uuid input is case-insensitive and renders lower-case, so this is the same test as
+        // lower(text) = lower(value), but on the index; a non-uuid value matches no row.
+        return UUID.test(String(value)) ? sql`${operand.uuid} = ${String(value)}::uuid` : sql`false`
+      }
       return compareText(op, node.attr, operand.expr, String(value), nullSafe)
     case 'bool':
     case 'jsonbBool': {

@@ -30,7 +30,7 @@ function rowTarget (columns: Columns, collection: (attr: AttrRef, where: FilterN
     operand (attr) {
       const name = single(attr)
       if (attr.path[0] === 'meta') return metaOperand(columns, attr)
-      if (name === 'id') return { kind: 'text', expr: sql`${t}.id::text` }
+      if (name === 'id') return { kind: 'text', expr: sql`${t}.id::text`, uuid: sql`${t}.id` }
       if (name && columns.text[name]) return { kind: 'text', expr: sql`${t}.${sql.ref(columns.text[name])}` }
       if (name && columns.bool[name]) return { kind: 'bool', expr: sql`${t}.${sql.ref(columns.bool[name])}` }
       if (attr.type === 'boolean') return { kind: 'jsonbBool', expr: data(attr.path) }
@@ -54,7 +54,7 @@ function rowTarget (columns: Columns, collection: (attr: AttrRef, where: FilterN
 export const memberElementTarget: FilterTarget = {
   operand (attr) {
     switch (attr.path.join('.')) {
-      case 'value': return { kind: 'text', expr: sql`gm.member_id::text` }
+      case 'value': return { kind: 'text', expr: sql`gm.member_id::text`, uuid: sql`gm.member_id` }
       case 'display': return { kind: 'text', expr: sql`gm.display` }
       case 'type': return { kind: 'text', expr: sql`'User'::text` }
       default: throw invalidFilter(`members.${attr.path.join('.')} cannot be filtered on`)
@@ -72,7 +72,7 @@ export const memberElementTarget: FilterTarget = {
 const userGroupElementTarget: FilterTarget = {
   operand (attr) {
     switch (attr.path.join('.')) {
-      case 'value': return { kind: 'text', expr: sql`gm.group_id::text` }
+      case 'value': return { kind: 'text', expr: sql`gm.group_id::text`, uuid: sql`gm.group_id` }
       case 'display': return { kind: 'text', expr: sql`g.display_name` }
       case 'type': return { kind: 'text', expr: sql`'direct'::text` }
       default: throw invalidFilter(`groups.${attr.path.join('.')} cannot be filtered on`)

@@ -121,9 +121,13 @@ export function createGroupsService (deps: DirectoryDeps) {
     async list (tenantId: string, request: ListRequest, options: { withMembers?: boolean } = {}): Promise<ListResult<GroupRecord>> {
       const filter = request.filter === undefined ? undefined : parseFilter(type, request.filter)
       const sort = request.sortBy ? { attr: resolveSort(type, request.sortBy), descending: request.descending === true } : undefined
-      const totalResults = await countGroups(db, tenantId, filter)
-      if (request.count === 0 || request.startIndex > totalResults) return { totalResults, items: [] }
-      const items = await listGroups(db, tenantId, { filter, sort, offset: request.startIndex - 1, limit: request.count })
+      if (request.count === 0) return { totalResults: await countGroups(db, tenantId, filter), items: [] }
+      const offset = request.startIndex - 1
+      const items = await listGroups(db, tenantId, { filter, sort, offset, limit: request.count })
+      // A page that is not full and not past the end is the last page, so its length gives the
+      // total without a second statement: the common `userName eq` lookup costs one query.
+      const lastPage = items.length < request.count && (items.length > 0 || offset === 0)
+      const totalResults = lastPage ? offset + items.length : await countGroups(db, tenantId, filter)
       if (options.withMembers) {
         const members = await membersOfGroups(db, tenantId, items.map((g) => g.id))
         for (const group of items) group.members = members.get(group.id) ?? []

@@ -70,9 +70,13 @@ export function createUsersService (deps: DirectoryDeps, type: ResourceTypeDefin
     async list (tenantId: string, request: ListRequest, options: { withGroups?: boolean } = {}): Promise<ListResult<UserRecord>> {
       const filter = request.filter === undefined ? undefined : parseFilter(type, request.filter)
       const sort = request.sortBy ? { attr: resolveSort(type, request.sortBy), descending: request.descending === true } : undefined
-      const totalResults = await countUsers(db, tenantId, filter)
-      if (request.count === 0 || request.startIndex > totalResults) return { totalResults, items: [] }
-      const items = await listUsers(db, tenantId, { filter, sort, offset: request.startIndex - 1, limit: request.count })
+      if (request.count === 0) return { totalResults: await countUsers(db, tenantId, filter), items: [] }
+      const offset = request.startIndex - 1
+      const items = await listUsers(db, tenantId, { filter, sort, offset, limit: request.count })
+      // A page that is not full and not past the end is the last page, so its length gives the
+      // total without a second statement: the common `userName eq` lookup costs one query.
+      const lastPage = items.length < request.count && (items.length > 0 || offset === 0)
+      const totalResults = lastPage ? offset + items.length : await countUsers(db, tenantId, filter)
       if (options.withGroups) {
         const groups = await groupsOfUsers(db, tenantId, items.map((u) => u.id))
         for (const user of items) user.groups = groups.get(user.id) ?? []

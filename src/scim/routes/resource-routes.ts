@@ -65,7 +65,11 @@ export function registerResourceRoutes<R extends StoredResource> (app: FastifyIn
 
   async function written (request: FastifyRequest, reply: FastifyReply, status: number, record: R): Promise<FastifyReply> {
     const projection = projectionFor(request)
-    if (wantsRelated(projection)) await service.related(request.tenantId, record)
+    // A user just created belongs to no group yet (`groups` is readOnly, RFC 7643 §4.1.2), so
+    // the create answer skips that read; a created group's members came in the request.
+    const nothingRelatedYet = status === 201 && spec.related === 'groups'
+    if (nothingRelatedYet) Object.assign(record, { groups: [] })
+    else if (wantsRelated(projection)) await service.related(request.tenantId, record)
     return sendScim(reply, status, await render(request, record, projection), record.version)
   }
 
