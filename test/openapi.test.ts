@@ -22,7 +22,7 @@ function specRoutes (): Set<string> {
 t.test('openapi.yaml validates as OpenAPI 3.1', async (t) => {
   t.match(spec.openapi, /^3\.1\./)
   const validator = new Validator()
-  const result = await validator.validate(spec as unknown as Parameters<Validator["validate"]>[0])
+  const result = await validator.validate(spec as unknown as Parameters<Validator['validate']>[0])
   t.ok(result.valid, JSON.stringify(result.errors, null, 2))
 })
 
