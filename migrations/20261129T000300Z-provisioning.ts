@@ -1,0 +1,88 @@
+import { type Kysely, sql } from 'kysely'
+
+export async function up (db: Kysely<unknown>): Promise<void> {
+  await db.schema.createTable('tenant_meta_settings')
+    .addColumn('tenant_id', 'uuid', (c) => c.primaryKey().references('tenants.id').onDelete('cascade'))
+    .addColumn('business_id', 'text')
+    .addColumn('access_token_sealed', 'text')
+    .addColumn('app_secret_sealed', 'text')
+    .addColumn('identity_mode', 'text', (c) => c.notNull().defaultTo('facebook_profiles').check(sql`identity_mode in ('facebook_profiles', 'work_accounts')`))
+    .addColumn('invite_type', 'text', (c) => c.notNull().defaultTo('FB').check(sql`invite_type in ('FB', 'MWA')`))
+    .addColumn('default_role', 'text')
+    .addColumn('dry_run', 'boolean', (c) => c.notNull().defaultTo(false))
+    .addColumn('managed_by', 'text', (c) => c.notNull().defaultTo('admin').check(sql`managed_by in ('env', 'admin')`))
+    .addColumn('connection_status', 'text', (c) => c.notNull().defaultTo('unknown').check(sql`connection_status in ('unknown', 'connected', 'disconnected')`))
+    .addColumn('connection_error', 'text')
+    .addColumn('connection_changed_at', 'timestamptz')
+    .addColumn('last_polled_at', 'timestamptz')
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute()
+
+  await db.schema.createTable('access_rules')
+    .addColumn('tenant_id', 'uuid', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('id', 'uuid', (c) => c.notNull().defaultTo(sql`gen_random_uuid()`))
+    .addColumn('group_name', 'text', (c) => c.notNull())
+    .addColumn('role', 'text')
+    .addColumn('assets', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
+    .addColumn('priority', 'integer', (c) => c.notNull().defaultTo(100))
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addPrimaryKeyConstraint('access_rules_pkey', ['tenant_id', 'id'])
+    .execute()
+  // Rules match groups by display name ignoring case, and may exist before the group is pushed:
+  // one rule per name, whatever its case.
+  await sql`create unique index access_rules_group_lower on access_rules (tenant_id, lower(group_name))`.execute(db)
+
+  await db.schema.createTable('meta_people')
+    .addColumn('tenant_id', 'uuid', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('user_id', 'uuid', (c) => c.notNull())
+    .addColumn('email', 'text')
+    .addColumn('invite_id', 'text')
+    .addColumn('business_user_id', 'text')
+    .addColumn('role', 'text')
+    .addColumn('assets', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
+    .addColumn('state', 'text', (c) => c.notNull().defaultTo('none').check(sql`state in ('none', 'invited', 'member', 'removed', 'skipped', 'failed')`))
+    .addColumn('last_error', 'text')
+    .addColumn('last_error_code', 'integer')
+    .addColumn('last_trace_id', 'text')
+    .addColumn('last_plan', 'jsonb')
+    // An invitation whose outcome is unknown (timeout): no second one until Meta had time to land it.
+    .addColumn('invite_attempted_at', 'timestamptz')
+    .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addPrimaryKeyConstraint('meta_people_pkey', ['tenant_id', 'user_id'])
+    .execute()
+  // The acceptance poll reads a tenant's open invitations.
+  await sql`create index meta_people_state on meta_people (tenant_id, state)`.execute(db)
+  // Matching Meta people to SCIM users by email (Work Accounts, sync).
+  await sql`create index meta_people_email_lower on meta_people (tenant_id, lower(email))`.execute(db)
+  await sql`create index meta_people_business_user on meta_people (tenant_id, business_user_id)`.execute(db)
+
+  await db.schema.createTable('audit_events')
+    .addColumn('id', 'bigserial', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'uuid', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('actor', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'uuid')
+    .addColumn('email', 'text')
+    .addColumn('action', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('outcome', 'text', (c) => c.notNull())
+    .addColumn('detail', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+    .addColumn('meta_trace_id', 'text')
+    .addColumn('error_code', 'integer')
+    .addColumn('message', 'text')
+    .execute()
+  // The audit log is read newest first, per tenant and per person.
+  await sql`create index audit_events_tenant_at on audit_events (tenant_id, at desc, id desc)`.execute(db)
+  await sql`create index audit_events_user_at on audit_events (tenant_id, user_id, at desc)`.execute(db)
+}
+
+export async function down (db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('audit_events').execute()
+  await db.schema.dropTable('meta_people').execute()
+  await db.schema.dropTable('access_rules').execute()
+  await db.schema.dropTable('tenant_meta_settings').execute()
+}

@@ -1,0 +1,57 @@
+import type { AssetTask, AssetType, MetaClient } from '../meta/index.js'
+import { lookupByEmail, type MemberDirectory } from './lookup.js'
+import type { Step } from './model.js'
+import type { PersonPatch } from './people-repository.js'
+
+/** What a step that Meta accepted changes in the person's record. */
+export interface Applied {
+  patch: PersonPatch
+  detail: Record<string, unknown>
+}
+
+/**
+ * Executes one step through the Meta client (meta-graph-api.md §2.1, §2.3) and says what is
+ * now true. Throws the client's MetaApiError; failure.ts decides what it means.
+ */
+export async function applyStep (client: MetaClient, members: MemberDirectory, step: Step, assets: PersonPatch['assets']): Promise<Applied> {
+  switch (step.kind) {
+    case 'invite': {
+      const { id } = await client.inviteUser({ email: step.email, role: step.role, invitedUserType: step.inviteType })
+      // What P2's id names is not documented (§2.1 note): resolve it through P6 by email.
+      const found = await lookupByEmail(client, members, step.email)
+      if (found.kind === 'member') return { patch: { businessUserId: found.businessUserId, inviteId: null, role: found.role ?? step.role, state: 'member', inviteAttemptedAt: null }, detail: { returnedId: id } }
+      const inviteId = found.kind === 'invited' ? found.inviteId : id
+      return { patch: { inviteId, role: step.role, state: 'invited', inviteAttemptedAt: null }, detail: { inviteId, role: step.role, inviteType: step.inviteType } }
+    }
+    case 'change_invite_role': {
+      const { id } = await client.updatePendingUser(step.inviteId, { role: step.to })
+      return { patch: { inviteId: id, role: step.to, state: 'invited' }, detail: { inviteId: id, from: step.from, to: step.to } }
+    }
+    case 'cancel_invite': {
+      const outcome = await client.cancelPendingUser(step.inviteId)
+      return { patch: { inviteId: null, role: null, state: 'removed' }, detail: { inviteId: step.inviteId, outcome } }
+    }
+    case 'change_role':
+      await client.updateBusinessUserRole(step.businessUserId, { role: step.to })
+      return { patch: { role: step.to, state: 'member' }, detail: { businessUserId: step.businessUserId, from: step.from, to: step.to } }
+    case 'assign': {
+      const { assetType, assetId, tasks } = step.asset
+      await client.assignUser<AssetType>({ type: assetType, id: assetId }, step.businessUserId, tasks as AssetTask[])
+      const next = [...(assets ?? []).filter((a) => !(a.assetType === assetType && a.assetId === assetId)), step.asset]
+      return { patch: { assets: next, state: 'member' }, detail: { assetType, assetId, tasks, previous: step.previous } }
+    }
+    case 'unassign': {
+      const outcome = await client.unassignUser({ type: step.assetType, id: step.assetId }, step.businessUserId)
+      const next = (assets ?? []).filter((a) => !(a.assetType === step.assetType && a.assetId === step.assetId))
+      return { patch: { assets: next, state: 'member' }, detail: { assetType: step.assetType, assetId: step.assetId, outcome } }
+    }
+    case 'remove': {
+      // Removal drops the person's asset assignments with them (§8.2).
+      const outcome = await client.removeBusinessUser(step.businessUserId)
+      return { patch: { businessUserId: null, inviteId: null, role: null, assets: [], state: 'removed' }, detail: { businessUserId: step.businessUserId, outcome } }
+    }
+    case 'skip':
+    case 'blocked':
+      throw new Error(`${step.kind} steps are recorded, not applied`)
+  }
+}

@@ -1,0 +1,120 @@
+import type { Logger } from 'pino'
+import type { PgBoss } from 'pg-boss'
+import type { Config } from '../config.js'
+import { openSecretBox } from '../crypto/secret-key.js'
+import type { SecretBox } from '../crypto/secret-box.js'
+import type { DatabaseHandle } from '../db/database.js'
+import type { AccessChangeSink } from '../directory/access-change-sink.js'
+import type { ReadOnlyUserExtension } from '../directory/user-extensions.js'
+import type { MetaClientOptions, MetaGovernor } from '../meta/index.js'
+import type { SyncPorts } from '../sync/ports.js'
+import { applyEnvMetaSettings, metaSettingsFromEnv, type ApplyResult } from '../tenants/meta-settings-env.js'
+import { queueAccessChanges } from './access-change-sink.js'
+import { createMetaClientFactory, type MetaClientFactory } from './meta-clients.js'
+import { createBoss, ReconcileQueue } from './queue.js'
+import { allowAllRemovals, type RemovalGate } from './removal-gate.js'
+import { metaStateExtension } from './scim-extension.js'
+import { createSyncPorts } from './sync-ports.js'
+import { ensureUnmanagedQueue } from './unmanaged-removal.js'
+import type { UnknownOutcomePolicy } from './step-runner.js'
+import { ProvisioningWorker } from './worker.js'
+
+export interface ProvisioningOptions {
+  config: Config
+  database: Pick<DatabaseHandle, 'db' | 'pool' | 'engine'>
+  logger: Logger
+  /** Run the reconcile worker and the acceptance poll here (ROLE all or worker). */
+  runWorker: boolean
+  box?: SecretBox
+  gate?: RemovalGate
+  governor?: MetaGovernor
+  /** Tests: fast retries, the simulator's fetch. */
+  clientOverrides?: Partial<MetaClientOptions>
+  /** Tests that drain by hand turn pg-boss's own worker-side supervision off. */
+  supervise?: boolean
+  /** How long an invitation without an answer holds back a second one (step-runner.ts). */
+  unknownOutcome?: UnknownOutcomePolicy
+}
+
+/** What the API, the sync (issue 6) and the brake (issue 8) build on. */
+export interface ProvisioningRuntime {
+  boss: PgBoss
+  queue: ReconcileQueue
+  box: SecretBox
+  clients: MetaClientFactory
+  gate: RemovalGate
+  /** Started by `runWorker` or `startWorker()`; API-only processes never start it. */
+  worker: ProvisioningWorker
+  accessChanges: AccessChangeSink
+  userExtensions: ReadOnlyUserExtension[]
+  /** For the sync (issue 6): `new SyncService(db, runtime.syncPorts, …)`. */
+  syncPorts: SyncPorts
+  /** META_* → the tenant's settings and rules (single-tenant deployments, at every start). */
+  applyEnvironment: (tenantId: string) => Promise<ApplyResult | undefined>
+  startWorker: () => Promise<void>
+  stop: () => Promise<void>
+}
+
+/**
+ * Starts the queue (pg-boss on the application's pool, DESIGN.md "Storage") and, in worker
+ * roles, the reconcile worker. `stop()` lets in-flight jobs finish, then stops pg-boss; the
+ * caller closes the database afterwards.
+ */
+export async function startProvisioning (options: ProvisioningOptions): Promise<ProvisioningRuntime> {
+  const { config, database, logger } = options
+  const log = logger.child({ component: 'provisioning' })
+  const box = options.box ?? openSecretBox({ secretsKey: config.secretsKey, dataDir: config.dataDir, engine: database.engine })
+  const boss = createBoss({
+    pool: database.pool,
+    engine: database.engine,
+    // Every process that may run the worker supervises: a killed process's jobs come back.
+    supervise: options.supervise ?? config.role !== 'api',
+    instanceName: `scim-meta-bridge:${config.role}`
+  })
+  boss.on('error', (err) => log.error({ err }, 'job queue error'))
+  boss.on('warning', (warning) => log.warn({ warning }, 'job queue warning'))
+  await boss.start()
+  const queue = await ReconcileQueue.open(boss)
+  await ensureUnmanagedQueue(boss)
+  const clients = createMetaClientFactory({
+    graphUrl: config.meta.graphUrl,
+    apiVersion: config.meta.apiVersion,
+    timeoutMs: config.meta.timeoutMs,
+    governor: options.governor,
+    overrides: options.clientOverrides
+  })
+  const gate = options.gate ?? allowAllRemovals
+  const worker = new ProvisioningWorker({ db: database.db, box, boss, queue, clients, gate, logger: log, unknownOutcome: options.unknownOutcome }, {
+    batchSize: config.worker.batchSize,
+    concurrency: config.worker.concurrency,
+    pollIntervalSeconds: config.meta.pollIntervalSeconds
+  })
+  let stopped = false
+  const runtime: ProvisioningRuntime = {
+    boss,
+    queue,
+    box,
+    clients,
+    gate,
+    worker,
+    accessChanges: queueAccessChanges(queue),
+    userExtensions: [metaStateExtension],
+    syncPorts: createSyncPorts({ db: database.db, box, config, queue, gate }),
+    applyEnvironment: async (tenantId) => {
+      const env = metaSettingsFromEnv(config.meta)
+      if (env === undefined) return undefined
+      const applied = await applyEnvMetaSettings(database.db, box, queue, tenantId, env)
+      log.info({ tenantId, ...applied }, 'Meta settings applied from the environment')
+      return applied
+    },
+    startWorker: async () => { await worker.start() },
+    stop: async () => {
+      if (stopped) return
+      stopped = true
+      await worker.stop()
+      await boss.stop({ graceful: true, close: false })
+    }
+  }
+  if (options.runWorker) await worker.start()
+  return runtime
+}
