@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/schema.js'
+import { countHeld } from './held-repository.js'
+import { budgetLimit, getBrake, settingsOf, type BrakeSettings } from './settings.js'
+
+/** What the admin sees of a tenant's brake: "removals held" with the count and first cause. */
+export interface BrakeStatus {
+  engaged: boolean
+  engagedAt: Date | null
+  firstCause: string | null
+  held: number
+  settings: BrakeSettings
+  /** Removals let through within the current window, and how many the window allows. */
+  usedInWindow: number
+  limit: number
+}
+
+export async function brakeStatus (db: Kysely<DB>, tenantId: string, now: Date = new Date()): Promise<BrakeStatus> {
+  const row = await getBrake(db, tenantId)
+  const settings = settingsOf(row)
+  const since = new Date(now.getTime() - settings.windowSeconds * 1000)
+  const used = await db.selectFrom('removal_budget_uses').select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('tenant_id', '=', tenantId).where('at', '>', since).executeTakeFirstOrThrow()
+  const managed = await db.selectFrom('meta_people').select((eb) => eb.fn.countAll<string>().as('n')).where('tenant_id', '=', tenantId)
+    .where((eb) => eb.or([eb('business_user_id', 'is not', null), eb('invite_id', 'is not', null)])).executeTakeFirstOrThrow()
+  return {
+    engaged: row.engaged_at !== null,
+    engagedAt: row.engaged_at,
+    firstCause: row.first_cause,
+    held: await countHeld(db, tenantId),
+    settings,
+    usedInWindow: Number(used.n),
+    limit: budgetLimit(settings, Number(managed.n))
+  }
+}
