@@ -9,7 +9,8 @@ import { createTestDatabase } from './database.js'
 interface Teardown { teardown: (fn: () => unknown) => void }
 
 export function testConfig (overrides: Record<string, string> = {}): Config {
-  return loadConfig({ DATA_DIR: 'memory://', LOG_LEVEL: 'silent', ...overrides })
+  // Overload shedding off unless a test turns it on: a loaded CI machine must not turn into 503s.
+  return loadConfig({ DATA_DIR: 'memory://', LOG_LEVEL: 'silent', OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0', ...overrides })
 }
 
 export interface TestApp {
