@@ -1,12 +1,13 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../db/schema.js'
-import type { AssetType, BusinessRole } from '../meta/index.js'
+import type { AssetAccess, DesiredAccess, IdentityMode } from '../provisioning/model.js'
 
 // What the sync needs from the provisioning engine (issue 5) and the removal brake (issue 8).
 // The sync reads Meta and decides what differs; the engine owns Meta settings, desired access,
 // the per-person observed state, the reconcile queue and every write to Meta.
 
-export type IdentityMode = 'facebook_profiles' | 'work_accounts'
+// The access model is the engine's own (src/provisioning/model.ts); the sync speaks it too.
+export type { AssetAccess, DesiredAccess, IdentityMode }
 
 /** A tenant's Meta connection, decrypted, for one sync (reference §1, §7). */
 export interface MetaConnection {
@@ -16,18 +17,6 @@ export interface MetaConnection {
   appSecret?: string | undefined
   businessId: string
   identityMode: IdentityMode
-}
-
-export interface AssetAccess {
-  assetType: AssetType
-  assetId: string
-  tasks: string[]
-}
-
-/** What the IdP entitles a user to (DESIGN.md "Provisioning rules"); role null = no access. */
-export interface DesiredAccess {
-  role: BusinessRole | null
-  assets: AssetAccess[]
 }
 
 /**
