@@ -3,6 +3,9 @@ import { buildTestApp } from '../helpers/app.js'
 import { overloadReason } from '../../src/http/overload.js'
 import { createProcessProbe, type OverloadProbe, type ProcessLoad } from '../../src/http/overload-probe.js'
 
+// Test apps turn shedding off by default; these tests turn it on at the service's default.
+const shedding = { OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '1000' }
+
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error'
 
 /** Readings the test sets; nothing is measured, so nothing depends on how busy the machine is. */
@@ -13,7 +16,7 @@ function fixedProbe (load: ProcessLoad): OverloadProbe & { load: ProcessLoad, st
 
 t.test('a lagging event loop gets SCIM requests a 503 with Retry-After and a SCIM body', async (t) => {
   const probe = fixedProbe({ eventLoopDelayMs: 5_000, heapUsedBytes: 0 })
-  const { app, headers } = await buildTestApp(t, { deps: { overloadProbe: probe } })
+  const { app, headers } = await buildTestApp(t, { env: shedding, deps: { overloadProbe: probe } })
   const res = await app.inject({ method: 'GET', url: '/scim/v2/Users', headers })
   t.equal(res.statusCode, 503)
   t.equal(res.headers['retry-after'], '10', 'default OVERLOAD_RETRY_AFTER_SECONDS')
@@ -34,7 +37,7 @@ t.test('a lagging event loop gets SCIM requests a 503 with Retry-After and a SCI
 
 t.test('health and readiness answer while overloaded', async (t) => {
   const probe = fixedProbe({ eventLoopDelayMs: 5_000, heapUsedBytes: 0 })
-  const { app } = await buildTestApp(t, { deps: { overloadProbe: probe } })
+  const { app } = await buildTestApp(t, { env: shedding, deps: { overloadProbe: probe } })
   t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200)
   t.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200)
 })
@@ -57,7 +60,7 @@ t.test('heap over its limit sheds; back under it serves again', async (t) => {
 
 t.test('below the thresholds, or with the checks off, nothing is shed', async (t) => {
   const calm = fixedProbe({ eventLoopDelayMs: 999, heapUsedBytes: 10 ** 12 })
-  const first = await buildTestApp(t, { deps: { overloadProbe: calm } })
+  const first = await buildTestApp(t, { env: shedding, deps: { overloadProbe: calm } })
   t.equal((await first.app.inject({ method: 'GET', url: '/scim/v2/Users', headers: first.headers })).statusCode, 200, 'heap check off by default')
 
   const lagging = fixedProbe({ eventLoopDelayMs: 60_000, heapUsedBytes: 0 })
@@ -69,7 +72,7 @@ t.test('below the thresholds, or with the checks off, nothing is shed', async (t
 
 t.test('the probe is stopped when the app closes', async (t) => {
   const probe = fixedProbe({ eventLoopDelayMs: 0, heapUsedBytes: 0 })
-  const { app } = await buildTestApp(t, { deps: { overloadProbe: probe } })
+  const { app } = await buildTestApp(t, { env: shedding, deps: { overloadProbe: probe } })
   t.equal(probe.stopped, false)
   await app.close()
   t.equal(probe.stopped, true)
