@@ -6,11 +6,24 @@ import { addAdminAuth } from './admin-auth.js'
 import type { AdminTokenVerifier } from './admin-token-verifier.js'
 import { tenantRoutes } from './tenant-routes.js'
 import { tokenRoutes } from './token-routes.js'
+import { syncRoutes } from './sync-routes.js'
+import { driftRoutes } from './drift-routes.js'
+import type { SyncService } from '../sync/sync-service.js'
+import { brakeRoutes } from './brake-routes.js'
+import type { DecisionDeps } from '../brake/decisions.js'
+import { provisioningAdminRoutes } from './provisioning-admin-routes.js'
+import type { AdminProvisioning } from './provisioning-deps.js'
 
 export interface AdminRoutesOptions {
   db: Kysely<DB>
   tokens: TokenService
   adminTokens: AdminTokenVerifier
+  /** The sync (issue 6); without it runs fail with "no Meta connection". */
+  sync?: SyncService | undefined
+  /** The removal brake's decisions (issue 8); approving needs the reconcile queue. */
+  removalBrake?: DecisionDeps | undefined
+  /** Sealing, the reconcile queue and Meta clients, for the connection, rules and queue routes. */
+  provisioning?: AdminProvisioning | undefined
 }
 
 /** The admin API, registered under /admin/v1; every route needs an admin token. */
@@ -18,4 +31,8 @@ export async function adminRoutes (app: FastifyInstance, opts: AdminRoutesOption
   addAdminAuth(app, opts.adminTokens)
   await app.register(tenantRoutes, { db: opts.db })
   await app.register(tokenRoutes, { db: opts.db, tokens: opts.tokens })
+  await app.register(syncRoutes, { db: opts.db, sync: opts.sync })
+  await app.register(driftRoutes, { db: opts.db, sync: opts.sync })
+  await app.register(brakeRoutes, { db: opts.db, queue: opts.removalBrake?.queue })
+  await app.register(provisioningAdminRoutes, { db: opts.db, provisioning: opts.provisioning })
 }

@@ -8,7 +8,7 @@ export interface ApiClientOptions {
   fetch?: typeof fetch
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
 
 /** The admin API over HTTP, with every failure turned into a CliError with its exit code. */
 export class ApiClient {
@@ -49,6 +49,7 @@ export class ApiClient {
   get<T = unknown> (path: string): Promise<T> { return this.request<T>('GET', path) }
   post<T = unknown> (path: string, body: unknown = {}): Promise<T> { return this.request<T>('POST', path, body) }
   patch<T = unknown> (path: string, body: unknown): Promise<T> { return this.request<T>('PATCH', path, body) }
+  put<T = unknown> (path: string, body: unknown): Promise<T> { return this.request<T>('PUT', path, body) }
   delete (path: string): Promise<unknown> { return this.request('DELETE', path) }
 }
 

@@ -1,8 +1,16 @@
 import type { CommandGroup } from './command.js'
 import { driftGroup } from './commands/drift.js'
+import { removalsGroup } from './commands/removals.js'
 import { syncGroup } from './commands/sync.js'
 import { tenantsGroup } from './commands/tenants.js'
 import { tokensGroup } from './commands/tokens.js'
+import { metaGroup } from './commands/meta.js'
+import { rulesGroup } from './commands/rules.js'
+import { peopleGroup } from './commands/people.js'
+import { planGroup } from './commands/plan.js'
+import { auditGroup } from './commands/audit.js'
+import { queueGroup } from './commands/queue.js'
 
 /** Every command group; a new group is one file under commands/ and one line here. */
-export const COMMAND_GROUPS: readonly CommandGroup[] = [tenantsGroup, tokensGroup, syncGroup, driftGroup]
+export const COMMAND_GROUPS: readonly CommandGroup[] = [tenantsGroup, tokensGroup, syncGroup, driftGroup, removalsGroup,
+  metaGroup, rulesGroup, peopleGroup, planGroup, auditGroup, queueGroup]

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import { z } from 'zod'
+import type { DB } from '../db/schema.js'
+import { listAccessRules } from '../tenants/access-rules-repository.js'
+import { accessRuleInputSchema, AccessRulesError, parseAccessRules, type AccessRule } from '../tenants/access-rules.js'
+import { updateAccessRules } from '../tenants/meta-settings-service.js'
+import { AdminError, parseInput } from './admin-errors.js'
+import { requireProvisioning, type AdminProvisioning } from './provisioning-deps.js'
+import { requireTenant } from './tenant-routes.js'
+
+const rulesBody = z.object({ rules: z.array(accessRuleInputSchema).max(1000) }).strict()
+
+/** The stored form, in the input's spelling, so a GET can be edited and PUT back. */
+export const ruleView = (r: AccessRule) => ({ group: r.groupName, role: r.role, priority: r.priority, assets: r.assets })
+
+/** `access rules[0].assets[1]: …` → `body.rules.0.assets.1`. */
+function pathOf (message: string): string {
+  const m = /^access rules\[(\d+)\](?:\.assets\[(\d+)\])?/.exec(message)
+  if (m === null) return 'body.rules'
+  return `body.rules.${m[1] ?? ''}${m[2] === undefined ? '' : `.assets.${m[2]}`}`
+}
+
+/** Access rules of one tenant (issue 6): group → role and asset tasks. */
+export async function accessRulesRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }): Promise<void> {
+  const { db } = opts
+
+  app.get('/tenants/:tenantId/access-rules', async (request) => {
+    const tenant = await requireTenant(db, request.params)
+    const rules = await listAccessRules(db, tenant.id)
+    return { items: rules.map(ruleView), total: rules.length }
+  })
+
+  app.put('/tenants/:tenantId/access-rules', async (request) => {
+    const tenant = await requireTenant(db, request.params)
+    // Shape and enums first, with every bad field; then tasks, bundles and duplicate groups.
+    const body = parseInput(rulesBody, request.body)
+    let rules: AccessRule[]
+    try {
+      rules = parseAccessRules(body.rules)
+    } catch (err) {
+      if (!(err instanceof AccessRulesError)) throw err
+      throw new AdminError(400, 'invalid_request', err.message, [{ path: pathOf(err.message), message: err.message }])
+    }
+    const { queue } = requireProvisioning(opts.provisioning)
+    const changed = await updateAccessRules(db, queue, tenant.id, rules)
+    const stored = await listAccessRules(db, tenant.id)
+    return { items: stored.map(ruleView), total: stored.length, changed_groups: changed }
+  })
+}

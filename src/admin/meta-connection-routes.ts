@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import { z } from 'zod'
+import type { DB } from '../db/schema.js'
+import { BUSINESS_ROLES, INVITED_USER_TYPES } from '../meta/index.js'
+import { updateMetaSettings } from '../tenants/meta-settings-service.js'
+import { effectiveDryRun, getMetaSettings, loadMetaCredentials, type MetaSettings } from '../tenants/meta-settings.js'
+import { AdminError, parseInput } from './admin-errors.js'
+import { probeMetaConnection } from './meta-connection-probe.js'
+import { requireProvisioning, type AdminProvisioning } from './provisioning-deps.js'
+import { requireTenant } from './tenant-routes.js'
+
+const secret = z.string().trim().min(1).max(4096).nullable().optional()
+
+/** Fields left out keep their value; secrets: a string sets, null clears, absent keeps. */
+const connectionBody = z.object({
+  business_id: z.string().trim().regex(/^\d{1,32}$/, 'a numeric business id').nullable().optional(),
+  access_token: secret,
+  app_secret: secret,
+  identity_mode: z.enum(['facebook_profiles', 'work_accounts']).optional(),
+  invite_type: z.enum(INVITED_USER_TYPES).optional(),
+  default_role: z.enum(BUSINESS_ROLES).nullable().optional(),
+  dry_run: z.boolean().optional()
+}).strict()
+
+/** Never the secrets: only whether each is set. */
+export function connectionView (s: MetaSettings) {
+  return {
+    business_id: s.businessId,
+    access_token_set: s.hasAccessToken,
+    app_secret_set: s.hasAppSecret,
+    identity_mode: s.identityMode,
+    invite_type: s.inviteType,
+    default_role: s.defaultRole,
+    dry_run: s.dryRun,
+    effective_dry_run: effectiveDryRun(s),
+    managed_by: s.managedBy,
+    connection: { status: s.connection.status, error: s.connection.error, changed_at: s.connection.changedAt },
+    updated_at: s.updatedAt
+  }
+}
+
+/** The tenant's Meta connection (issue 6): read, set, test. */
+export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }): Promise<void> {
+  const { db } = opts
+
+  app.get('/tenants/:tenantId/meta-connection', async (request) => {
+    const tenant = await requireTenant(db, request.params)
+    return connectionView(await getMetaSettings(db, tenant.id))
+  })
+
+  app.put('/tenants/:tenantId/meta-connection', async (request) => {
+    const tenant = await requireTenant(db, request.params)
+    const body = parseInput(connectionBody, request.body)
+    const { box, queue } = requireProvisioning(opts.provisioning)
+    const current = await getMetaSettings(db, tenant.id)
+    const saved = await updateMetaSettings(db, box, queue, tenant.id, {
+      businessId: body.business_id === undefined ? current.businessId : body.business_id,
+      ...(body.access_token === undefined ? {} : { accessToken: body.access_token }),
+      ...(body.app_secret === undefined ? {} : { appSecret: body.app_secret }),
+      identityMode: body.identity_mode ?? current.identityMode,
+      inviteType: body.invite_type ?? current.inviteType,
+      defaultRole: body.default_role === undefined ? current.defaultRole : body.default_role,
+      dryRun: body.dry_run ?? current.dryRun
+    })
+    return { ...connectionView(saved.settings), changed: saved.changed }
+  })
+
+  app.post('/tenants/:tenantId/meta-connection/test', async (request) => {
+    const tenant = await requireTenant(db, request.params)
+    const { box, clients } = requireProvisioning(opts.provisioning)
+    const credentials = await loadMetaCredentials(db, box, tenant.id)
+    const client = clients.forTenant(credentials)
+    if (client === null) throw new AdminError(409, 'not_configured', 'the tenant has no business id or access token')
+    return { business_id: credentials.businessId, ...(await probeMetaConnection(client)) }
+  })
+}

@@ -1,0 +1,67 @@
+import { sql, type Kysely } from 'kysely'
+import type { DB } from '../db/schema.js'
+import { desiredForUsers } from '../provisioning/desired-bulk.js'
+import { emptyRecord, findPeople, type PersonRecord } from '../provisioning/people-repository.js'
+import type { DesiredResult } from '../provisioning/desired.js'
+import type { PersonState } from '../provisioning/tables.js'
+
+export interface PersonRow {
+  user: { id: string, userName: string, active: boolean }
+  email: string | null
+  desired: DesiredResult
+  observed: PersonRecord
+}
+
+export function personView (p: PersonRow) {
+  const o = p.observed
+  return {
+    user_id: p.user.id,
+    user_name: p.user.userName,
+    active: p.user.active,
+    email: p.email ?? o.email,
+    desired: { role: p.desired.role, assets: p.desired.assets, why: p.desired.why },
+    observed: {
+      state: o.state,
+      role: o.role,
+      assets: o.assets,
+      invite_id: o.inviteId,
+      business_user_id: o.businessUserId,
+      updated_at: o.updatedAt
+    },
+    last_error: o.lastError === null ? null : { message: o.lastError, code: o.lastErrorCode, trace_id: o.lastTraceId }
+  }
+}
+
+async function describe (db: Kysely<DB>, tenantId: string, users: Array<{ id: string, user_name: string, active: boolean }>): Promise<PersonRow[]> {
+  const ids = users.map((u) => u.id)
+  const desired = await desiredForUsers(db, tenantId, ids)
+  const records = await findPeople(db, tenantId, ids)
+  return users.map((u) => {
+    const d = desired.get(u.id)
+    return {
+      user: { id: u.id, userName: u.user_name, active: u.active },
+      email: d?.email ?? null,
+      desired: d?.desired ?? { role: null, assets: [], why: 'the user was deleted' },
+      observed: records.get(u.id) ?? emptyRecord(tenantId, u.id)
+    }
+  })
+}
+
+/** SCIM users of a tenant with their desired and observed access; `state` filters (no record = none). */
+export async function listPeople (db: Kysely<DB>, tenantId: string, q: { state?: PersonState, limit: number, offset: number }): Promise<{ rows: PersonRow[], total: number }> {
+  let base = db.selectFrom('users as u')
+    .leftJoin('meta_people as mp', (j) => j.onRef('mp.tenant_id', '=', 'u.tenant_id').onRef('mp.user_id', '=', 'u.id'))
+    .where('u.tenant_id', '=', tenantId)
+  if (q.state !== undefined) base = base.where(sql<boolean>`coalesce(mp.state, 'none') = ${q.state}`)
+  const count = await base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()
+  const users = await base.select(['u.id', 'u.user_name', 'u.active'])
+    .orderBy(sql`lower(u.user_name)`).orderBy('u.id').limit(q.limit).offset(q.offset).execute()
+  return { rows: await describe(db, tenantId, users), total: Number(count.n) }
+}
+
+export async function getPerson (db: Kysely<DB>, tenantId: string, userId: string): Promise<PersonRow | undefined> {
+  const user = await db.selectFrom('users').select(['id', 'user_name', 'active'])
+    .where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst()
+  if (user === undefined) return undefined
+  return (await describe(db, tenantId, [user]))[0]
+}

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import { z } from 'zod'
+import type { DB } from '../db/schema.js'
+import { previewTenantPlan } from '../provisioning/preview.js'
+import { notFound, parseInput } from './admin-errors.js'
+import { page, pageQuery } from './paging.js'
+import { getPerson, listPeople, personView } from './people-query.js'
+import { requireTenant } from './tenant-routes.js'
+
+const PERSON_STATES = ['none', 'invited', 'member', 'removed', 'skipped', 'failed'] as const
+const peopleQuery = pageQuery.extend({ state: z.enum(PERSON_STATES).optional() }).strict()
+const personParams = z.object({ tenantId: z.string().uuid(), userId: z.string().uuid() })
+const planQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  after: z.string().uuid().optional()
+}).strict()
+
+/** People (each SCIM user with desired and observed access) and the plan preview (issue 6). */
+export async function peopleRoutes (app: FastifyInstance, opts: { db: Kysely<DB> }): Promise<void> {
+  const { db } = opts
+
+  app.get('/tenants/:tenantId/people', async (request) => {
+    const tenant = await requireTenant(db, request.params)
+    const query = parseInput(peopleQuery, request.query, 'query')
+    const { rows, total } = await listPeople(db, tenant.id, query)
+    return page(rows.map(personView), total, query)
+  })
+
+  app.get('/tenants/:tenantId/people/:userId', async (request) => {
+    const params = parseInput(personParams, request.params, 'path')
+    const tenant = await requireTenant(db, { tenantId: params.tenantId })
+    const person = await getPerson(db, tenant.id, params.userId)
+    if (person === undefined) throw notFound('user')
+    return personView(person)
+  })
+
+  // What the bridge would do now, from its own record: no Meta call, nothing written.
+  app.get('/tenants/:tenantId/plan', async (request) => {
+    const tenant = await requireTenant(db, request.params)
+    const query = parseInput(planQuery, request.query, 'query')
+    const preview = await previewTenantPlan(db, tenant.id, {
+      limit: query.limit, ...(query.after === undefined ? {} : { afterUserId: query.after })
+    })
+    return {
+      identity_mode: preview.identityMode,
+      dry_run: preview.dryRun,
+      items: preview.people.map((p) => ({
+        user_id: p.userId,
+        email: p.email,
+        desired: { role: p.desired.role, assets: p.desired.assets, why: p.desired.why },
+        observed_state: p.observed.state,
+        steps: p.plan.steps,
+        waiting_assets: p.plan.waitingAssets
+      })),
+      ...(preview.nextAfter === null ? {} : { next_after: preview.nextAfter })
+    }
+  })
+}

@@ -1,0 +1,95 @@
+import type { CommandGroup, OptionValues } from '../command.js'
+import { CliError, EXIT } from '../exit-codes.js'
+import { keyValues, table } from '../output.js'
+import { arg, resolveTenant } from '../resolve.js'
+import { booleanOption } from './query.js'
+
+interface Connection {
+  business_id: string | null,
+  access_token_set: boolean,
+  app_secret_set: boolean,
+  identity_mode: string,
+  invite_type: string,
+  default_role: string | null,
+  dry_run: boolean,
+  effective_dry_run: boolean,
+  managed_by: string,
+  connection: { status: string, error: string | null },
+  changed?: boolean
+}
+interface Check { check: string, ok: boolean, count?: number, error?: { class: string, code: number | null, message: string } }
+
+const render = (c: Connection): string => keyValues([
+  ['business id', c.business_id], ['access token', c.access_token_set ? 'set' : 'not set'], ['app secret', c.app_secret_set ? 'set' : 'not set'],
+  ['identity mode', c.identity_mode], ['invite type', c.invite_type], ['default role', c.default_role ?? 'none'],
+  ['dry run', c.effective_dry_run && !c.dry_run ? 'yes (no business id or token)' : c.dry_run ? 'yes' : 'no'],
+  ['managed by', c.managed_by], ['connection', c.connection.error === null ? c.connection.status : `${c.connection.status}: ${c.connection.error}`]
+])
+
+/** Only the options given; `none` clears a secret or the default role. */
+function body (o: OptionValues): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  const text = (name: string, key: string, clearable: boolean): void => {
+    const v = o[name]
+    if (typeof v === 'string') out[key] = clearable && v === 'none' ? null : v
+  }
+  text('business-id', 'business_id', true)
+  text('access-token', 'access_token', true)
+  text('app-secret', 'app_secret', true)
+  text('identity-mode', 'identity_mode', false)
+  text('invite-type', 'invite_type', false)
+  text('default-role', 'default_role', true)
+  const dry = booleanOption(o['dry-run'], 'dry-run')
+  if (dry !== undefined) out.dry_run = dry
+  return out
+}
+
+export const metaGroup: CommandGroup = {
+  name: 'meta',
+  summary: 'the tenant\'s Meta connection: show, set, test',
+  defaultCommand: 'show',
+  commands: [
+    {
+      name: 'show',
+      usage: '<tenant>',
+      summary: 'show the settings (secrets only as set / not set)',
+      run: async ({ api, out, args }) => {
+        const id = await resolveTenant(api(), arg(args, 0, 'tenant'))
+        const c = await api().get<Connection>(`/tenants/${id}/meta-connection`)
+        out.result(c, () => render(c))
+      }
+    },
+    {
+      name: 'set',
+      usage: '<tenant> [--business-id <id>] [--access-token <t>] [--app-secret <s>] [--identity-mode <m>] [--invite-type FB|MWA] [--default-role <role>|none] [--dry-run true|false]',
+      summary: 'change settings; options left out keep their value, `none` clears',
+      options: {
+        'business-id': { type: 'string' },
+        'access-token': { type: 'string' },
+        'app-secret': { type: 'string' },
+        'identity-mode': { type: 'string' },
+        'invite-type': { type: 'string' },
+        'default-role': { type: 'string' },
+        'dry-run': { type: 'string' }
+      },
+      run: async ({ api, out, args, options }) => {
+        const id = await resolveTenant(api(), arg(args, 0, 'tenant'))
+        const c = await api().put<Connection>(`/tenants/${id}/meta-connection`, body(options))
+        out.result(c, () => `${c.changed === true ? 'changed (everyone will be reconciled)' : 'unchanged'}\n${render(c)}`)
+      }
+    },
+    {
+      name: 'test',
+      usage: '<tenant>',
+      summary: 'call Meta with the tenant\'s token and report what works (exit 1 when anything fails)',
+      run: async ({ api, out, args }) => {
+        const id = await resolveTenant(api(), arg(args, 0, 'tenant'))
+        const r = await api().post<{ ok: boolean, checks: Check[] }>(`/tenants/${id}/meta-connection/test`)
+        out.result(r, () => table(['check', 'result', 'count', 'error'], r.checks.map((c) => [
+          c.check, c.ok ? 'ok' : 'FAILED', c.count, c.error === undefined ? null : `${c.error.class} ${c.error.code ?? ''}: ${c.error.message}`
+        ])))
+        if (!r.ok) throw new CliError(EXIT.failed, 'some checks failed')
+      }
+    }
+  ]
+}
