@@ -1,6 +1,10 @@
 import type { Migration } from 'kysely/migration'
 import * as tenantsAndTokens from './20261129T000100Z-tenants-and-tokens.js'
 import * as directory from './20261129T000200Z-directory.js'
+import * as provisioning from './20261129T000300Z-provisioning.js'
+import * as adminTokens from './20261129T000400Z-admin-tokens.js'
+import * as sync from './20261129T000500Z-sync.js'
+import * as removalBrake from './20261129T000600Z-removal-brake.js'
 
 /**
  * Every migration, in order. Append new ones at the end; never edit or reorder a landed one.
@@ -8,5 +12,9 @@ import * as directory from './20261129T000200Z-directory.js'
  */
 export const migrations: Record<string, Migration> = {
   '20261129T000100Z-tenants-and-tokens': tenantsAndTokens,
-  '20261129T000200Z-directory': directory
+  '20261129T000200Z-directory': directory,
+  '20261129T000300Z-provisioning': provisioning,
+  '20261129T000400Z-admin-tokens': adminTokens,
+  '20261129T000500Z-sync': sync,
+  '20261129T000600Z-removal-brake': removalBrake
 }

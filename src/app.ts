@@ -9,10 +9,20 @@ import { healthRoutes } from './http/health.js'
 import { scimAuthPlugin } from './http/scim-auth.js'
 import { scimRoutes } from './scim/routes/index.js'
 import { noopAccessChangeSink, type AccessChangeSink } from './directory/access-change-sink.js'
+import type { ReadOnlyUserExtension } from './directory/user-extensions.js'
 import { TokenService } from './tenants/token-service.js'
 import { adminRoutes } from './admin/index.js'
 import { AdminTokenVerifier } from './admin/admin-token-verifier.js'
 import { openapiRoute } from './http/openapi-route.js'
+import type { SyncService } from './sync/sync-service.js'
+import type { DecisionDeps } from './brake/decisions.js'
+import type { AdminProvisioning } from './admin/provisioning-deps.js'
+import { metricsPlugin } from './http/metrics.js'
+import { createMetrics, type Metrics } from './http/metrics-registry.js'
+import type { PoolStats } from './http/metrics-types.js'
+import { overloadPlugin } from './http/overload.js'
+import type { OverloadProbe } from './http/overload-probe.js'
+import { rateLimitPlugin } from './http/rate-limit.js'
 
 export interface RegisteredRoute { method: string, url: string }
 
@@ -30,6 +40,22 @@ export interface AppDeps {
   tokens?: TokenService
   adminTokens?: AdminTokenVerifier
   accessChanges?: AccessChangeSink
+  /** Read-only User extension blocks (issue 5's Meta state, src/provisioning/scim-extension.ts). */
+  userExtensions?: ReadOnlyUserExtension[]
+  /** The sync with the provisioning engine's ports (issue 6); see src/sync/ports.ts. */
+  sync?: SyncService
+  /** The removal brake's admin side (issue 8): the database and the reconcile queue. */
+  removalBrake?: DecisionDeps
+  /** The provisioning runtime's box, queue, Meta clients and pg-boss, for the admin API (issue 6). */
+  provisioning?: AdminProvisioning
+  /** One registry per process, shared with the worker and the Meta client; created if absent. */
+  metrics?: Metrics
+  /** The database pool (DatabaseHandle.pool), read at each scrape. */
+  pool?: PoolStats
+  /** Process load readings for the overload guard; defaults to sampling this process. */
+  overloadProbe?: OverloadProbe
+  /** Clock of the SCIM rate limit (tests). */
+  now?: () => number
 }
 
 /**
@@ -62,20 +88,42 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(sensible)
   await app.register(errorHandlerPlugin)
+  // Before every route, so each one inherits the metrics and overload hooks.
+  const metrics = deps.metrics ?? createMetrics()
+  if (deps.pool) {
+    const detachPool = metrics.observeDatabasePool(deps.pool)
+    app.addHook('onClose', async () => { detachPool() })
+  }
+  await app.register(metricsPlugin, { metrics, token: deps.config.metricsToken })
+  await app.register(overloadPlugin, {
+    maxEventLoopDelayMs: deps.config.overloadMaxEventLoopDelayMs,
+    maxHeapBytes: deps.config.overloadMaxHeapBytes,
+    retryAfterSeconds: deps.config.overloadRetryAfterSeconds,
+    metrics,
+    probe: deps.overloadProbe
+  })
   await app.register(healthRoutes, { db: deps.db })
   await app.register(openapiRoute)
   await app.register(adminRoutes, {
     prefix: '/admin/v1',
     db: deps.db,
     tokens,
-    adminTokens: deps.adminTokens ?? new AdminTokenVerifier(deps.db, deps.config.adminToken)
+    adminTokens: deps.adminTokens ?? new AdminTokenVerifier(deps.db, deps.config.adminToken),
+    sync: deps.sync,
+    removalBrake: deps.removalBrake,
+    provisioning: deps.provisioning
   })
   await app.register(scimAuthPlugin, { tokens })
+  // After auth: the limit is per tenant, and the tenant is known once the token is verified.
+  await app.register(rateLimitPlugin, {
+    perMinute: deps.config.scimRateLimitPerMinute, burst: deps.config.scimRateLimitBurst, metrics, now: deps.now
+  })
   await app.register(async (scim) => {
     await scim.register(scimRoutes, {
       db: deps.db,
       config: { scimMaxPageSize: deps.config.scimMaxPageSize, publicBaseUrl: deps.config.publicBaseUrl },
-      accessChanges: deps.accessChanges ?? noopAccessChangeSink
+      accessChanges: deps.accessChanges ?? noopAccessChangeSink,
+      userExtensions: deps.userExtensions
     })
   }, { prefix: '/scim/v2' })
 

@@ -1,8 +1,10 @@
 import { z } from 'zod'
+import { BUSINESS_ROLES } from './meta/enums.js'
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes')
 const port = z.coerce.number().int().min(0).max(65535)
 const positiveInt = z.coerce.number().int().positive()
+const nonNegativeInt = z.coerce.number().int().min(0)
 const empty = (v: unknown) => (v === '' ? undefined : v)
 
 /**
@@ -23,8 +25,62 @@ export const envSchema = z.object({
   BODY_LIMIT_BYTES: z.preprocess(empty, positiveInt.default(1_048_576)),
   SHUTDOWN_GRACE_MS: z.preprocess(empty, positiveInt.default(10_000)),
   ROLE: z.preprocess(empty, z.enum(['all', 'api', 'worker']).default('all')),
-  TRUST_PROXY: z.preprocess(empty, bool.default(false))
+  TRUST_PROXY: z.preprocess(empty, bool.default(false)),
+  METRICS_TOKEN: z.preprocess(empty, z.string().min(20, 'must be at least 20 characters').optional()),
+  SCIM_RATE_LIMIT_PER_MINUTE: z.preprocess(empty, nonNegativeInt.default(0)),
+  SCIM_RATE_LIMIT_BURST: z.preprocess(empty, nonNegativeInt.default(0)),
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: z.preprocess(empty, nonNegativeInt.default(1000)),
+  OVERLOAD_MAX_HEAP_BYTES: z.preprocess(empty, nonNegativeInt.default(0)),
+  OVERLOAD_RETRY_AFTER_SECONDS: z.preprocess(empty, positiveInt.max(3600).default(10)),
+  // Provisioning (issue 5, docs/provisioning.md). Unset META_* variables leave the default
+  // tenant's Meta settings to the admin API; any of them set makes the environment authoritative.
+  SECRETS_KEY: z.preprocess(empty, z.string().refine(isSecretKey, 'must encode 32 bytes as base64 or hex (openssl rand -base64 32)').optional()),
+  META_BUSINESS_ID: z.preprocess(empty, z.string().regex(/^\d+$/, 'must be a numeric business id').optional()),
+  META_ACCESS_TOKEN: z.preprocess(empty, z.string().optional()),
+  META_APP_SECRET: z.preprocess(empty, z.string().optional()),
+  META_IDENTITY_MODE: z.preprocess(empty, z.enum(['facebook_profiles', 'work_accounts']).optional()),
+  META_INVITE_TYPE: z.preprocess(empty, z.enum(['FB', 'MWA']).optional()),
+  META_DEFAULT_ROLE: z.preprocess(upperOrEmpty, z.enum([...BUSINESS_ROLES, 'NONE']).optional()),
+  META_DRY_RUN: z.preprocess(empty, bool.optional()),
+  META_ACCESS_RULES: z.preprocess(empty, z.string().optional()),
+  META_GRAPH_URL: z.preprocess(empty, z.string().url().default('https://graph.facebook.com')),
+  META_API_VERSION: z.preprocess(empty, z.string().regex(/^v\d+\.\d+$/, 'must look like v26.0').default('v26.0')),
+  META_POLL_INTERVAL_SECONDS: z.preprocess(empty, positiveInt.default(300)),
+  META_TIMEOUT_MS: z.preprocess(empty, positiveInt.default(20_000)),
+  WORKER_BATCH_SIZE: z.preprocess(empty, positiveInt.max(500).default(20)),
+  WORKER_CONCURRENCY: z.preprocess(empty, positiveInt.max(32).default(2)),
+  // Removal brake of the default tenant (issue 8, docs/removal-brake.md); unset keeps its settings.
+  META_REMOVAL_BUDGET_COUNT: z.preprocess(empty, nonNegativeInt.optional()),
+  META_REMOVAL_BUDGET_PERCENT: z.preprocess(empty, z.coerce.number().min(0).max(100).optional()),
+  META_REMOVAL_WINDOW_SECONDS: z.preprocess(empty, positiveInt.optional())
 })
+
+function upperOrEmpty (v: unknown): unknown {
+  return typeof v === 'string' ? (v === '' ? undefined : v.toUpperCase()) : v
+}
+
+function isSecretKey (v: string): boolean {
+  const t = v.trim()
+  return (/^[0-9a-fA-F]{64}$/.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64')).length === 32
+}
+
+/** The Meta variables as given; which of them are set matters (src/tenants/meta-settings-env.ts). */
+export interface MetaEnv {
+  businessId: string | undefined
+  accessToken: string | undefined
+  appSecret: string | undefined
+  identityMode: 'facebook_profiles' | 'work_accounts' | undefined
+  inviteType: 'FB' | 'MWA' | undefined
+  /** A Meta role, 'NONE' for no default role, or undefined when unset. */
+  defaultRole: z.infer<typeof envSchema>['META_DEFAULT_ROLE']
+  dryRun: boolean | undefined
+  /** JSON, or `@path` to a JSON file. */
+  accessRules: string | undefined
+  graphUrl: string
+  apiVersion: string
+  pollIntervalSeconds: number
+  timeoutMs: number
+}
 
 export type Config = Readonly<{
   port: number
@@ -41,6 +97,23 @@ export type Config = Readonly<{
   shutdownGraceMs: number
   role: 'all' | 'api' | 'worker'
   trustProxy: boolean
+  /** Bearer token for /metrics; unset leaves /metrics open. */
+  metricsToken: string | undefined
+  /** Per-tenant requests per minute on /scim/v2, per replica; 0 = no limit. */
+  scimRateLimitPerMinute: number
+  /** Largest burst per tenant; 0 = ten seconds' worth of the rate. */
+  scimRateLimitBurst: number
+  /** 503 while the mean event-loop delay exceeds this; 0 = off. */
+  overloadMaxEventLoopDelayMs: number
+  /** 503 while the V8 heap in use exceeds this; 0 = off. */
+  overloadMaxHeapBytes: number
+  overloadRetryAfterSeconds: number
+  /** AES-256-GCM key for Meta secrets at rest; unset on PGlite: a key file in DATA_DIR. */
+  secretsKey: string | undefined
+  meta: Readonly<MetaEnv>
+  worker: Readonly<{ batchSize: number, concurrency: number }>
+  /** META_REMOVAL_*: applied to the default tenant's removal brake at start when set. */
+  removalBrake: Readonly<{ budgetCount: number | undefined, budgetPercent: number | undefined, windowSeconds: number | undefined }>
 }>
 
 export class ConfigError extends Error {
@@ -78,6 +151,33 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     role: e.ROLE,
-    trustProxy: e.TRUST_PROXY
+    trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
+    scimRateLimitPerMinute: e.SCIM_RATE_LIMIT_PER_MINUTE,
+    scimRateLimitBurst: e.SCIM_RATE_LIMIT_BURST,
+    overloadMaxEventLoopDelayMs: e.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,
+    overloadMaxHeapBytes: e.OVERLOAD_MAX_HEAP_BYTES,
+    overloadRetryAfterSeconds: e.OVERLOAD_RETRY_AFTER_SECONDS,
+    secretsKey: e.SECRETS_KEY,
+    meta: Object.freeze({
+      businessId: e.META_BUSINESS_ID,
+      accessToken: e.META_ACCESS_TOKEN,
+      appSecret: e.META_APP_SECRET,
+      identityMode: e.META_IDENTITY_MODE,
+      inviteType: e.META_INVITE_TYPE,
+      defaultRole: e.META_DEFAULT_ROLE,
+      dryRun: e.META_DRY_RUN,
+      accessRules: e.META_ACCESS_RULES,
+      graphUrl: e.META_GRAPH_URL.replace(/\/+$/, ''),
+      apiVersion: e.META_API_VERSION,
+      pollIntervalSeconds: e.META_POLL_INTERVAL_SECONDS,
+      timeoutMs: e.META_TIMEOUT_MS
+    }),
+    worker: Object.freeze({ batchSize: e.WORKER_BATCH_SIZE, concurrency: e.WORKER_CONCURRENCY }),
+    removalBrake: Object.freeze({
+      budgetCount: e.META_REMOVAL_BUDGET_COUNT,
+      budgetPercent: e.META_REMOVAL_BUDGET_PERCENT,
+      windowSeconds: e.META_REMOVAL_WINDOW_SECONDS
+    })
   })
 }

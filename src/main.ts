@@ -3,8 +3,14 @@ import { createLogger } from './logger.js'
 import { openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { buildApp } from './app.js'
+import { createMetrics } from './http/metrics-registry.js'
 import { bootstrapDefaultTenant } from './tenants/bootstrap.js'
 import { ensureFirstAdminToken } from './admin/admin-token-verifier.js'
+import { startProvisioning } from './provisioning/runtime.js'
+import { createRemovalBrake } from './brake/gate.js'
+import { applyBrakeEnvironment } from './brake/environment.js'
+import { brakeSample } from './brake/held-repository.js'
+import { SyncScheduler, SyncService } from './sync/index.js'
 
 function printFirstStart (config: Config, token: string | undefined, adminToken: string | undefined): void {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
@@ -45,7 +51,35 @@ async function main (): Promise<void> {
   const adminToken = await ensureFirstAdminToken(database.db, config.adminToken)
   if (boot?.created || adminToken) printFirstStart(config, boot?.newToken, adminToken)
 
-  const app = await buildApp({ config, db: database.db, logger })
+  // One registry for the process: the worker, the Meta client and sync report into it too.
+  const metrics = createMetrics()
+  // The queue before the API (SCIM writes enqueue into it); the environment's Meta settings
+  // before the worker (docs/provisioning.md).
+  // The removal brake (issue 8) guards every removal the worker and the sync would make.
+  const gate = createRemovalBrake({ db: database.db, logger: logger.child({ component: 'removal-brake' }) })
+  const provisioning = await startProvisioning({ config, database, logger, runWorker: false, gate })
+  if (boot !== undefined) await provisioning.applyEnvironment(boot.tenantId)
+  if (boot !== undefined) await applyBrakeEnvironment(database.db, boot.tenantId, config.removalBrake)
+  metrics.observeRemovalBrake(async () => await brakeSample(database.db))
+  if (config.role !== 'api') await provisioning.startWorker()
+  // Check for updates (issue 6): the sync shares the worker's governor, one per process.
+  const sync = new SyncService({
+    db: database.db, ports: provisioning.syncPorts, governor: provisioning.clients.governor, logger: logger.child({ component: 'sync' })
+  })
+  const scheduler = new SyncScheduler({ db: database.db, service: sync, logger: logger.child({ component: 'sync-scheduler' }) })
+  if (config.role !== 'api') scheduler.start()
+  const app = await buildApp({
+    config,
+    db: database.db,
+    logger,
+    metrics,
+    pool: database.pool,
+    accessChanges: provisioning.accessChanges,
+    userExtensions: provisioning.userExtensions,
+    removalBrake: { db: database.db, queue: provisioning.queue },
+    provisioning,
+    sync
+  })
   if (config.role !== 'worker') {
     await app.listen({ port: config.port, host: config.host })
   }
@@ -62,6 +96,10 @@ async function main (): Promise<void> {
     force.unref()
     try {
       await app.close()
+      await scheduler.stop()
+      await sync.drain()
+      // In-flight reconciles finish; unfinished jobs stay queued for the next start.
+      await provisioning.stop()
       await database.close()
       logger.info('stopped')
     } catch (err) {

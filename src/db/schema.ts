@@ -1,8 +1,12 @@
 import type { TenantTables } from '../tenants/tables.js'
 import type { DirectoryTables } from '../directory/tables.js'
+import type { SyncTables } from '../sync/tables.js'
+import type { TenantProvisioningTables } from '../tenants/provisioning-tables.js'
+import type { ProvisioningTables } from '../provisioning/tables.js'
+import type { BrakeTables } from '../brake/tables.js'
 
 /**
  * The whole database as kysely sees it. Each area declares its own tables next to its code
  * and is merged here, so an area's change touches its own file.
  */
-export interface DB extends TenantTables, DirectoryTables {}
+export interface DB extends TenantTables, DirectoryTables, SyncTables, TenantProvisioningTables, ProvisioningTables, BrakeTables {}
