@@ -5,6 +5,8 @@ import type { DB } from '../db/schema.js'
 import { listAccessRules } from '../tenants/access-rules-repository.js'
 import { accessRuleInputSchema, AccessRulesError, parseAccessRules, type AccessRule } from '../tenants/access-rules.js'
 import { updateAccessRules } from '../tenants/meta-settings-service.js'
+import { effectiveDryRun, getMetaSettings, loadMetaCredentials } from '../tenants/meta-settings.js'
+import { checkRuleAssets, type AssetCheck } from './access-rules-asset-check.js'
 import { AdminError, parseInput } from './admin-errors.js'
 import { requireProvisioning, type AdminProvisioning } from './provisioning-deps.js'
 import { requireTenant } from './tenant-routes.js'
@@ -42,9 +44,22 @@ export async function accessRulesRoutes (app: FastifyInstance, opts: { db: Kysel
       if (!(err instanceof AccessRulesError)) throw err
       throw new AdminError(400, 'invalid_request', err.message, [{ path: pathOf(err.message), message: err.message }])
     }
-    const { queue } = requireProvisioning(opts.provisioning)
+    const { queue, box, clients } = requireProvisioning(opts.provisioning)
+    // When connected, every asset a rule names must be one the business can grant. A dry-run
+    // tenant calls nothing, so its rules are saved unchecked.
+    let assetCheck: Omit<AssetCheck, 'unknown'> = { status: 'skipped', reason: 'no Meta connection, or dry run' }
+    if (!effectiveDryRun(await getMetaSettings(db, tenant.id))) {
+      const client = clients.forTenant(await loadMetaCredentials(db, box, tenant.id))
+      if (client !== null) {
+        const { unknown, ...result } = await checkRuleAssets(client, rules)
+        if (unknown.length > 0) {
+          throw new AdminError(400, 'invalid_request', unknown.map((u) => u.message).join('; '), unknown)
+        }
+        assetCheck = result
+      }
+    }
     const changed = await updateAccessRules(db, queue, tenant.id, rules)
     const stored = await listAccessRules(db, tenant.id)
-    return { items: stored.map(ruleView), total: stored.length, changed_groups: changed }
+    return { items: stored.map(ruleView), total: stored.length, changed_groups: changed, asset_check: assetCheck }
   })
 }
