@@ -11,6 +11,7 @@ import { createRemovalBrake } from './brake/gate.js'
 import { applyBrakeEnvironment } from './brake/environment.js'
 import { brakeSample } from './brake/held-repository.js'
 import { SyncScheduler, SyncService } from './sync/index.js'
+import { queueSamples } from './admin/queue-query.js'
 
 function printFirstStart (config: Config, token: string | undefined, adminToken: string | undefined): void {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
@@ -60,11 +61,19 @@ async function main (): Promise<void> {
   const provisioning = await startProvisioning({ config, database, logger, runWorker: false, gate })
   if (boot !== undefined) await provisioning.applyEnvironment(boot.tenantId)
   if (boot !== undefined) await applyBrakeEnvironment(database.db, boot.tenantId, config.removalBrake)
-  metrics.observeRemovalBrake(async () => await brakeSample(database.db))
-  if (config.role !== 'api') await provisioning.startWorker()
+  const detachMetrics = [
+    metrics.observeRemovalBrake(async () => await brakeSample(database.db)),
+    // Queue depth and oldest job age come from the shared database, so every role reports them.
+    metrics.observeQueues(async () => await queueSamples(database.db)),
+    metrics.observeGovernor(() => provisioning.clients.governor.snapshot())
+  ]
+  if (config.role !== 'api') {
+    await provisioning.startWorker()
+    logger.info({ role: config.role }, 'provisioning worker started')
+  }
   // Check for updates (issue 6): the sync shares the worker's governor, one per process.
   const sync = new SyncService({
-    db: database.db, ports: provisioning.syncPorts, governor: provisioning.clients.governor, logger: logger.child({ component: 'sync' })
+    db: database.db, ports: provisioning.syncPorts, governor: provisioning.clients.governor, logger: logger.child({ component: 'sync' }), metrics
   })
   const scheduler = new SyncScheduler({ db: database.db, service: sync, logger: logger.child({ component: 'sync-scheduler' }) })
   if (config.role !== 'api') scheduler.start()
@@ -96,6 +105,7 @@ async function main (): Promise<void> {
     force.unref()
     try {
       await app.close()
+      for (const detach of detachMetrics) detach()
       await scheduler.stop()
       await sync.drain()
       // In-flight reconciles finish; unfinished jobs stay queued for the next start.

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
+import type { QueueSample } from '../http/metrics-types.js'
 import { QUEUE_SCHEMA, RECONCILE_QUEUE, type ReconcileQueue } from '../provisioning/queue.js'
+import { UNMANAGED_QUEUE } from '../provisioning/unmanaged-removal.js'
 
 // The tenant's share of the reconcile queue, read from pg-boss's job table (jobs carry the
 // tenant in their data; src/provisioning/queue.ts). No index on it: an admin read, not a hot path.
@@ -68,6 +70,35 @@ export async function queueStatus (db: Kysely<DB>, tenantId: string, failingLimi
       created_at: r.created_on
     }))
   }
+}
+
+interface SampleRow { name: string, queued: string | number, active: string | number, deferred: string | number, oldest: string | number | null }
+
+/** The service's queues as a whole (every tenant), for /metrics; no per-tenant labels. */
+export const METRIC_QUEUES: readonly string[] = [RECONCILE_QUEUE, UNMANAGED_QUEUE]
+
+/** Depth by state and the oldest runnable job's age, per queue, for `metrics.observeQueues`. */
+export async function queueSamples (db: Kysely<DB>, queues: readonly string[] = METRIC_QUEUES): Promise<QueueSample[]> {
+  const rows = (await sql<SampleRow>`
+    select name,
+      count(*) filter (where state in ('created', 'retry') and start_after <= ${now}) as queued,
+      count(*) filter (where state = 'active') as active,
+      count(*) filter (where state in ('created', 'retry') and start_after > ${now}) as deferred,
+      extract(epoch from ${now} - min(created_on) filter (where state in ('created', 'retry') and start_after <= ${now})) as oldest
+    from ${job} where name in (${sql.join(queues)}) and state in ('created', 'retry', 'active')
+    group by name`.execute(db)).rows
+  const byName = new Map(rows.map((r) => [r.name, r]))
+  // Every queue gets a sample, so a drained queue reads 0 instead of keeping its last value.
+  return queues.map((queue) => {
+    const r = byName.get(queue)
+    return {
+      queue,
+      queued: Number(r?.queued ?? 0),
+      active: Number(r?.active ?? 0),
+      deferred: Number(r?.deferred ?? 0),
+      oldestQueuedAgeSeconds: r?.oldest === null || r?.oldest === undefined ? null : Number(r.oldest)
+    }
+  })
 }
 
 export interface RetryResult {

@@ -74,6 +74,8 @@ export class ProvisioningWorker {
       if (outcome.kind === 'retry' && typeof tenantId === 'string') failing.add(tenantId)
       results.push({ id: job.id, outcome })
     }
+    // Which process ran which jobs (scale-out: several workers share one queue).
+    this.deps.logger.debug({ queue, jobs: results.length, done: results.filter((r) => r.outcome.kind !== 'retry').length }, 'job batch processed')
     return results
   }
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { DB } from '../db/schema.js'
+import type { Metrics } from '../http/metrics-registry.js'
 import { createMetaClient, MetaGovernor, type MetaClientOptions } from '../meta/index.js'
 import { computeDrift } from './drift.js'
 import { importDirectory } from './import-directory.js'
@@ -25,6 +26,8 @@ export interface SyncServiceOptions {
   clientOverrides?: Partial<MetaClientOptions>
   /** Size of the batched first page of each asset's assigned_users. */
   assignedFirstPage?: number
+  /** Where finished runs are counted (`scim_bridge_sync_runs_total`, duration histogram). */
+  metrics?: Pick<Metrics, 'recordSyncRun'>
 }
 
 /** Drift counts a run's summary reports, next to the import counts. */
@@ -54,7 +57,7 @@ export class SyncService {
     const outcome = await startRun(this.#db, tenantId, trigger, this.options.staleAfterMs ?? 600_000)
     if ('started' in outcome) {
       const run = outcome.started
-      const done = this.#execute(tenantId, run.id).finally(() => this.#inFlight.delete(done))
+      const done = this.#execute(tenantId, run.id, trigger).finally(() => this.#inFlight.delete(done))
       this.#inFlight.add(done)
     }
     return outcome
@@ -65,7 +68,13 @@ export class SyncService {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight])
   }
 
-  async #execute (tenantId: string, runId: string): Promise<void> {
+  async #execute (tenantId: string, runId: string, trigger: RunTrigger): Promise<void> {
+    const started = performance.now()
+    const record = (outcome: 'success' | 'failure'): void => {
+      this.options.metrics?.recordSyncRun({
+        trigger: trigger === 'schedule' ? 'scheduled' : 'manual', outcome, durationSeconds: (performance.now() - started) / 1000
+      })
+    }
     const counts: Record<string, number> = {}
     const progress = async (phase: string, latest: Record<string, number> = {}): Promise<void> => {
       Object.assign(counts, latest)
@@ -123,9 +132,11 @@ export class SyncService {
         })
       })
       this.options.logger?.info({ tenantId, runId, counts }, 'sync finished')
+      record('success')
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       this.options.logger?.warn({ tenantId, runId, err }, 'sync failed')
+      record('failure')
       await finishRun(this.#db, runId, { status: 'failed', counts, summary: null, error: message })
         .catch((e: unknown) => this.options.logger?.error({ err: e, runId }, 'could not record a failed sync'))
     }

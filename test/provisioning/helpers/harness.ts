@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import pino from 'pino'
 import { buildApp } from '../../../src/app.js'
+import type { Metrics } from '../../../src/http/metrics-registry.js'
 import { createSecretBox } from '../../../src/crypto/secret-box.js'
 import { MetaGovernor, type GovernorOptions } from '../../../src/meta/index.js'
 import { startProvisioning, type ProvisioningRuntime } from '../../../src/provisioning/runtime.js'
@@ -58,6 +59,8 @@ export async function provisioningHarness (t: Teardown, options: {
   governor?: GovernorOptions
   gate?: RemovalGate
   unknownOutcome?: UnknownOutcomePolicy
+  /** The app's registry (as main.ts hands one in); a fresh one when unset. */
+  metrics?: Metrics
 } = {}): Promise<Harness> {
   const { sim, url: simUrl } = await startSimulator(t as never, options.sim)
   const seeded = sim.seedBusiness(options.business)
@@ -80,7 +83,7 @@ export async function provisioningHarness (t: Teardown, options: {
   })
   t.teardown(() => runtime.stop())
   const tokens = new TokenService(database.db, 0)
-  const app = await buildApp({ config, db: database.db, logger, tokens, accessChanges: runtime.accessChanges, userExtensions: runtime.userExtensions })
+  const app = await buildApp({ config, db: database.db, logger, tokens, metrics: options.metrics, accessChanges: runtime.accessChanges, userExtensions: runtime.userExtensions })
   t.teardown(() => app.close())
   const tenant = await insertTenant(database.db, 'provisioning')
   const token = (await tokens.create(tenant.id, 'test')).token
