@@ -1,10 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { DB } from '../db/schema.js'
+import { sql } from 'kysely'
 import type { Step } from '../provisioning/model.js'
 import type { RemovalRequest } from '../provisioning/removal-gate.js'
 import type { HeldRemovalRow, HeldStatus } from './tables.js'
-
-type Executor = Kysely<DB> | Transaction<DB>
+import type { Executor } from '../db/executor.js'
 
 /** How a held action is named to admins: demotions from admin are their own kind. */
 export function actionOf (step: Step): string {

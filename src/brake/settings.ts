@@ -1,8 +1,5 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { DB } from '../db/schema.js'
 import type { RemovalBrakeRow } from './tables.js'
-
-type Executor = Kysely<DB> | Transaction<DB>
+import type { Executor } from '../db/executor.js'
 
 /** A tenant's removal budget: `count` people or `percent` of its managed members, whichever is larger, per window. */
 export interface BrakeSettings {

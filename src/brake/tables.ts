@@ -1,7 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely'
-
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+import type { Timestamp, NullableTimestamp } from '../db/column-types.js'
 
 /** Per-tenant budget and brake state (migrations/20261129T000600Z-removal-brake.ts). */
 export interface RemovalBrakesTable {

@@ -4,7 +4,7 @@ import { groupsFilterTarget } from './filter-targets.js'
 import type { GroupRecord, JsonObject, ListQuery } from './records.js'
 import { sortExpression } from './sort-sql.js'
 import type { GroupRow } from './tables.js'
-import type { Executor } from './users-repository.js'
+import type { Executor } from '../db/executor.js'
 
 function toRecord (row: GroupRow): GroupRecord {
   return {

@@ -16,7 +16,8 @@ import {
   addMembers, membersOfGroups, removeAllMembers, removeMembers, removeMembersWhere, replaceMembers
 } from './members-repository.js'
 import type { GroupRecord, MemberRef } from './records.js'
-import { existingUserIds, type Executor } from './users-repository.js'
+import { existingUserIds } from './users-repository.js'
+import type { Executor } from '../db/executor.js'
 import { checkIfMatch, type DirectoryDeps, type ListRequest, type ListResult } from './common.js'
 
 const type = groupResourceType

@@ -4,7 +4,7 @@ import type { MemberValue } from '../scim/patch/members.js'
 import { filterToSql } from './filter-sql.js'
 import { memberElementTarget } from './filter-targets.js'
 import type { MemberRef } from './records.js'
-import type { Executor } from './users-repository.js'
+import type { Executor } from '../db/executor.js'
 
 /** Members of each group, in the order they were added. Only called when members are asked for. */
 export async function membersOfGroups (db: Executor, tenantId: string, groupIds: string[]): Promise<Map<string, MemberRef[]>> {

@@ -1,6 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely'
-
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+import type { Timestamp } from '../db/column-types.js'
 
 /** A stored SCIM resource body (RFC 7643), canonical keys, without id and meta. */
 export type ScimData = ColumnType<Record<string, unknown>, string, string>

@@ -1,12 +1,10 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { DB } from '../db/schema.js'
+import { sql } from 'kysely'
 import { filterToSql } from './filter-sql.js'
 import { usersFilterTarget } from './filter-targets.js'
 import type { GroupRef, JsonObject, ListQuery, UserRecord } from './records.js'
 import { sortExpression } from './sort-sql.js'
 import type { UserRow } from './tables.js'
-
-export type Executor = Kysely<DB> | Transaction<DB>
+import type { Executor } from '../db/executor.js'
 
 function toRecord (row: UserRow): UserRecord {
   return {

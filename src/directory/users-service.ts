@@ -10,8 +10,9 @@ import { checkIfMatch, type DirectoryDeps, type ListRequest, type ListResult } f
 import { isUniqueViolation, isUuid } from './db-errors.js'
 import type { GroupRef, UserRecord } from './records.js'
 import {
-  countUsers, deleteUser, findUser, groupsOfUsers, insertUser, listUsers, updateUser, type Executor
+  countUsers, deleteUser, findUser, groupsOfUsers, insertUser, listUsers, updateUser
 } from './users-repository.js'
+import type { Executor } from '../db/executor.js'
 
 const notFound = (id: string): ScimError => new ScimError(404, undefined, `User ${id} not found`)
 

@@ -1,8 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { DB } from '../db/schema.js'
+import { sql } from 'kysely'
 import type { AuditEventRow, AuditOutcome } from './tables.js'
-
-type Executor = Kysely<DB> | Transaction<DB>
+import type { Executor } from '../db/executor.js'
 
 /** One audit event: who, what, why, outcome, Meta trace id (DESIGN.md "Tables"). */
 export interface AuditEvent {

@@ -1,10 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { DB } from '../db/schema.js'
+import { sql } from 'kysely'
 import type { AssetType, BusinessRole } from '../meta/index.js'
 import type { AssetAccess, ObservedAccess } from './model.js'
 import type { MetaPersonRow, PersonState } from './tables.js'
-
-type Executor = Kysely<DB> | Transaction<DB>
+import type { Executor } from '../db/executor.js'
 
 /** A person's record: the observed access plus what the last reconcile found. */
 export interface PersonRecord extends ObservedAccess {

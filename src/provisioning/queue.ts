@@ -1,11 +1,9 @@
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import { PgBoss, fromKysely, type Queue } from 'pg-boss'
 import type pg from 'pg'
 import { z } from 'zod'
-import type { DB } from '../db/schema.js'
 import { poolDatabase } from './queue-db.js'
-
-type Executor = Kysely<DB> | Transaction<DB>
+import type { Executor } from '../db/executor.js'
 
 export const RECONCILE_QUEUE = 'reconcile-user'
 export const QUEUE_SCHEMA = 'pgboss'

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely'
 import type { AssetGrantJson } from '../tenants/provisioning-tables.js'
+import type { Timestamp, NullableTimestamp } from '../db/column-types.js'
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 type Json<T> = ColumnType<T, string, string>
 type NullableJson<T> = ColumnType<T | null, string | null | undefined, string | null>
 
@@ -28,7 +28,7 @@ export interface MetaPeopleTable {
   /** The steps the last reconcile planned (what a dry run would have done). */
   last_plan: NullableJson<unknown>
   /** When an invitation was sent without an answer (timeout): the outcome is unknown (§4.3). */
-  invite_attempted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  invite_attempted_at: NullableTimestamp
   /** Bumped on every write; writers compare it so a stale reconcile never overwrites a newer fact. */
   version: Generated<number>
   created_at: Timestamp

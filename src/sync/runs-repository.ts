@@ -1,9 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { isUniqueViolation } from '../directory/db-errors.js'
 import type { RunTrigger, SyncRunRow } from './tables.js'
-
-type Executor = Kysely<DB> | Transaction<DB>
+import type { Executor } from '../db/executor.js'
 
 export type StartOutcome = { started: SyncRunRow } | { running: SyncRunRow }
 

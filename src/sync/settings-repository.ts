@@ -1,8 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { DB } from '../db/schema.js'
+import { sql } from 'kysely'
 import type { UnmanagedPolicy } from './tables.js'
-
-type Executor = Kysely<DB> | Transaction<DB>
+import type { Executor } from '../db/executor.js'
 
 export interface SyncSettings {
   /** Minutes between scheduled syncs; 0 = no schedule. */

@@ -1,12 +1,11 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { AssetType } from '../meta/index.js'
 import type { MatchedPerson, MetaAssignment, MetaPartner, MetaPerson } from './model.js'
+import type { Executor } from '../db/executor.js'
 
 // The tenant's Meta directory snapshot: replaced as a whole inside the sync's transaction, so a
 // reader sees the last run or the one before, never a mix.
-
-type Executor = Kysely<DB> | Transaction<DB>
 
 const CHUNK = 500
 const TABLES = ['meta_directory_people', 'meta_directory_partners', 'meta_directory_assets', 'meta_directory_assignments'] as const

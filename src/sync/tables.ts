@@ -1,7 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely'
+import type { Timestamp, NullableTimestamp } from '../db/column-types.js'
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 /** jsonb written as a JSON string, read back parsed (same convention as src/directory). */
 type Json<T> = ColumnType<T, string | undefined, string>
 

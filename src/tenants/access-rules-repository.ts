@@ -1,10 +1,9 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { AssetType, BusinessRole } from '../meta/index.js'
 import type { AccessRule } from './access-rules.js'
 import type { AccessRuleRow } from './provisioning-tables.js'
-
-type Executor = Kysely<DB> | Transaction<DB>
+import type { Executor } from '../db/executor.js'
 
 function toRule (row: AccessRuleRow): AccessRule {
   return {

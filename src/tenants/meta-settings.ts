@@ -1,10 +1,9 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { SecretBox } from '../crypto/secret-box.js'
 import type { BusinessRole, InvitedUserType } from '../meta/index.js'
 import type { TenantMetaSettingsRow } from './provisioning-tables.js'
-
-type Executor = Kysely<DB> | Transaction<DB>
+import type { Executor } from '../db/executor.js'
 
 export type IdentityMode = 'facebook_profiles' | 'work_accounts'
 export type ConnectionStatus = 'unknown' | 'connected' | 'disconnected'

@@ -1,7 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely'
+import type { Timestamp, NullableTimestamp } from '../db/column-types.js'
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 type Json<T> = ColumnType<T, string, string>
 
 /** A person's tasks on one asset, as access rules grant them (meta-graph-api.md §2.3, §3.2). */

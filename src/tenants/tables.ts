@@ -1,6 +1,5 @@
-import type { ColumnType, Generated, Selectable } from 'kysely'
-
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+import type { Generated, Selectable } from 'kysely'
+import type { Timestamp, NullableTimestamp } from '../db/column-types.js'
 
 export interface TenantsTable {
   id: Generated<string>
@@ -18,8 +17,8 @@ export interface ScimTokensTable {
   /** First characters of the token, so an admin can tell tokens apart without the secret. */
   token_prefix: string
   created_at: Timestamp
-  last_used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
-  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  last_used_at: NullableTimestamp
+  revoked_at: NullableTimestamp
 }
 
 export interface AdminTokensTable {
@@ -28,7 +27,7 @@ export interface AdminTokensTable {
   /** SHA-256 of the admin token, hex. */
   token_hash: string
   created_at: Timestamp
-  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  revoked_at: NullableTimestamp
 }
 
 export interface TenantTables {

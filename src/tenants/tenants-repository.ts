@@ -1,8 +1,5 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { DB } from '../db/schema.js'
 import type { ScimToken, Tenant } from './tables.js'
-
-type Executor = Kysely<DB> | Transaction<DB>
+import type { Executor } from '../db/executor.js'
 
 export async function insertTenant (db: Executor, name: string): Promise<Tenant> {
   return db.insertInto('tenants').values({ name }).returningAll().executeTakeFirstOrThrow()
