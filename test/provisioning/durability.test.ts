@@ -88,7 +88,8 @@ t.test('SIGKILL part-way through 300 creates: every acknowledged user invited ex
   t.comment(`killed after ${acknowledged.size} acknowledged creates, ${invitedBeforeKill} invitations sent`)
   t.ok(acknowledged.size >= KILL_AFTER && acknowledged.size < TOTAL, 'killed part-way')
   t.ok(invitedBeforeKill < acknowledged.size, 'with invitations still owed')
-  t.ok(invitedBeforeKill > 0, 'and some already sent')
+  // Whether the worker got to any invite before the kill depends on scheduling (on PostgreSQL in
+  // CI it sent none once); the property under test is exactly-once after restart, asserted below.
 
   const second = await start()
   t.comment(`second process listening at ${elapsed()}`)
