@@ -17,6 +17,7 @@ export const envSchema = z.object({
   DATA_DIR: z.preprocess(empty, z.string().default('./data')),
   DATABASE_URL: z.preprocess(empty, z.string().url().optional()),
   DATABASE_POOL_SIZE: z.preprocess(empty, positiveInt.default(10)),
+  DATABASE_PREPARED_STATEMENTS: z.preprocess(empty, bool.default(true)),
   LOG_LEVEL: z.preprocess(empty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   PUBLIC_BASE_URL: z.preprocess(empty, z.string().url().optional()),
   ADMIN_TOKEN: z.preprocess(empty, z.string().min(20, 'must be at least 20 characters').optional()),
@@ -88,6 +89,7 @@ export type Config = Readonly<{
   dataDir: string
   databaseUrl: string | undefined
   databasePoolSize: number
+  databasePreparedStatements: boolean
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL']
   publicBaseUrl: string | undefined
   scimBearerToken: string | undefined
@@ -143,6 +145,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     logLevel: e.LOG_LEVEL,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     scimBearerToken: e.SCIM_BEARER_TOKEN,

@@ -4,6 +4,7 @@ import pg from 'pg'
 import type { Logger } from 'pino'
 import type { DB } from './schema.js'
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js'
+import { withStatementCache } from './statement-cache.js'
 
 // int8 (COUNT(*), bigint ids) comes back as a string by default; our counts fit in a JS number,
 // and both engines must return the same types (DESIGN.md "Storage").
@@ -20,7 +21,14 @@ export interface OpenDatabaseOptions {
   databaseUrl?: string | undefined
   dataDir: string
   poolSize?: number
+  /** Name repeated statements so the server keeps their plans (statement-cache.ts); default on. */
+  preparedStatements?: boolean
   log?: Logger
+}
+
+/** The pool kysely runs on: the same pool, with repeated statements prepared unless turned off. */
+function kyselyPool (pool: pg.Pool, options: OpenDatabaseOptions): pg.Pool {
+  return options.preparedStatements === false ? pool : withStatementCache(pool)
 }
 
 /**
@@ -32,7 +40,7 @@ export async function openDatabase (options: OpenDatabaseOptions): Promise<Datab
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 })
     pool.on('error', (err) => options.log?.error({ err }, 'idle database client failed'))
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: kyselyPool(pool, options) }) })
     return { db, pool, engine: 'postgres', close: once(async () => { await db.destroy() }) }
   }
   return openEmbedded(options)
@@ -59,7 +67,7 @@ async function openEmbedded (options: OpenDatabaseOptions): Promise<DatabaseHand
     // Pool size 1 is what serialises transactions on the single embedded connection; a second
     // path into the same PGlite interleaves statements with open transactions.
     const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 })
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: kyselyPool(pool, options) }) })
     return {
       db,
       pool,

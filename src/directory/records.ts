@@ -11,6 +11,8 @@ export interface UserRecord extends StoredResource {
   displayName: string | null
   /** Set when asked for (withGroups); direct memberships only. */
   groups?: GroupRef[]
+  /** Read-only extension blocks (src/directory/user-extensions.ts), keyed by schema URN. */
+  extensionBlocks?: Record<string, JsonObject>
 }
 
 /** A stored group; `members` only when asked for (withMembers). */

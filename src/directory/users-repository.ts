@@ -1,12 +1,56 @@
-import { sql } from 'kysely'
+import { sql, type AliasedRawBuilder, type SelectQueryBuilder } from 'kysely'
+import type { DB } from '../db/schema.js'
 import { filterToSql } from './filter-sql.js'
 import { usersFilterTarget } from './filter-targets.js'
 import type { GroupRef, JsonObject, ListQuery, UserRecord } from './records.js'
 import { sortExpression } from './sort-sql.js'
 import type { UserRow } from './tables.js'
+import type { ReadOnlyUserExtension } from './user-extensions.js'
 import type { Executor } from '../db/executor.js'
 
-function toRecord (row: UserRow): UserRecord {
+/**
+ * What to read along with each user row, in the same statement (correlated subqueries; in
+ * RETURNING for writes): the user's groups and the read-only extension blocks. One round trip
+ * per request is what keeps `userName eq` lookups near a bare indexed select (bench/findings.md §1).
+ */
+export interface UserIncludes {
+  groups?: boolean | undefined
+  extensions?: readonly ReadOnlyUserExtension[] | undefined
+}
+
+type IncludedRow = UserRow & Record<string, unknown>
+
+const GROUPS_COLUMN = 'included_groups'
+const extensionColumn = (i: number): string => `included_extension_${i}`
+
+/** The extra columns for `include`, correlated with the `users` row of the statement. */
+function includedColumns (include: UserIncludes | undefined): Array<AliasedRawBuilder<unknown, string>> {
+  const user = { tenantId: sql.ref<string>('users.tenant_id'), id: sql.ref<string>('users.id') }
+  const columns: Array<AliasedRawBuilder<unknown, string>> = []
+  // RFC 7643 §4.1.2 `groups`, ordered by name; the member index (tenant_id, member_id) serves it.
+  if (include?.groups) {
+    columns.push(sql`coalesce((select json_agg(json_build_object('id', g.id, 'displayName', g.display_name) order by g.display_name, g.id)
+      from group_members gm join groups g on g.tenant_id = gm.tenant_id and g.id = gm.group_id
+      where gm.tenant_id = ${user.tenantId} and gm.member_id = ${user.id}), '[]'::json)`.as(GROUPS_COLUMN))
+  }
+  include?.extensions?.forEach((extension, i) => columns.push(extension.source(user).as(extensionColumn(i))))
+  return columns
+}
+
+function toRecord (row: IncludedRow, include?: UserIncludes): UserRecord {
+  const record = baseRecord(row)
+  if (include?.groups) record.groups = row[GROUPS_COLUMN] as GroupRef[]
+  if (include?.extensions) {
+    record.extensionBlocks = {}
+    include.extensions.forEach((extension, i) => {
+      const block = extension.toBlock(row[extensionColumn(i)])
+      if (block !== undefined && record.extensionBlocks) record.extensionBlocks[extension.schema.id] = block
+    })
+  }
+  return record
+}
+
+function baseRecord (row: UserRow): UserRecord {
   return {
     id: row.id,
     userName: row.user_name,
@@ -32,25 +76,26 @@ function columns (data: JsonObject): { user_name: string, external_id: string | 
 }
 
 /** One user of the tenant; `forUpdate` locks the row until the transaction ends. */
-export async function findUser (db: Executor, tenantId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<UserRecord | undefined> {
-  let query = db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id)
+export async function findUser (db: Executor, tenantId: string, id: string, options: { forUpdate?: boolean, include?: UserIncludes } = {}): Promise<UserRecord | undefined> {
+  let query = db.selectFrom('users').selectAll('users').select(includedColumns(options.include)).where('tenant_id', '=', tenantId).where('id', '=', id)
   if (options.forUpdate) query = query.forUpdate()
-  const row = await query.executeTakeFirst()
-  return row ? toRecord(row) : undefined
+  const row = await query.executeTakeFirst() as IncludedRow | undefined
+  return row ? toRecord(row, options.include) : undefined
 }
 
-export async function insertUser (db: Executor, tenantId: string, data: JsonObject): Promise<UserRecord> {
-  const row = await db.insertInto('users').values({ tenant_id: tenantId, ...columns(data) }).returningAll().executeTakeFirstOrThrow()
-  return toRecord(row)
+export async function insertUser (db: Executor, tenantId: string, data: JsonObject, include?: UserIncludes): Promise<UserRecord> {
+  const row = await db.insertInto('users').values({ tenant_id: tenantId, ...columns(data) })
+    .returningAll().returning(includedColumns(include)).executeTakeFirstOrThrow() as IncludedRow
+  return toRecord(row, include)
 }
 
 /** Replaces the body and bumps the version (meta.version, RFC 7644 §3.14). */
-export async function updateUser (db: Executor, tenantId: string, id: string, data: JsonObject): Promise<UserRecord> {
+export async function updateUser (db: Executor, tenantId: string, id: string, data: JsonObject, include?: UserIncludes): Promise<UserRecord> {
   const row = await db.updateTable('users')
     .set({ ...columns(data), version: sql`version + 1`, updated_at: sql`now()` })
     .where('tenant_id', '=', tenantId).where('id', '=', id)
-    .returningAll().executeTakeFirstOrThrow()
-  return toRecord(row)
+    .returningAll().returning(includedColumns(include)).executeTakeFirstOrThrow() as IncludedRow
+  return toRecord(row, include)
 }
 
 /** Deletes the user; its memberships go with it (foreign key cascade). */
@@ -59,16 +104,30 @@ export async function deleteUser (db: Executor, tenantId: string, id: string): P
   return result.numDeletedRows > 0n
 }
 
-/** A page of users matching the filter, in a stable order (sort key, then creation, then id). */
-export async function listUsers (db: Executor, tenantId: string, query: ListQuery): Promise<UserRecord[]> {
-  let select = db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId)
-  if (query.filter) select = select.where(filterToSql(query.filter, usersFilterTarget) as never)
-  if (query.sort) {
-    const direction = query.sort.descending ? sql`desc nulls first` : sql`asc nulls last`
-    select = select.orderBy(sql`${sortExpression(usersFilterTarget, query.sort.attr)} ${direction}`)
+/**
+ * A page of users matching the filter, in a stable order (sort key, then creation, then id).
+ * Past the first page the offset runs in a subquery that reads index entries only (a deferred
+ * join), so the skipped rows are never fetched and their includes never computed
+ * (bench/findings.md §3); SCIM pages by startIndex, so keyset paging is not an option.
+ */
+export async function listUsers (db: Executor, tenantId: string, query: ListQuery, include?: UserIncludes): Promise<UserRecord[]> {
+  const ordered = <Q extends SelectQueryBuilder<DB, 'users', object>>(select: Q): Q => {
+    let out = select
+    if (query.sort) {
+      const direction = query.sort.descending ? sql`desc nulls first` : sql`asc nulls last`
+      out = out.orderBy(sql`${sortExpression(usersFilterTarget, query.sort.attr)} ${direction}`) as Q
+    }
+    return out.orderBy('users.created_at').orderBy('users.id') as Q
   }
-  const rows = await select.orderBy('created_at').orderBy('id').offset(query.offset).limit(query.limit).execute()
-  return rows.map(toRecord)
+  let matching = db.selectFrom('users').where('users.tenant_id', '=', tenantId)
+  if (query.filter) matching = matching.where(filterToSql(query.filter, usersFilterTarget) as never)
+  const columns = includedColumns(include)
+  const select = query.offset === 0
+    ? ordered(matching.selectAll('users').select(columns)).limit(query.limit)
+    : ordered(db.selectFrom('users').selectAll('users').select(columns).where('users.tenant_id', '=', tenantId)
+      .where('users.id', 'in', ordered(matching.select('users.id')).offset(query.offset).limit(query.limit)))
+  const rows = await select.execute() as IncludedRow[]
+  return rows.map((row) => toRecord(row, include))
 }
 
 export async function countUsers (db: Executor, tenantId: string, filter: ListQuery['filter']): Promise<number> {

@@ -8,9 +8,10 @@ import { checkRequired, normalizeResource } from '../scim/resource/normalize.js'
 import { userResourceType, type ResourceTypeDefinition } from '../scim/schemas/resource-types.js'
 import { checkIfMatch, type DirectoryDeps, type ListRequest, type ListResult } from './common.js'
 import { isUniqueViolation, isUuid } from './db-errors.js'
-import type { GroupRef, UserRecord } from './records.js'
+import type { UserRecord } from './records.js'
+import type { ReadOnlyUserExtension } from './user-extensions.js'
 import {
-  countUsers, deleteUser, findUser, groupsOfUsers, insertUser, listUsers, updateUser
+  countUsers, deleteUser, findUser, insertUser, listUsers, updateUser, type UserIncludes
 } from './users-repository.js'
 import type { Executor } from '../db/executor.js'
 
@@ -34,17 +35,21 @@ async function save<T> (work: () => Promise<T>, userName: () => unknown): Promis
 /** A user and its groups, for provisioning (issue 5) inside its own transaction. */
 export async function loadUserWithGroups (db: Executor, tenantId: string, id: string): Promise<UserRecord | undefined> {
   if (!isUuid(id)) return undefined
-  const user = await findUser(db, tenantId, id)
-  if (user) user.groups = (await groupsOfUsers(db, tenantId, [id])).get(id) ?? []
-  return user
+  return findUser(db, tenantId, id, { include: { groups: true } })
 }
+
+/** Whether an answer carries the user's `groups` (the projection decides, RFC 7644 §3.9). */
+export interface ReadOptions { withGroups?: boolean | undefined }
 
 /**
  * SCIM Users (RFC 7644 §3): validation, SCIM rules and one transaction per write, in which the
- * access-change sink hears about every user whose access may have changed.
+ * access-change sink hears about every user whose access may have changed. Every read and
+ * write returns the user with its groups (when asked) and its read-only extension blocks from
+ * the same statement.
  */
-export function createUsersService (deps: DirectoryDeps, type: ResourceTypeDefinition = userResourceType) {
+export function createUsersService (deps: DirectoryDeps, type: ResourceTypeDefinition = userResourceType, extensions: readonly ReadOnlyUserExtension[] = []) {
   const { db, accessChanges } = deps
+  const includes = (options: ReadOptions): UserIncludes => ({ groups: options.withGroups === true, extensions })
 
   async function locked (trx: Executor, tenantId: string, id: string, ifMatch: string | undefined): Promise<UserRecord> {
     const user = isUuid(id) ? await findUser(trx, tenantId, id, { forUpdate: true }) : undefined
@@ -56,65 +61,58 @@ export function createUsersService (deps: DirectoryDeps, type: ResourceTypeDefin
   return {
     type,
 
-    async get (tenantId: string, id: string, options: { withGroups?: boolean } = {}): Promise<UserRecord> {
-      const user = options.withGroups ? await loadUserWithGroups(db, tenantId, id) : isUuid(id) ? await findUser(db, tenantId, id) : undefined
+    async get (tenantId: string, id: string, options: ReadOptions = {}): Promise<UserRecord> {
+      const user = isUuid(id) ? await findUser(db, tenantId, id, { include: includes(options) }) : undefined
       if (!user) throw notFound(id)
       return user
     },
 
-    /** The user's direct groups (the readOnly `groups` attribute). */
-    async groupsOf (tenantId: string, id: string): Promise<GroupRef[]> {
-      return (await groupsOfUsers(db, tenantId, [id])).get(id) ?? []
-    },
-
     /** RFC 7644 §3.4.2: filter, sort and page in SQL; `count` 0 reads the total only. */
-    async list (tenantId: string, request: ListRequest, options: { withGroups?: boolean } = {}): Promise<ListResult<UserRecord>> {
+    async list (tenantId: string, request: ListRequest, options: ReadOptions = {}): Promise<ListResult<UserRecord>> {
       const filter = request.filter === undefined ? undefined : parseFilter(type, request.filter)
       const sort = request.sortBy ? { attr: resolveSort(type, request.sortBy), descending: request.descending === true } : undefined
       if (request.count === 0) return { totalResults: await countUsers(db, tenantId, filter), items: [] }
       const offset = request.startIndex - 1
-      const items = await listUsers(db, tenantId, { filter, sort, offset, limit: request.count })
+      const items = await listUsers(db, tenantId, { filter, sort, offset, limit: request.count }, includes(options))
       // A page that is not full and not past the end is the last page, so its length gives the
       // total without a second statement: the common `userName eq` lookup costs one query.
       const lastPage = items.length < request.count && (items.length > 0 || offset === 0)
       const totalResults = lastPage ? offset + items.length : await countUsers(db, tenantId, filter)
-      if (options.withGroups) {
-        const groups = await groupsOfUsers(db, tenantId, items.map((u) => u.id))
-        for (const user of items) user.groups = groups.get(user.id) ?? []
-      }
       return { totalResults, items }
     },
 
-    async create (tenantId: string, body: unknown): Promise<UserRecord> {
+    /** A new user belongs to no group yet (`groups` is readOnly, RFC 7643 §4.1.2): never read. */
+    async create (tenantId: string, body: unknown, options: ReadOptions = {}): Promise<UserRecord> {
       const data = withDefaults(normalizeResource(type, body))
       checkRequired(type, data)
       return save(() => db.transaction().execute(async (trx) => {
-        const user = await insertUser(trx, tenantId, data)
+        const user = await insertUser(trx, tenantId, data, { extensions })
+        if (options.withGroups) user.groups = []
         await accessChanges.usersChanged(trx, tenantId, [user.id])
         return user
       }), () => data.userName)
     },
 
     /** RFC 7644 §3.5.1: full replace; readOnly values in the body are ignored. */
-    async replace (tenantId: string, id: string, body: unknown, ifMatch?: string): Promise<UserRecord> {
+    async replace (tenantId: string, id: string, body: unknown, ifMatch?: string, options: ReadOptions = {}): Promise<UserRecord> {
       const data = withDefaults(normalizeResource(type, body))
       checkRequired(type, data)
       return save(() => db.transaction().execute(async (trx) => {
         await locked(trx, tenantId, id, ifMatch)
-        const user = await updateUser(trx, tenantId, id, data)
+        const user = await updateUser(trx, tenantId, id, data, includes(options))
         await accessChanges.usersChanged(trx, tenantId, [id])
         return user
       }), () => data.userName)
     },
 
     /** RFC 7644 §3.5.2: all operations or none, applied under the row lock. */
-    async patch (tenantId: string, id: string, operations: readonly PatchOperationInput[], ifMatch?: string): Promise<UserRecord> {
+    async patch (tenantId: string, id: string, operations: readonly PatchOperationInput[], ifMatch?: string, options: ReadOptions = {}): Promise<UserRecord> {
       let userName: unknown
       return save(() => db.transaction().execute(async (trx) => {
         const current = await locked(trx, tenantId, id, ifMatch)
         const { data } = applyPatch(type, current.data, operations, { id })
         userName = data.userName
-        const user = await updateUser(trx, tenantId, id, withDefaults(data))
+        const user = await updateUser(trx, tenantId, id, withDefaults(data), includes(options))
         await accessChanges.usersChanged(trx, tenantId, [id])
         return user
       }), () => userName)

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 import { ScimError, scimErrorBody } from '../scim/errors.js'
 import { AdminError } from '../admin/admin-errors.js'
+import { isStalePlan } from '../db/statement-cache.js'
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8'
 
@@ -49,8 +50,18 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
       if (err.details !== undefined) body.details = err.details
       return reply.code(err.statusCode).send(body)
     }
-    const scimError = err instanceof ScimError ? err : fromFastifyError(err)
-    if (scimError.status >= 500) {
+    // A migration by another replica changed a table under a prepared statement of this one
+    // inside a transaction (src/db/statement-cache.ts): nothing was written, and the retry runs
+    // unprepared. 503 + Retry-After is what makes an IdP send it again (RFC 7231 §7.1.3).
+    const stalePlan = isStalePlan(err)
+    if (stalePlan) {
+      request.log.warn({ err: { message: err.message, code: err.code } }, 'schema changed under a prepared statement; asked the client to retry')
+      void reply.header('retry-after', '1')
+    }
+    const scimError = stalePlan
+      ? new ScimError(503, undefined, 'the database schema changed during this request; retry')
+      : err instanceof ScimError ? err : fromFastifyError(err)
+    if (scimError.status >= 500 && !stalePlan) {
       request.log.error({ err }, 'request failed')
     } else if (!(err instanceof ScimError)) {
       request.log.info({ err: { message: err.message, code: err.code } }, 'request rejected')

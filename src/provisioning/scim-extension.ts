@@ -1,6 +1,7 @@
+import { sql } from 'kysely'
 import type { ReadOnlyUserExtension } from '../directory/user-extensions.js'
+import { isObject } from '../scim/resource/json.js'
 import { attribute, type SchemaDefinition } from '../scim/schemas/types.js'
-import { findPeople } from './people-repository.js'
 
 /** Our own URN namespace: this block is the bridge's, not an IETF schema (RFC 7643 §10.2.2). */
 export const META_STATE_URN = 'urn:scim-meta-bridge:schemas:extension:meta:1.0:User'
@@ -23,21 +24,20 @@ export const metaStateSchema: SchemaDefinition = {
 }
 
 /**
- * The Meta state block for a page of users (src/scim/routes/index.ts `userExtensions`): one query
- * per page; users the bridge never reconciled get no block.
+ * The Meta state block of each user (src/scim/routes/index.ts `userExtensions`), read in the
+ * same statement as the user; users the bridge never reconciled get no block.
  */
 export const metaStateExtension: ReadOnlyUserExtension = {
   schema: metaStateSchema,
-  load: async (db, tenantId, userIds) => {
-    const people = await findPeople(db, tenantId, userIds)
-    const out = new Map<string, Record<string, unknown>>()
-    for (const [userId, p] of people) {
-      const block: Record<string, unknown> = { state: p.state }
-      if (p.role !== null) block.role = p.role
-      if (p.lastError !== null) block.lastError = p.lastError
-      if (p.updatedAt !== null) block.updated = p.updatedAt.toISOString()
-      out.set(userId, block)
-    }
-    return out
+  source: (user) => sql`(select json_build_object('state', p.state, 'role', p.role, 'lastError', p.last_error, 'updated', p.updated_at)
+    from meta_people p where p.tenant_id = ${user.tenantId} and p.user_id = ${user.id})`,
+  toBlock: (value) => {
+    if (!isObject(value)) return undefined
+    const block: Record<string, unknown> = { state: value.state }
+    if (value.role !== null) block.role = value.role
+    if (value.lastError !== null) block.lastError = value.lastError
+    // json renders timestamptz with microseconds and an offset; SCIM dateTime as elsewhere (ms, Z).
+    if (typeof value.updated === 'string') block.updated = new Date(value.updated).toISOString()
+    return block
   }
 }

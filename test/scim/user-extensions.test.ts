@@ -1,4 +1,5 @@
 import Fastify from 'fastify'
+import { sql } from 'kysely'
 import t from 'tap'
 import { noopAccessChangeSink } from '../../src/directory/access-change-sink.js'
 import { errorHandlerPlugin } from '../../src/http/error-handler.js'
@@ -17,19 +18,16 @@ t.test('a read-only User extension block is returned, listed and never written',
   await app.register(errorHandlerPlugin)
   app.decorateRequest('tenantId', '')
   app.addHook('onRequest', async (request) => { request.tenantId = tenant.id })
-  const loaded: string[][] = []
   await app.register(scimRoutes, {
     prefix: '/scim/v2',
     db: database.db,
     config: { scimMaxPageSize: 100, publicBaseUrl: 'https://bridge.example.com' },
     accessChanges: noopAccessChangeSink,
     userExtensions: [{
-      schema: { id: META, name: 'MetaState', description: 'Meta state', attributes: [attribute('state', 'string', 'Where the person is on Meta.', { mutability: 'readOnly' })] },
-      load: async (_db, tenantId, userIds) => {
-        t.equal(tenantId, tenant.id)
-        loaded.push(userIds)
-        return new Map(userIds.map((id) => [id, { state: 'invited' }]))
-      }
+      schema: { id: META, name: 'MetaState', description: 'Meta state', attributes: [attribute('state', 'string', 'Where the person is on Meta.', { mutability: 'readOnly' }), attribute('user', 'string', 'Whose block.', { mutability: 'readOnly' })] },
+      // Correlated with the user row: the block names the user and tenant it was read for.
+      source: (user) => sql`(select json_build_object('state', 'invited', 'user', ${user.id}::text) where ${user.tenantId} = ${tenant.id}::uuid)`,
+      toBlock: (value) => value === null ? undefined : value as Record<string, unknown>
     }]
   })
   t.teardown(() => app.close())
@@ -38,13 +36,21 @@ t.test('a read-only User extension block is returned, listed and never written',
   const created = await send('POST', '/scim/v2/Users', { userName: 'ada', [META]: { state: 'forged' } })
   t.equal(created.status, 201)
   t.same(created.body.schemas, ['urn:ietf:params:scim:schemas:core:2.0:User', META])
-  t.same(created.body[META], { state: 'invited' }, 'the server computes the block; the client value is ignored')
+  t.same(created.body[META], { state: 'invited', user: created.body.id }, 'the server computes the block; the client value is ignored')
   t.equal(created.headers.location, `https://bridge.example.com/scim/v2/Users/${created.body.id as string}`, 'PUBLIC_BASE_URL drives Location')
   const patch = await send('PATCH', `/scim/v2/Users/${created.body.id as string}`, { Operations: [{ op: 'replace', path: `${META}:state`, value: 'x' }] })
   t.match(patch, { status: 400, body: { scimType: 'mutability' } })
+  const second = await send('POST', '/scim/v2/Users', { userName: 'grace' })
   const list = await send('GET', '/scim/v2/Users')
-  t.same(list.body.Resources[0][META], { state: 'invited' })
-  t.same(loaded.at(-1), [created.body.id], 'one load per page')
+  t.same(list.body.Resources.map((r: Record<string, unknown>) => r[META]), [
+    { state: 'invited', user: created.body.id }, { state: 'invited', user: second.body.id }
+  ], 'each user of a page gets its own block')
+  const deep = await send('GET', '/scim/v2/Users?startIndex=2&count=1')
+  t.same(deep.body.Resources.map((r: Record<string, unknown>) => r[META]), [{ state: 'invited', user: second.body.id }], 'past the first page too')
+  const one = await send('GET', `/scim/v2/Users/${second.body.id as string}`)
+  t.same(one.body[META], { state: 'invited', user: second.body.id })
+  const replaced = await send('PUT', `/scim/v2/Users/${second.body.id as string}`, { userName: 'grace', displayName: 'Grace' })
+  t.same(replaced.body[META], { state: 'invited', user: second.body.id }, 'a write answers with the block too')
   const types = await send('GET', '/scim/v2/ResourceTypes/User')
   t.match(types.body.schemaExtensions, [{ schema: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User' }, { schema: META }])
   t.equal((await send('GET', `/scim/v2/Schemas/${META}`)).body.name, 'MetaState')

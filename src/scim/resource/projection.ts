@@ -80,6 +80,8 @@ const toPath = (r: Resolution): string[] => {
  * (RFC 7643 §7 returned "always"); extension URNs whose block is gone leave `schemas`.
  */
 export function applyProjection (resource: JsonObject, projection: Projection): JsonObject {
+  // No attributes or excludedAttributes (nearly every IdP request): the default set as built.
+  if (!projection.attributes && projection.excluded.length === 0) return resource
   const source = structuredClone(resource)
   let out = source
   if (projection.attributes) {

@@ -6,7 +6,6 @@ import { createGroupsService } from '../../directory/groups-service.js'
 import type { GroupRecord, UserRecord } from '../../directory/records.js'
 import type { ReadOnlyUserExtension } from '../../directory/user-extensions.js'
 import { createUsersService } from '../../directory/users-service.js'
-import type { JsonObject } from '../resource/json.js'
 import { toScimResource } from '../resource/mapper.js'
 import { groupResourceType, userResourceType, withReadOnlyExtension } from '../schemas/resource-types.js'
 import { registerDiscoveryRoutes } from './discovery.js'
@@ -31,7 +30,7 @@ export async function scimRoutes (app: FastifyInstance, opts: ScimRoutesOptions)
   const extensions = opts.userExtensions ?? []
   const userType = extensions.reduce((type, e) => withReadOnlyExtension(type, e.schema), userResourceType)
   const deps = { db: opts.db, accessChanges: opts.accessChanges }
-  const users = createUsersService(deps, userType)
+  const users = createUsersService(deps, userType, extensions)
   const groups = createGroupsService(deps)
   const context: RouteContext = { baseUrl: baseUrlResolver(opts.config.publicBaseUrl, app.prefix), maxPageSize: opts.config.scimMaxPageSize }
 
@@ -40,25 +39,20 @@ export async function scimRoutes (app: FastifyInstance, opts: ScimRoutesOptions)
     related: 'groups',
     patchAnswer: 'resource',
     service: {
-      get: async (tenantId, id, withRelated) => users.get(tenantId, id, { withGroups: withRelated }),
-      list: async (tenantId, request, withRelated) => users.list(tenantId, request, { withGroups: withRelated }),
-      related: async (tenantId, record) => { record.groups = await users.groupsOf(tenantId, record.id) },
-      create: users.create,
-      replace: users.replace,
-      patch: users.patch,
+      get: async (tenantId, id, withGroups) => users.get(tenantId, id, { withGroups }),
+      list: async (tenantId, request, withGroups) => users.list(tenantId, request, { withGroups }),
+      create: async (tenantId, body, withGroups) => users.create(tenantId, body, { withGroups }),
+      replace: async (tenantId, id, body, ifMatch, withGroups) => users.replace(tenantId, id, body, ifMatch, { withGroups }),
+      patch: async (tenantId, id, operations, ifMatch, withGroups) => users.patch(tenantId, id, operations, ifMatch, { withGroups }),
       delete: users.delete
     },
-    map: async (tenantId, records, baseUrl) => {
-      const blocks = await Promise.all(extensions.map(async (e) => e.load(opts.db, tenantId, records.map((r) => r.id))))
-      return records.map((record) => {
-        const extensionBlocks: Record<string, JsonObject> = {}
-        extensions.forEach((e, i) => {
-          const block = blocks[i]?.get(record.id)
-          if (block) extensionBlocks[e.schema.id] = block
-        })
-        return toScimResource(userType, record, { baseUrl, groups: record.groups, extensionBlocks })
-      })
-    }
+    map: (record, baseUrl) => toScimResource(userType, record, { baseUrl, groups: record.groups, extensionBlocks: record.extensionBlocks })
+  }
+  // A group's members can be many (50,000 in bench/): they are read after the write, only when
+  // the answer shows them.
+  const withMembers = async (tenantId: string, record: GroupRecord, wanted: boolean): Promise<GroupRecord> => {
+    if (wanted) record.members = await groups.membersOf(tenantId, record.id)
+    return record
   }
   const groupSpec: ResourceRouteSpec<GroupRecord> = {
     type: groupResourceType,
@@ -67,13 +61,12 @@ export async function scimRoutes (app: FastifyInstance, opts: ScimRoutesOptions)
     service: {
       get: async (tenantId, id, withRelated) => groups.get(tenantId, id, { withMembers: withRelated }),
       list: async (tenantId, request, withRelated) => groups.list(tenantId, request, { withMembers: withRelated }),
-      related: async (tenantId, record) => { record.members = await groups.membersOf(tenantId, record.id) },
-      create: groups.create,
-      replace: groups.replace,
-      patch: groups.patch,
+      create: async (tenantId, body, wanted) => withMembers(tenantId, await groups.create(tenantId, body), wanted),
+      replace: async (tenantId, id, body, ifMatch, wanted) => withMembers(tenantId, await groups.replace(tenantId, id, body, ifMatch), wanted),
+      patch: async (tenantId, id, operations, ifMatch, wanted) => withMembers(tenantId, await groups.patch(tenantId, id, operations, ifMatch), wanted),
       delete: groups.delete
     },
-    map: async (_tenantId, records, baseUrl) => records.map((record) => toScimResource(groupResourceType, record, { baseUrl, members: record.members }))
+    map: (record, baseUrl) => toScimResource(groupResourceType, record, { baseUrl, members: record.members })
   }
 
   registerResourceRoutes(app, userSpec, context)

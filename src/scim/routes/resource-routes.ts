@@ -11,23 +11,27 @@ import type { ResourceTypeDefinition } from '../schemas/resource-types.js'
 import { header, methodNotAllowed, sendScim, type RouteContext } from './http.js'
 import { parseListQuery, parsePatchBody, parseResourceBody, parseSearchBody } from './schemas.js'
 
-/** What the routes need from a directory service, with `related` = the user's groups / the group's members. */
+/**
+ * What the routes need from a directory service. `withRelated` asks for the user's groups / the
+ * group's members in the answer; the routes decide it from the projection before any write, so
+ * a bad `attributes` parameter fails before anything is stored.
+ */
 export interface ResourceService<R extends StoredResource> {
   get: (tenantId: string, id: string, withRelated: boolean) => Promise<R>
   list: (tenantId: string, request: ListRequest, withRelated: boolean) => Promise<{ totalResults: number, items: R[] }>
-  related: (tenantId: string, record: R) => Promise<void>
-  create: (tenantId: string, body: unknown) => Promise<R>
-  replace: (tenantId: string, id: string, body: unknown, ifMatch?: string) => Promise<R>
-  patch: (tenantId: string, id: string, operations: PatchOperationInput[], ifMatch?: string) => Promise<R>
+  create: (tenantId: string, body: unknown, withRelated: boolean) => Promise<R>
+  replace: (tenantId: string, id: string, body: unknown, ifMatch: string | undefined, withRelated: boolean) => Promise<R>
+  patch: (tenantId: string, id: string, operations: PatchOperationInput[], ifMatch: string | undefined, withRelated: boolean) => Promise<R>
   delete: (tenantId: string, id: string, ifMatch?: string) => Promise<void>
 }
 
 export interface ResourceRouteSpec<R extends StoredResource> {
   type: ResourceTypeDefinition
   service: ResourceService<R>
-  /** The attribute filled by `related` (`groups` on Users, `members` on Groups). */
+  /** The attribute `withRelated` fills (`groups` on Users, `members` on Groups). */
   related: string
-  map: (tenantId: string, records: R[], baseUrl: string) => Promise<JsonObject[]>
+  /** The SCIM representation of a record the service returned (with what it was asked to include). */
+  map: (record: R, baseUrl: string) => JsonObject
   /**
    * RFC 7644 §3.5.2 lets PATCH answer 200 with the resource or 204: Users answer 200 with the
    * resource; Groups 204 unless attributes are asked for (docs/scim.md).
@@ -47,11 +51,8 @@ export function registerResourceRoutes<R extends StoredResource> (app: FastifyIn
     return projectionOf(type, q.attributes, q.excludedAttributes)
   }
   const wantsRelated = (projection: Projection): boolean => projectionIncludes(projection, spec.related)
-
-  async function render (request: FastifyRequest, record: R, projection: Projection): Promise<JsonObject> {
-    const [resource] = await spec.map(request.tenantId, [record], context.baseUrl(request))
-    return applyProjection(resource as JsonObject, projection)
-  }
+  const render = (request: FastifyRequest, record: R, projection: Projection): JsonObject =>
+    applyProjection(spec.map(record, context.baseUrl(request)), projection)
 
   async function list (request: FastifyRequest, reply: FastifyReply, raw: RawListParams): Promise<FastifyReply> {
     const params = parseListParams(raw, context.maxPageSize)
@@ -59,27 +60,19 @@ export function registerResourceRoutes<R extends StoredResource> (app: FastifyIn
     const result = await service.list(request.tenantId, {
       filter: params.filter, startIndex: params.startIndex, count: params.count, sortBy: params.sortBy, descending: params.sortOrder === 'descending'
     }, wantsRelated(projection))
-    const resources = (await spec.map(request.tenantId, result.items, context.baseUrl(request))).map((r) => applyProjection(r, projection))
+    const baseUrl = context.baseUrl(request)
+    const resources = result.items.map((record) => applyProjection(spec.map(record, baseUrl), projection))
     return sendScim(reply, 200, listResponse(resources, result.totalResults, params.startIndex))
-  }
-
-  async function written (request: FastifyRequest, reply: FastifyReply, status: number, record: R): Promise<FastifyReply> {
-    const projection = projectionFor(request)
-    // A user just created belongs to no group yet (`groups` is readOnly, RFC 7643 §4.1.2), so
-    // the create answer skips that read; a created group's members came in the request.
-    const nothingRelatedYet = status === 201 && spec.related === 'groups'
-    if (nothingRelatedYet) Object.assign(record, { groups: [] })
-    else if (wantsRelated(projection)) await service.related(request.tenantId, record)
-    return sendScim(reply, status, await render(request, record, projection), record.version)
   }
 
   app.get(base, async (request, reply) => list(request, reply, parseListQuery(request.query)))
   app.post(`${base}/.search`, async (request, reply) => list(request, reply, parseSearchBody(request.body)))
 
   app.post(base, async (request, reply) => {
-    const record = await service.create(request.tenantId, parseResourceBody(request.body))
+    const projection = projectionFor(request)
+    const record = await service.create(request.tenantId, parseResourceBody(request.body), wantsRelated(projection))
     void reply.header('location', `${context.baseUrl(request)}${base}/${record.id}`)
-    return written(request, reply, 201, record)
+    return sendScim(reply, 201, render(request, record, projection), record.version)
   })
 
   app.get<{ Params: IdParams }>(`${base}/:id`, async (request, reply) => {
@@ -90,22 +83,23 @@ export function registerResourceRoutes<R extends StoredResource> (app: FastifyIn
     if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, record.version)) {
       return reply.code(304).header('etag', formatEtag(record.version)).send()
     }
-    return sendScim(reply, 200, await render(request, record, projection), record.version)
+    return sendScim(reply, 200, render(request, record, projection), record.version)
   })
 
   app.put<{ Params: IdParams }>(`${base}/:id`, async (request, reply) => {
-    const record = await service.replace(request.tenantId, request.params.id, parseResourceBody(request.body), header(request, 'if-match'))
-    return written(request, reply, 200, record)
+    const projection = projectionFor(request)
+    const record = await service.replace(request.tenantId, request.params.id, parseResourceBody(request.body), header(request, 'if-match'), wantsRelated(projection))
+    return sendScim(reply, 200, render(request, record, projection), record.version)
   })
 
   app.patch<{ Params: IdParams }>(`${base}/:id`, async (request, reply) => {
-    const record = await service.patch(request.tenantId, request.params.id, parsePatchBody(request.body), header(request, 'if-match'))
     const q = parseListQuery(request.query)
+    const projection = projectionOf(type, q.attributes, q.excludedAttributes)
     // RFC 7644 §3.5.2: 200 with the resource whenever attributes are asked for.
-    if (spec.patchAnswer === 'noContent' && q.attributes === undefined && q.excludedAttributes === undefined) {
-      return reply.code(204).header('etag', formatEtag(record.version)).send()
-    }
-    return written(request, reply, 200, record)
+    const noContent = spec.patchAnswer === 'noContent' && q.attributes === undefined && q.excludedAttributes === undefined
+    const record = await service.patch(request.tenantId, request.params.id, parsePatchBody(request.body), header(request, 'if-match'), !noContent && wantsRelated(projection))
+    if (noContent) return reply.code(204).header('etag', formatEtag(record.version)).send()
+    return sendScim(reply, 200, render(request, record, projection), record.version)
   })
 
   app.delete<{ Params: IdParams }>(`${base}/:id`, async (request, reply) => {

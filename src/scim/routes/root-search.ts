@@ -21,7 +21,7 @@ export function searchable<R extends StoredResource> (spec: ResourceRouteSpec<R>
     spec,
     search: async (tenantId, request, withRelated, baseUrl) => {
       const result = await spec.service.list(tenantId, request, withRelated)
-      return { totalResults: result.totalResults, resources: await spec.map(tenantId, result.items, baseUrl) }
+      return { totalResults: result.totalResults, resources: result.items.map((record) => spec.map(record, baseUrl)) }
     }
   }
 }
