@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely'
-import { PgBoss, fromKysely, type Queue } from 'pg-boss'
+import { PgBoss, type Queue } from 'pg-boss'
 import type pg from 'pg'
 import { z } from 'zod'
 import { poolDatabase } from './queue-db.js'
@@ -90,8 +90,9 @@ export class ReconcileQueue {
   async enqueueUsers (exec: Executor, tenantId: string, userIds: readonly string[], reason: string): Promise<void> {
     const ids = [...new Set(userIds)]
     if (ids.length === 0) return
-    const jobs = ids.map((userId) => ({ data: { tenantId, userId, reason }, singletonKey: reconcileKey(tenantId, userId) }))
-    await this.boss.insert(RECONCILE_QUEUE, jobs, { db: fromKysely(exec) })
+    // One plain statement with the ids as an array parameter: no JSON recordset to build and
+    // parse per request (POST /Users is on the IdP's hot path, bench/findings.md §2).
+    await this.insertFrom(exec, reason, sql`select ${tenantId}::uuid as tenant_id, unnest(${ids}::uuid[]) as user_id`)
   }
 
   /** Every current member of the group (called before memberships are deleted). */

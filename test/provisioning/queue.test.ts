@@ -1,6 +1,7 @@
 import t from 'tap'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import type { DB } from '../../src/db/schema.js'
+import { fromKysely } from 'pg-boss'
 import pino from 'pino'
 import { createSecretBox } from '../../src/crypto/secret-box.js'
 import { createGroupsService } from '../../src/directory/groups-service.js'
@@ -71,7 +72,9 @@ t.test('writes coalesce; a write during a run yields exactly one more run', asyn
 t.test('bulk INSERT … SELECT makes the same jobs as pg-boss insert()', async (t) => {
   const tenant = await insertTenant(db, 'same')
   const [a, b] = await users(tenant.id, 2) as [string, string]
-  await db.transaction().execute(async (trx) => { await queue.enqueueUsers(trx, tenant.id, [a], 'api') })
+  await db.transaction().execute(async (trx) => {
+    await queue.boss.insert(RECONCILE_QUEUE, [{ data: { tenantId: tenant.id, userId: a, reason: 'api' }, singletonKey: reconcileKey(tenant.id, a) }], { db: fromKysely(trx) })
+  })
   await sql`insert into groups (tenant_id, display_name, data) values (${tenant.id}::uuid, 'g', '{}'::jsonb)`.execute(db)
   const group = await db.selectFrom('groups').select('id').where('tenant_id', '=', tenant.id).executeTakeFirstOrThrow()
   await sql`insert into group_members (tenant_id, group_id, member_id) values (${tenant.id}::uuid, ${group.id}::uuid, ${b}::uuid)`.execute(db)
@@ -83,6 +86,9 @@ t.test('bulk INSERT … SELECT makes the same jobs as pg-boss insert()', async (
     from pgboss.job where singleton_key in (${reconcileKey(tenant.id, a)}, ${reconcileKey(tenant.id, b)}) order by singleton_key = ${reconcileKey(tenant.id, a)} desc`.execute(db)
   const [viaApi, viaSql] = rows.rows as [Record<string, unknown>, Record<string, unknown>]
   t.same({ ...viaSql, singleton_key: null }, { ...viaApi, singleton_key: null }, 'every column pg-boss reads is the same')
+  await db.transaction().execute(async (trx) => { await queue.enqueueUsers(trx, tenant.id, [b, b], 'api') })
+  const keys = await sql<{ n: number }>`select count(*)::int as n from pgboss.job where singleton_key = ${reconcileKey(tenant.id, b)} and state = 'created'`.execute(db)
+  t.equal(keys.rows[0]?.n, 1, 'enqueueUsers (the same SQL path, ids as an array) coalesces into the one queued job')
 })
 
 t.test('a 50,000-member group change enqueues in one statement', async (t) => {
