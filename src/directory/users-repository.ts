@@ -111,6 +111,12 @@ export async function deleteUser (db: Executor, tenantId: string, id: string): P
  * (bench/findings.md §3); SCIM pages by startIndex, so keyset paging is not an option.
  */
 export async function listUsers (db: Executor, tenantId: string, query: ListQuery, include?: UserIncludes): Promise<UserRecord[]> {
+  const rows = await listUsersQuery(db, tenantId, query, include).execute() as IncludedRow[]
+  return rows.map((row) => toRecord(row, include))
+}
+
+/** The statement `listUsers` sends (bench/ explains it as issued). */
+export function listUsersQuery (db: Executor, tenantId: string, query: ListQuery, include?: UserIncludes) {
   const ordered = <Q extends SelectQueryBuilder<DB, 'users', object>>(select: Q): Q => {
     let out = select
     if (query.sort) {
@@ -122,19 +128,22 @@ export async function listUsers (db: Executor, tenantId: string, query: ListQuer
   let matching = db.selectFrom('users').where('users.tenant_id', '=', tenantId)
   if (query.filter) matching = matching.where(filterToSql(query.filter, usersFilterTarget) as never)
   const columns = includedColumns(include)
-  const select = query.offset === 0
+  return query.offset === 0
     ? ordered(matching.selectAll('users').select(columns)).limit(query.limit)
     : ordered(db.selectFrom('users').selectAll('users').select(columns).where('users.tenant_id', '=', tenantId)
       .where('users.id', 'in', ordered(matching.select('users.id')).offset(query.offset).limit(query.limit)))
-  const rows = await select.execute() as IncludedRow[]
-  return rows.map((row) => toRecord(row, include))
 }
 
 export async function countUsers (db: Executor, tenantId: string, filter: ListQuery['filter']): Promise<number> {
+  const row = await countUsersQuery(db, tenantId, filter).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** The statement `countUsers` sends. */
+export function countUsersQuery (db: Executor, tenantId: string, filter: ListQuery['filter']) {
   let select = db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId)
   if (filter) select = select.where(filterToSql(filter, usersFilterTarget) as never)
-  const row = await select.executeTakeFirstOrThrow()
-  return Number(row.n)
+  return select
 }
 
 /** The direct groups of each user (the readOnly `groups` attribute, RFC 7643 §4.1.2). */
