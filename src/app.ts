@@ -58,11 +58,14 @@ export interface AppDeps {
   now?: () => number
 }
 
+/** What the worker role's HTTP app needs (`buildWorkerApp`). */
+export type WorkerAppDeps = Pick<AppDeps, 'config' | 'db' | 'logger' | 'metrics' | 'pool'>
+
 /**
- * The HTTP application without a listening socket: the entry point listens, tests inject.
- * Plugins and routes are registered explicitly, in order (no autoload).
+ * What every process's HTTP app starts with: Fastify with request ids, the error handler and
+ * the metrics plugin (`/metrics`), registered before every route so each one inherits its hook.
  */
-export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
+async function baseApp (deps: WorkerAppDeps): Promise<{ app: FastifyInstance, metrics: Metrics }> {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.config.bodyLimitBytes,
@@ -73,7 +76,6 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     return503OnClosing: true
   })
-  const tokens = deps.tokens ?? new TokenService(deps.db)
   const routes: RegisteredRoute[] = []
   app.decorate('registeredRoutes', routes)
   app.addHook('onRoute', (route) => {
@@ -83,18 +85,38 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id)
   })
-  // RFC 7644 §3.1: SCIM bodies are application/scim+json; parse them like JSON.
-  app.addContentTypeParser(['application/scim+json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
-
   await app.register(sensible)
   await app.register(errorHandlerPlugin)
-  // Before every route, so each one inherits the metrics and overload hooks.
   const metrics = deps.metrics ?? createMetrics()
   if (deps.pool) {
     const detachPool = metrics.observeDatabasePool(deps.pool)
     app.addHook('onClose', async () => { detachPool() })
   }
   await app.register(metricsPlugin, { metrics, token: deps.config.metricsToken })
+  return { app, metrics }
+}
+
+/**
+ * A `ROLE=worker` process's HTTP app: `/healthz`, `/readyz` and `/metrics` only, so probes and
+ * Prometheus see the worker (its jobs, Meta calls and syncs are counted in this process).
+ */
+export async function buildWorkerApp (deps: WorkerAppDeps): Promise<FastifyInstance> {
+  const { app } = await baseApp(deps)
+  await app.register(healthRoutes, { db: deps.db })
+  return app
+}
+
+/**
+ * The HTTP application without a listening socket: the entry point listens, tests inject.
+ * Plugins and routes are registered explicitly, in order (no autoload).
+ */
+export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
+  const { app, metrics } = await baseApp(deps)
+  const tokens = deps.tokens ?? new TokenService(deps.db)
+  // RFC 7644 §3.1: SCIM bodies are application/scim+json; parse them like JSON.
+  app.addContentTypeParser(['application/scim+json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
+
+  // Before every route, so each one inherits the overload hook.
   await app.register(overloadPlugin, {
     maxEventLoopDelayMs: deps.config.overloadMaxEventLoopDelayMs,
     maxHeapBytes: deps.config.overloadMaxHeapBytes,

@@ -2,7 +2,7 @@ import { ConfigError, loadConfig, type Config } from './config.js'
 import { createLogger } from './logger.js'
 import { openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
-import { buildApp } from './app.js'
+import { buildApp, buildWorkerApp } from './app.js'
 import { createMetrics } from './http/metrics-registry.js'
 import { bootstrapDefaultTenant } from './tenants/bootstrap.js'
 import { ensureFirstAdminToken } from './admin/admin-token-verifier.js'
@@ -10,7 +10,7 @@ import { startProvisioning } from './provisioning/runtime.js'
 import { createRemovalBrake } from './brake/gate.js'
 import { applyBrakeEnvironment } from './brake/environment.js'
 import { brakeSample } from './brake/held-repository.js'
-import { SyncScheduler, SyncService } from './sync/index.js'
+import { SyncScheduler, SyncService, syncSample } from './sync/index.js'
 import { queueSamples } from './admin/queue-query.js'
 
 function printFirstStart (config: Config, token: string | undefined, adminToken: string | undefined): void {
@@ -44,7 +44,7 @@ async function main (): Promise<void> {
   }
   const logger = createLogger(config.logLevel)
   const database = await openDatabase({
-    databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, log: logger
+    databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, preparedStatements: config.databasePreparedStatements, log: logger
   })
   logger.info({ engine: database.engine }, 'database opened')
   await migrateToLatest(database.db)
@@ -58,14 +58,17 @@ async function main (): Promise<void> {
   // before the worker (docs/provisioning.md).
   // The removal brake (issue 8) guards every removal the worker and the sync would make.
   const gate = createRemovalBrake({ db: database.db, logger: logger.child({ component: 'removal-brake' }) })
-  const provisioning = await startProvisioning({ config, database, logger, runWorker: false, gate })
+  // Meta calls, jobs and plan steps are counted into the process's registry.
+  const provisioning = await startProvisioning({ config, database, logger, runWorker: false, gate, metrics })
   if (boot !== undefined) await provisioning.applyEnvironment(boot.tenantId)
   if (boot !== undefined) await applyBrakeEnvironment(database.db, boot.tenantId, config.removalBrake)
   const detachMetrics = [
     metrics.observeRemovalBrake(async () => await brakeSample(database.db)),
     // Queue depth and oldest job age come from the shared database, so every role reports them.
     metrics.observeQueues(async () => await queueSamples(database.db)),
-    metrics.observeGovernor(() => provisioning.clients.governor.snapshot())
+    metrics.observeGovernor(() => provisioning.clients.governor.snapshot()),
+    // Sync age and drift come from the database too, whichever replica ran the sync.
+    metrics.observeSync(async () => await syncSample(database.db))
   ]
   if (config.role !== 'api') {
     await provisioning.startWorker()
@@ -77,21 +80,22 @@ async function main (): Promise<void> {
   })
   const scheduler = new SyncScheduler({ db: database.db, service: sync, logger: logger.child({ component: 'sync-scheduler' }) })
   if (config.role !== 'api') scheduler.start()
-  const app = await buildApp({
-    config,
-    db: database.db,
-    logger,
-    metrics,
-    pool: database.pool,
-    accessChanges: provisioning.accessChanges,
-    userExtensions: provisioning.userExtensions,
-    removalBrake: { db: database.db, queue: provisioning.queue },
-    provisioning,
-    sync
-  })
-  if (config.role !== 'worker') {
-    await app.listen({ port: config.port, host: config.host })
-  }
+  // A worker serves only /healthz, /readyz and /metrics; the other roles the whole API.
+  const app = config.role === 'worker'
+    ? await buildWorkerApp({ config, db: database.db, logger, metrics, pool: database.pool })
+    : await buildApp({
+      config,
+      db: database.db,
+      logger,
+      metrics,
+      pool: database.pool,
+      accessChanges: provisioning.accessChanges,
+      userExtensions: provisioning.userExtensions,
+      removalBrake: { db: database.db, queue: provisioning.queue },
+      provisioning,
+      sync
+    })
+  await app.listen({ port: config.port, host: config.host })
 
   let stopping = false
   const shutdown = async (signal: string): Promise<void> => {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort, runEntry } from './helpers/child-process.js'
+import { API_VERSION, startSimulator } from './meta/helpers/harness.js'
 
 t.test('first start creates the default tenant and prints its token once; restart keeps the data', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'smb-main-'))
@@ -51,6 +52,55 @@ t.test('SCIM_BEARER_TOKEN fixes the token', async (t) => {
   t.equal(wrong.status, 401)
   run.child.kill('SIGTERM')
   t.equal(await run.exited, 0)
+})
+
+t.test('ROLE=worker serves health and metrics only, and its metrics show the Meta calls it makes', async (t) => {
+  const { sim, url: simUrl } = await startSimulator(t)
+  const seeded = sim.seedBusiness()
+  const dataDir = mkdtempSync(join(tmpdir(), 'smb-main-'))
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+  const port = await freePort()
+  const run = runEntry('src/main.ts', {
+    ROLE: 'worker',
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    META_GRAPH_URL: simUrl,
+    META_API_VERSION: API_VERSION,
+    META_BUSINESS_ID: seeded.business.id,
+    META_ACCESS_TOKEN: seeded.token,
+    // Work Accounts: every acceptance poll lists the business's members, one Graph call a second.
+    META_IDENTITY_MODE: 'work_accounts',
+    META_POLL_INTERVAL_SECONDS: '1'
+  })
+  t.teardown(() => run.child.kill('SIGKILL'))
+  await run.waitFor(/provisioning worker started/)
+  await run.waitFor(/Server listening/)
+  const base = `http://127.0.0.1:${port}`
+  t.equal((await fetch(`${base}/healthz`)).status, 200)
+  t.equal((await fetch(`${base}/readyz`)).status, 200)
+  for (const path of ['/scim/v2/Users', '/admin/v1/tenants', '/openapi.yaml']) {
+    const res = await fetch(`${base}${path}`)
+    await res.arrayBuffer()
+    t.equal(res.status, 404, `${path} is not served by a worker`)
+  }
+  const line = /^scim_bridge_meta_calls_total\{method="GET",endpoint="\/\{id\}\/business_users",outcome="success"\} (\d+)$/m
+  let body = ''
+  const deadline = Date.now() + 30_000
+  while (!line.test(body) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250))
+    const res = await fetch(`${base}/metrics`)
+    t.equal(res.status, 200)
+    body = await res.text()
+  }
+  t.match(body, line, "the worker's Graph calls are on its own /metrics")
+  t.ok(sim.calls.list({ route: 'business_users.list' }).length >= Number(line.exec(body)?.[1] ?? 0), 'no more than the simulator received')
+  t.match(body, /^scim_bridge_queue_jobs\{queue="reconcile-user",state="queued"\} 0$/m, 'queue gauges')
+  t.match(body, /^# TYPE scim_bridge_sync_oldest_success_age_seconds gauge$/m, 'sync gauges')
+  t.notMatch(body, seeded.business.id, 'no business id in any label')
+  run.child.kill('SIGTERM')
+  t.equal(await run.exited, 0, 'SIGTERM stops cleanly')
 })
 
 t.test('a bad configuration stops the process naming every bad variable', async (t) => {

@@ -28,12 +28,12 @@ t.test('two workers and one API on PostgreSQL invite every user exactly once', {
   const { sim, url: simUrl } = await startSimulator(t)
   const seeded = sim.seedBusiness()
   const databaseUrl = await createServerDatabase(t)
-  const port = await freePort()
-  const env = (role: string, extra: Record<string, string> = {}): Record<string, string> => ({
+  const env = (role: string, port: number, extra: Record<string, string> = {}): Record<string, string> => ({
     ROLE: role,
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: '5',
     HOST: '127.0.0.1',
+    // Every process listens: workers serve /healthz, /readyz and /metrics.
     PORT: String(port),
     LOG_LEVEL: 'debug',
     SCIM_BEARER_TOKEN: SCIM_TOKEN,
@@ -52,19 +52,25 @@ t.test('two workers and one API on PostgreSQL invite every user exactly once', {
     for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL')
     await Promise.all(children.map(async (c) => await c.exited))
   })
-  const start = (role: string): RunningProcess => {
-    const running = runEntry('src/main.ts', env(role))
+  const start = async (role: string): Promise<RunningProcess & { port: number }> => {
+    const port = await freePort()
+    const running = runEntry('src/main.ts', env(role, port))
     children.push(running)
-    return running
+    return { ...running, port }
+  }
+  const scrape = async (p: { port: number }): Promise<string> => {
+    const res = await fetch(`http://127.0.0.1:${p.port}/metrics`)
+    return await res.text()
   }
 
   // The API first: it migrates and creates the default tenant; the workers then find both.
-  const api = start('api')
+  const api = await start('api')
   await api.waitFor(/Server listening at http:\/\/127\.0\.0\.1:\d+/, 90_000)
-  const workers = [start('worker'), start('worker')]
-  await Promise.all(workers.map(async (w) => await w.waitFor(/provisioning worker started/, 90_000)))
+  const workers = [await start('worker'), await start('worker')]
+  await Promise.all(workers.map(async (w) => await w.waitFor(/Server listening at http:\/\/127\.0\.0\.1:\d+/, 90_000)))
+  t.ok(workers.every((w) => /provisioning worker started/.test(w.output())), 'both workers started and listen')
 
-  const base = `http://127.0.0.1:${port}/scim/v2`
+  const base = `http://127.0.0.1:${api.port}/scim/v2`
   const headers = { authorization: `Bearer ${SCIM_TOKEN}`, 'content-type': 'application/scim+json' }
   const suffix = randomBytes(3).toString('hex')
   const emails = Array.from({ length: USERS }, (_, i) => `person${i}-${suffix}@example.com`)
@@ -84,8 +90,7 @@ t.test('two workers and one API on PostgreSQL invite every user exactly once', {
   await until('every invitation', () => emails.every((e) => invited().has(e)))
   // Let any duplicate a second worker might send arrive before counting.
   await until('an empty queue', async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/metrics`)
-    const body = await res.text()
+    const body = await scrape(api)
     return /^scim_bridge_queue_jobs\{queue="reconcile-user",state="queued"\} 0$/m.test(body) &&
       /^scim_bridge_queue_jobs\{queue="reconcile-user",state="active"\} 0$/m.test(body)
   })
@@ -106,4 +111,20 @@ t.test('two workers and one API on PostgreSQL invite every user exactly once', {
   t.ok(shares.every((n) => n > 0), `both workers ran jobs (${shares.join(' + ')})`)
   t.ok(shares[0]! + shares[1]! >= USERS, 'together at least one job per user')
   t.equal(jobsRun(api), 0, 'the API process runs no jobs')
+
+  // Each worker's own /metrics counts what it did; the API's counts no job and no invitation.
+  const value = (body: string, line: string): number => {
+    const found = body.split('\n').find((l) => l.startsWith(`${line} `))
+    return found === undefined ? 0 : Number(found.slice(line.length + 1))
+  }
+  const completed = 'scim_bridge_jobs_total{queue="reconcile-user",outcome="completed"}'
+  const invites = 'scim_bridge_meta_calls_total{method="POST",endpoint="/{id}/business_users",outcome="success"}'
+  const bodies = await Promise.all(workers.map(scrape))
+  const jobCounts = bodies.map((b) => value(b, completed))
+  t.ok(jobCounts.every((n) => n > 0), `each worker counts the jobs it ran (${jobCounts.join(' + ')})`)
+  t.equal(jobCounts.reduce((sum, n) => sum + n, 0), USERS, 'one completed reconcile per user in all')
+  t.equal(bodies.reduce((sum, b) => sum + value(b, invites), 0), USERS, 'the invitations, counted by the workers that sent them')
+  const apiBody = await scrape(api)
+  t.equal(value(apiBody, completed), 0, 'the API counted no job')
+  t.equal(value(apiBody, invites), 0, 'and sent no invitation')
 })

@@ -3,26 +3,8 @@
 
 import type { BucketSnapshot } from '../meta/governor-bucket.js'
 
-/** How a Graph call ended: `success`, the Meta client's error class, or `not_sent` (governor). */
-export type MetaCallOutcome =
-  | 'success'
-  | 'transient'
-  | 'rate_limited'
-  | 'auth'
-  | 'permission'
-  | 'invalid_request'
-  | 'business_rule'
-  | 'not_found'
-  | 'unexpected'
-  | 'not_sent'
-
-export interface MetaCallReport {
-  /** The client's endpoint string, e.g. `POST /v26.0/123/business_users`; ids are stripped. */
-  endpoint: string
-  outcome: MetaCallOutcome
-  /** Wall time of the HTTP exchange, when one happened. */
-  durationSeconds?: number
-}
+/** How a Graph call ended, as the Meta client reports it (src/meta/call-report.ts). */
+export type { MetaCallOutcome, MetaCallReport } from '../meta/call-report.js'
 
 export type JobOutcome = 'completed' | 'failed' | 'retried'
 

@@ -71,15 +71,17 @@ export async function runBatch<T> (
   }
   for (const i of pending) {
     const op = ops[i]
+    const endpoint = op === undefined ? 'batch' : transport.endpoint(op.method, op.path)
     results[i] = {
       ok: false,
       error: new MetaApiError({
         message: 'batch operation did not complete (null entry)',
         source: 'timeout',
         errorClass: 'transient',
-        endpoint: op === undefined ? 'batch' : transport.endpoint(op.method, op.path)
+        endpoint
       })
     }
+    transport.report({ endpoint, outcome: 'transient' })
   }
   return results as Array<BatchResult<T>>
 }
@@ -93,23 +95,25 @@ async function runChunk<T> (
   signal?: AbortSignal
 ): Promise<number[]> {
   const chunkOps = chunk.map(i => ops[i] as BatchOperation<T>)
-  const answer = await transport.send({
+  // The batch request is one exchange (`POST /`); each operation is reported on its own below.
+  const entries = await transport.exchange({
     method: 'POST',
     path: '',
     params: { batch: JSON.stringify(chunkOps.map(toBatchEntry)), include_headers: 'true' },
     scope: chunkOps.map(op => op.scope ?? { platform: true }),
     signal
+  }, (answer) => {
+    const parsed = BatchAnswerSchema.safeParse(answer.body)
+    if (!parsed.success || parsed.data.length !== chunk.length) {
+      throw new MetaApiError({
+        message: 'batch answer is not an array of one entry per operation',
+        source: 'response',
+        errorClass: 'unexpected',
+        endpoint: transport.endpoint('POST', '')
+      })
+    }
+    return parsed.data
   })
-  const parsed = BatchAnswerSchema.safeParse(answer.body)
-  const entries = parsed.success ? parsed.data : null
-  if (entries === null || entries.length !== chunk.length) {
-    throw new MetaApiError({
-      message: 'batch answer is not an array of one entry per operation',
-      source: 'response',
-      errorClass: 'unexpected',
-      endpoint: transport.endpoint('POST', '')
-    })
-  }
   const unfinished: number[] = []
   entries.forEach((entry, j) => {
     const index = chunk[j] as number
@@ -126,12 +130,15 @@ async function runChunk<T> (
       error === null ? null : throttleFacts(error))
     if (error !== null) {
       results[index] = { ok: false, error }
+      transport.report({ endpoint, outcome: error.errorClass })
       return
     }
     try {
       results[index] = { ok: true, status: entry.code, value: parseWith(op.schema, body, endpoint) }
+      transport.report({ endpoint, outcome: 'success' })
     } catch (err) {
       results[index] = { ok: false, error: err as MetaApiError }
+      transport.report({ endpoint, outcome: 'unexpected' })
     }
   })
   return unfinished

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { assetNodeId, assetScope, assignedUserSchemaOf, type AssetRef, type AssignedUserOf } from './assets.js'
 import { batchOperations } from './batch-operations.js'
+import type { MetaCallObserver } from './call-report.js'
 import { runBatch, type BatchOperation, type BatchResults } from './batch.js'
 import { systemClock, type Clock } from './clock.js'
 import { ASSET_EDGES, type AssetTask, type AssetType, type BusinessRole, type InvitedUserType } from './enums.js'
@@ -34,6 +35,8 @@ export interface MetaClientOptions {
   /** How often unfinished (`null`) batch operations are re-sent (§1.6). */
   batchNullRetries?: number
   maxGovernorWaitMs?: number
+  /** Told how every Graph call ended (metrics: src/http/metrics-registry.ts `recordMetaCall`). */
+  onCall?: MetaCallObserver
 }
 
 export interface ListOptions extends CallOptions {
@@ -69,7 +72,8 @@ export function createMetaClient (options: MetaClientOptions) {
     governor: options.governor,
     clock,
     fetch: options.fetch ?? globalThis.fetch,
-    maxGovernorWaitMs: options.maxGovernorWaitMs
+    maxGovernorWaitMs: options.maxGovernorWaitMs,
+    onCall: options.onCall
   })
   const req = new Requester(transport, {
     policy: { ...DEFAULT_RETRY_POLICY, ...options.retry }, clock, random

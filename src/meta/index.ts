@@ -4,6 +4,7 @@ export type { MetaClient, MetaClientOptions, ListOptions, DeleteOutcome, RoleCha
 export type { AssetRef, AssignedUserOf } from './assets.js'
 export { MAX_BATCH_SIZE } from './batch.js'
 export type { BatchOperation, BatchResult, BatchResults } from './batch.js'
+export type { MetaCallObserver, MetaCallOutcome, MetaCallReport } from './call-report.js'
 export { systemClock } from './clock.js'
 export type { Clock } from './clock.js'
 export * from './enums.js'

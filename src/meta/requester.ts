@@ -32,10 +32,9 @@ export class Requester {
 
   async call<S extends z.ZodType> (spec: RequestSpec<S>): Promise<z.infer<S>> {
     const endpoint = this.transport.endpoint(spec.method, spec.path)
-    return await withRetry(async () => {
-      const answer = await this.transport.send(spec)
-      return parseWith(spec.schema, answer.body, endpoint)
-    }, { ...this.retry, idempotent: spec.idempotent, signal: spec.signal })
+    // Validated inside the exchange, so an answer of the wrong shape counts as `unexpected`.
+    return await withRetry(async () => await this.transport.exchange(spec, (answer) => parseWith(spec.schema, answer.body, endpoint)),
+      { ...this.retry, idempotent: spec.idempotent, signal: spec.signal })
   }
 
   /** Yields every page of an edge (§1.5), each page request retried on its own. */

@@ -1,7 +1,8 @@
 import { appSecretParams } from './appsecret-proof.js'
+import type { MetaCallObserver, MetaCallReport } from './call-report.js'
 import type { Clock } from './clock.js'
 import { MetaApiError } from './errors.js'
-import type { CallScope, MetaGovernor } from './governor.js'
+import type { CallScope, MetaGovernor, Permit } from './governor.js'
 import { errorFromBody, throttleFacts } from './response.js'
 import { parseUsageHeaders } from './usage-headers.js'
 
@@ -20,6 +21,8 @@ export interface TransportOptions {
   fetch: typeof fetch
   /** Longest a call waits for a paused bucket before failing fast (defaults to the governor's). */
   maxGovernorWaitMs?: number
+  /** Told how every call ended (metrics); never allowed to fail a call. */
+  onCall?: MetaCallObserver
 }
 
 export interface GraphCall {
@@ -64,27 +67,63 @@ export class GraphTransport {
   }
 
   async send (call: GraphCall): Promise<GraphAnswer> {
+    return await this.exchange(call, (answer) => answer)
+  }
+
+  /**
+   * `send`, with the answer read by `read` (schema validation) before the call counts as a
+   * success: `onCall` hears once how it ended, an answer that fails `read` included. A call the
+   * governor refuses is `not_sent`; one the caller aborted is not reported.
+   */
+  async exchange<T> (call: GraphCall, read: (answer: GraphAnswer) => T): Promise<T> {
     const endpoint = this.endpoint(call.method, call.path)
     const scopes = Array.isArray(call.scope) ? call.scope as readonly CallScope[] : [call.scope as CallScope]
     const { governor } = this.options
-    const permit = await governor.acquire(scopes, {
-      signal: call.signal, endpoint, maxWaitMs: this.options.maxGovernorWaitMs
-    })
+    let permit: Permit
+    try {
+      permit = await governor.acquire(scopes, {
+        signal: call.signal, endpoint, maxWaitMs: this.options.maxGovernorWaitMs
+      })
+    } catch (err) {
+      if (err instanceof MetaApiError && err.source === 'governor') this.report({ endpoint, outcome: 'not_sent' })
+      throw err
+    }
+    const started = performance.now()
+    const ended = (outcome: MetaCallReport['outcome']): void => {
+      this.report({ endpoint, outcome, durationSeconds: (performance.now() - started) / 1000 })
+    }
     let answer: GraphAnswer
     try {
       answer = await this.fetchOnce(call, endpoint)
     } catch (err) {
       permit.abandon()
+      if (err instanceof MetaApiError) ended(err.errorClass)
       throw err
     }
     const report = parseUsageHeaders(name => answer.headers.get(name))
     const error = errorFromBody(answer.body, answer.status, endpoint, answer.headers)
     permit.complete(report, error === null ? null : throttleFacts(error))
     if (error !== null) {
+      ended(error.errorClass)
       if (error.errorClass !== 'rate_limited') throw error
       throw withRetryAfter(error, governor.retryAfterMs(scopes[0] ?? { platform: true }))
     }
-    return answer
+    let value: T
+    try {
+      value = read(answer)
+    } catch (err) {
+      ended(err instanceof MetaApiError ? err.errorClass : 'unexpected')
+      throw err
+    }
+    ended('success')
+    return value
+  }
+
+  /** Tells the observer; a failing observer is ignored (metrics never fail a call). */
+  report (report: MetaCallReport): void {
+    try {
+      this.options.onCall?.(report)
+    } catch {}
   }
 
   private async fetchOnce (call: GraphCall, endpoint: string): Promise<GraphAnswer> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { createMetaClient, MetaGovernor, type MetaClient, type MetaClientOptions } from '../meta/index.js'
+import { createMetaClient, MetaGovernor, type MetaCallObserver, type MetaClient, type MetaClientOptions } from '../meta/index.js'
 import type { MetaCredentials } from '../tenants/meta-settings.js'
 import { tracingFetch } from './meta-trace.js'
 
@@ -11,6 +11,8 @@ export interface MetaClientFactoryOptions {
   governor?: MetaGovernor
   /** Tests: fast retries, a manual clock, the simulator's fetch. */
   overrides?: Partial<MetaClientOptions>
+  /** Told how every Graph call of every tenant's client ended (metrics). */
+  onCall?: MetaCallObserver
 }
 
 export interface MetaClientFactory {
@@ -49,7 +51,8 @@ export function createMetaClientFactory (options: MetaClientFactoryOptions): Met
         businessId: settings.businessId,
         appSecret: settings.appSecret ?? undefined,
         governor,
-        fetch
+        fetch,
+        onCall: options.onCall
       })
       cache.set(settings.tenantId, { fingerprint, client })
       return client

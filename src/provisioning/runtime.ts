@@ -11,6 +11,7 @@ import type { SyncPorts } from '../sync/ports.js'
 import { applyEnvMetaSettings, metaSettingsFromEnv, type ApplyResult } from '../tenants/meta-settings-env.js'
 import { queueAccessChanges } from './access-change-sink.js'
 import { createMetaClientFactory, type MetaClientFactory } from './meta-clients.js'
+import { noProvisioningMetrics, type ProvisioningMetrics } from './metrics-sink.js'
 import { createBoss, ReconcileQueue } from './queue.js'
 import { allowAllRemovals, type RemovalGate } from './removal-gate.js'
 import { metaStateExtension } from './scim-extension.js'
@@ -34,6 +35,8 @@ export interface ProvisioningOptions {
   supervise?: boolean
   /** How long an invitation without an answer holds back a second one (step-runner.ts). */
   unknownOutcome?: UnknownOutcomePolicy
+  /** Meta calls, jobs and plan steps are reported here (main.ts: the process's registry). */
+  metrics?: ProvisioningMetrics
 }
 
 /** What the API, the sync (issue 6) and the brake (issue 8) build on. */
@@ -76,15 +79,17 @@ export async function startProvisioning (options: ProvisioningOptions): Promise<
   await boss.start()
   const queue = await ReconcileQueue.open(boss)
   await ensureUnmanagedQueue(boss)
+  const metrics = options.metrics ?? noProvisioningMetrics
   const clients = createMetaClientFactory({
     graphUrl: config.meta.graphUrl,
     apiVersion: config.meta.apiVersion,
     timeoutMs: config.meta.timeoutMs,
     governor: options.governor,
-    overrides: options.clientOverrides
+    overrides: options.clientOverrides,
+    onCall: (report) => { metrics.recordMetaCall(report) }
   })
   const gate = options.gate ?? allowAllRemovals
-  const worker = new ProvisioningWorker({ db: database.db, box, boss, queue, clients, gate, logger: log, unknownOutcome: options.unknownOutcome }, {
+  const worker = new ProvisioningWorker({ db: database.db, box, boss, queue, clients, gate, logger: log, unknownOutcome: options.unknownOutcome, metrics }, {
     batchSize: config.worker.batchSize,
     concurrency: config.worker.concurrency,
     pollIntervalSeconds: config.meta.pollIntervalSeconds

@@ -6,6 +6,7 @@ import { setConnectionStatus } from '../tenants/meta-settings.js'
 import { writeAudit } from './audit.js'
 import { classifyFailure } from './failure.js'
 import { traced } from './meta-trace.js'
+import type { ProvisioningMetrics } from './metrics-sink.js'
 import type { JobOutcome } from './reconcile.js'
 import type { TenantContext } from './tenant-context.js'
 
@@ -37,16 +38,24 @@ export async function enqueueUnmanagedRemovals (boss: PgBoss, trx: Kysely<DB> | 
   await boss.insert(UNMANAGED_QUEUE, jobs.map((data) => ({ data, singletonKey: `${data.tenantId}:${data.kind}:${data.metaId}` })), { db: fromKysely(trx) })
 }
 
-/** Executes one removal (meta-graph-api.md §2.1 P5/P9); same failure handling as reconciles. */
-export async function removeUnmanaged (db: Kysely<DB>, tenant: TenantContext, job: UnmanagedJob): Promise<JobOutcome> {
+/**
+ * Executes one removal (meta-graph-api.md §2.1 P5/P9); same failure handling as reconciles.
+ * Counted like the plan step it amounts to (`remove`, `cancel_invite`).
+ */
+export async function removeUnmanaged (db: Kysely<DB>, tenant: TenantContext, job: UnmanagedJob, metrics?: ProvisioningMetrics): Promise<JobOutcome> {
   const base = { tenantId: job.tenantId, actor: 'sync', userId: null, email: job.email, reason: job.cause }
   const action = job.kind === 'member' ? 'remove_unmanaged' : 'cancel_unmanaged_invite'
+  const count = (outcome: Parameters<ProvisioningMetrics['recordProvisioningAction']>[1]): void => {
+    metrics?.recordProvisioningAction(job.kind === 'member' ? 'remove' : 'cancel_invite', outcome)
+  }
   const detail = { kind: job.kind, metaId: job.metaId }
   if (tenant.settings.identityMode === 'work_accounts') {
+    count('skipped')
     await writeAudit(db, { ...base, action: `skip:${action}`, outcome: 'skipped', detail, message: 'work_accounts: the bridge does not remove people' })
     return { kind: 'done' }
   }
   if (tenant.dryRun || tenant.client === null) {
+    count('dry_run')
     await writeAudit(db, { ...base, action, outcome: 'dry_run', detail })
     return { kind: 'done' }
   }
@@ -56,10 +65,12 @@ export async function removeUnmanaged (db: Kysely<DB>, tenant: TenantContext, jo
     const { value, traceId } = await traced(async () => job.kind === 'member'
       ? await client.removeBusinessUser(job.metaId)
       : await client.cancelPendingUser(job.metaId))
+    count('applied')
     await writeAudit(db, { ...base, action, outcome: 'applied', detail: { ...detail, outcome: value }, metaTraceId: traceId })
     return { kind: 'done' }
   } catch (err) {
     const f = classifyFailure(err)
+    count('failed')
     if (f.kind === 'retry') return { kind: 'retry', message: f.message }
     await writeAudit(db, { ...base, action, outcome: f.kind === 'refused' ? 'refused' : 'failed', detail, errorCode: f.code, message: f.message, metaTraceId: f.traceId })
     if (f.kind === 'auth') {

@@ -1,19 +1,21 @@
 import type { Kysely } from 'kysely'
-import type { Job, JobResult, PgBoss } from 'pg-boss'
+import type { Job, JobResult, JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { SecretBox } from '../crypto/secret-box.js'
 import type { DB } from '../db/schema.js'
 import { isMetaApiError } from '../meta/index.js'
 import { setConnectionStatus } from '../tenants/meta-settings.js'
 import type { MetaClientFactory } from './meta-clients.js'
+import type { JobOutcome as JobMetricOutcome } from '../http/metrics-types.js'
+import type { ProvisioningMetrics } from './metrics-sink.js'
 import { claimPoll, pollableTenants } from './poll-match.js'
 import { pollTenant, type PollResult } from './poller.js'
-import { RECONCILE_QUEUE, reconcileJobSchema, type ReconcileQueue } from './queue.js'
+import { RECONCILE_QUEUE, reconcileJobSchema, type ReconcileJob, type ReconcileQueue } from './queue.js'
 import { reconcilePerson, type JobOutcome } from './reconcile.js'
 import type { RemovalGate } from './removal-gate.js'
 import type { UnknownOutcomePolicy } from './step-runner.js'
 import { loadTenantContext, TenantContexts } from './tenant-context.js'
-import { removeUnmanaged, UNMANAGED_QUEUE, unmanagedJobSchema } from './unmanaged-removal.js'
+import { removeUnmanaged, UNMANAGED_QUEUE, unmanagedJobSchema, type UnmanagedJob } from './unmanaged-removal.js'
 
 export interface WorkerDeps {
   db: Kysely<DB>
@@ -24,6 +26,8 @@ export interface WorkerDeps {
   gate: RemovalGate
   logger: Logger
   unknownOutcome?: UnknownOutcomePolicy
+  /** Jobs, plan steps (and, through the clients, Meta calls) are counted here. */
+  metrics?: ProvisioningMetrics
 }
 
 export interface WorkerOptions {
@@ -67,10 +71,28 @@ export class ProvisioningWorker {
     for (const job of jobs) {
       const tenantId = (job.data as { tenantId?: unknown } | null)?.tenantId
       if (typeof tenantId === 'string' && failing.has(tenantId)) {
-        results.push({ id: job.id, outcome: { kind: 'retry', message: 'deferred: Meta is failing for this tenant' } })
+        const outcome: JobOutcome = { kind: 'retry', message: 'deferred: Meta is failing for this tenant' }
+        this.count(queue, job, outcome)
+        results.push({ id: job.id, outcome })
         continue
       }
-      const outcome = await this.run(contexts, job, queue)
+      const data = this.parse(job, queue)
+      if (data === undefined) {
+        // Dropped: nothing can ever run it.
+        this.deps.metrics?.recordJob({ queue, outcome: 'failed' })
+        results.push({ id: job.id, outcome: { kind: 'done' } })
+        continue
+      }
+      const started = performance.now()
+      let outcome: JobOutcome
+      try {
+        outcome = await this.run(contexts, data, job.id)
+      } catch (err) {
+        // The whole batch fails (and is retried by the queue); this job is the one that broke it.
+        this.count(queue, job, { kind: 'retry', message: 'error' }, started)
+        throw err
+      }
+      this.count(queue, job, outcome, started)
       if (outcome.kind === 'retry' && typeof tenantId === 'string') failing.add(tenantId)
       results.push({ id: job.id, outcome })
     }
@@ -79,21 +101,40 @@ export class ProvisioningWorker {
     return results
   }
 
-  private async run (contexts: TenantContexts, job: Job<unknown>, queue: string): Promise<JobOutcome> {
+  private parse (job: Job<unknown>, queue: string): ReconcileJob | UnmanagedJob | undefined {
     const parsed = queue === RECONCILE_QUEUE
       ? reconcileJobSchema.safeParse(job.data)
       : unmanagedJobSchema.safeParse(job.data)
-    if (!parsed.success) {
-      this.deps.logger.error({ jobId: job.id, queue }, 'malformed job dropped')
-      return { kind: 'done' }
-    }
-    const data = parsed.data
+    if (parsed.success) return parsed.data
+    this.deps.logger.error({ jobId: job.id, queue }, 'malformed job dropped')
+    return undefined
+  }
+
+  private async run (contexts: TenantContexts, data: ReconcileJob | UnmanagedJob, jobId: string): Promise<JobOutcome> {
     const tenant = await contexts.get(data.tenantId)
     const outcome = 'userId' in data
-      ? await reconcilePerson(this.deps, tenant, data, job.id)
-      : await removeUnmanaged(this.deps.db, tenant, data)
+      ? await reconcilePerson(this.deps, tenant, data, jobId)
+      : await removeUnmanaged(this.deps.db, tenant, data, this.deps.metrics)
     if (outcome.kind === 'parked') contexts.forget(data.tenantId)
     return outcome
+  }
+
+  /**
+   * `completed`: done; `retried`: the queue runs it again after a backoff; `failed`: it ends
+   * without its work done: out of retries, or parked because Meta refused the tenant's token.
+   * Jobs deferred behind a failing tenant never ran, so they have no duration.
+   */
+  private count (queue: string, job: Job<unknown>, outcome: JobOutcome, started?: number): void {
+    const metrics = this.deps.metrics
+    if (metrics === undefined) return
+    let result: JobMetricOutcome = 'completed'
+    if (outcome.kind === 'parked') result = 'failed'
+    else if (outcome.kind === 'retry') {
+      // pg-boss retries while retry_count < retry_limit (the limit comes with the job's metadata).
+      const limit = (job as Partial<JobWithMetadata<unknown>>).retryLimit
+      result = limit !== undefined && job.retryCount >= limit ? 'failed' : 'retried'
+    }
+    metrics.recordJob({ queue, outcome: result, durationSeconds: started === undefined ? undefined : (performance.now() - started) / 1000 })
   }
 
   private toJobResults (results: Array<{ id: string, outcome: JobOutcome }>): JobResult[] {
@@ -110,6 +151,8 @@ export class ProvisioningWorker {
         batchSize: this.options.batchSize,
         localConcurrency: queue === RECONCILE_QUEUE ? this.options.concurrency : 1,
         perJobResults: true,
+        // retryLimit tells a job's last attempt apart from one the queue will retry (metrics).
+        includeMetadata: true,
         pollingIntervalSeconds: this.options.fetchIntervalSeconds ?? (queue === RECONCILE_QUEUE ? 1 : 5),
         burstWhenBatchFull: true
       }, async (jobs) => this.toJobResults(await this.handleBatch(jobs, queue)))
@@ -140,7 +183,7 @@ export class ProvisioningWorker {
     for (let i = 0; i < maxBatches; i++) {
       let fetched = 0
       for (const queue of [RECONCILE_QUEUE, UNMANAGED_QUEUE]) {
-        const jobs = await boss.fetch(queue, { batchSize: this.options.batchSize, ignoreStartAfter: options.retryNow ?? true })
+        const jobs = await boss.fetch(queue, { batchSize: this.options.batchSize, ignoreStartAfter: options.retryNow ?? true, includeMetadata: true })
         fetched += jobs.length
         for (const { id, outcome } of await this.handleBatch(jobs, queue)) {
           if (outcome.kind === 'retry') {

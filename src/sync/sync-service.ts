@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { DB } from '../db/schema.js'
-import type { Metrics } from '../http/metrics-registry.js'
-import { createMetaClient, MetaGovernor, type MetaClientOptions } from '../meta/index.js'
+import type { SyncRunReport } from '../http/metrics-types.js'
+import { createMetaClient, MetaGovernor, type MetaCallReport, type MetaClientOptions } from '../meta/index.js'
 import { computeDrift } from './drift.js'
 import { importDirectory } from './import-directory.js'
 import type { SyncPorts } from './ports.js'
@@ -26,8 +26,16 @@ export interface SyncServiceOptions {
   clientOverrides?: Partial<MetaClientOptions>
   /** Size of the batched first page of each asset's assigned_users. */
   assignedFirstPage?: number
-  /** Where finished runs are counted (`scim_bridge_sync_runs_total`, duration histogram). */
-  metrics?: Pick<Metrics, 'recordSyncRun'>
+  /** Where finished runs and their Graph calls are counted (main.ts: the process's registry). */
+  metrics?: SyncMetrics
+}
+
+/** What the sync reports; the metrics registry (src/http/metrics-registry.ts) fits as it is. */
+export interface SyncMetrics {
+  /** `scim_bridge_sync_runs_total` and the duration histogram. */
+  recordSyncRun: (report: SyncRunReport) => void
+  /** Every Graph call of the import (`scim_bridge_meta_calls_total`). */
+  recordMetaCall?: (report: MetaCallReport) => void
 }
 
 /** Drift counts a run's summary reports, next to the import counts. */
@@ -84,8 +92,13 @@ export class SyncService {
       await progress('connecting')
       const connection = await this.ports.loadMetaConnection(tenantId)
       if (connection === undefined) throw new Error('the tenant has no Meta connection (set a business id and token first)')
+      const metrics = this.options.metrics
       const client = createMetaClient({
-        ...connection, timeoutMs: this.options.metaTimeoutMs ?? 30_000, governor: this.#governor, ...this.options.clientOverrides
+        ...connection,
+        timeoutMs: this.options.metaTimeoutMs ?? 30_000,
+        governor: this.#governor,
+        onCall: metrics?.recordMetaCall === undefined ? undefined : (report) => { metrics.recordMetaCall?.(report) },
+        ...this.options.clientOverrides
       })
       const snapshot = await importDirectory(client, progress, this.#now, this.options.assignedFirstPage)
       await progress('matching', counts)

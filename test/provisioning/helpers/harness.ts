@@ -59,7 +59,7 @@ export async function provisioningHarness (t: Teardown, options: {
   governor?: GovernorOptions
   gate?: RemovalGate
   unknownOutcome?: UnknownOutcomePolicy
-  /** The app's registry (as main.ts hands one in); a fresh one when unset. */
+  /** The registry the app and the runtime report into, as main.ts wires it; unset: the app gets a fresh one. */
   metrics?: Metrics
 } = {}): Promise<Harness> {
   const { sim, url: simUrl } = await startSimulator(t as never, options.sim)
@@ -78,6 +78,8 @@ export async function provisioningHarness (t: Teardown, options: {
     governor,
     gate: options.gate,
     unknownOutcome: options.unknownOutcome,
+    // Meta calls, jobs and plan steps are counted where main.ts counts them.
+    metrics: options.metrics,
     box: createSecretBox(Buffer.alloc(32, 7)),
     clientOverrides: { retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 }, random: () => 0, timeoutMs: 2000 }
   })
