@@ -113,7 +113,7 @@ async function main (): Promise<void> {
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {})
   })
   const logger = createLogger(config.logLevel)
-  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, log: logger })
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, preparedStatements: config.databasePreparedStatements, log: logger })
   let sink: LoadedProvisioning | undefined
   let sinkError: string | undefined
   if (servers.has('app') && wantProvisioning) {

@@ -40,7 +40,7 @@ const HELP = `npm run bench -- [options]
   --import-users=10000     users in the Okta-style import
   --import-concurrency=4   parallel requests of the import (Okta uses a handful)
   --fanout-users=10000     new entitled users in the Meta fan-out
-  --fanout-timeout=240     seconds before the fan-out is reported unfinished
+  --fanout-timeout=600     seconds before the fan-out is reported unfinished
   --fanout-budget=12000    simulator call budget per window (app and each business use case)
   --fanout-window=60       seconds of the simulator's rolling window
   --worker-concurrency=N   WORKER_CONCURRENCY of the fan-out's worker (default: the service's default)
@@ -94,7 +94,7 @@ export function parseArgs (argv: string[]): BenchOptions {
     importUsers: Number(values.get('import-users') ?? (quick ? 500 : 10_000)),
     importConcurrency: Number(values.get('import-concurrency') ?? 4),
     fanoutUsers: Number(values.get('fanout-users') ?? (quick ? 300 : 10_000)),
-    fanoutTimeoutSeconds: Number(values.get('fanout-timeout') ?? (quick ? 60 : 240)),
+    fanoutTimeoutSeconds: Number(values.get('fanout-timeout') ?? (quick ? 60 : 600)),
     fanoutBudget: Number(values.get('fanout-budget') ?? 12_000),
     fanoutWindowSeconds: Number(values.get('fanout-window') ?? 60),
     workerConcurrency: values.has('worker-concurrency') ? Number(values.get('worker-concurrency')) : undefined,

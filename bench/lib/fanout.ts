@@ -28,6 +28,8 @@ export interface FanoutResult {
   windowSeconds: number
   calls: number
   callsPerUser: number
+  /** Calls by simulator route, most first, e.g. `business_users.invite 10,000, pending_users.list 402`. */
+  callsByRoute: string
   /** Highest usage % the simulator reported for any bucket while sampling every 250 ms. */
   peakUsagePct: number
   /** Calls counted against the busiest bucket over the whole run / (budget × windows elapsed). */
@@ -66,7 +68,7 @@ export async function runFanout (location: DatabaseLocation, options: FanoutOpti
     ...(options.workerConcurrency === undefined ? {} : { WORKER_CONCURRENCY: String(options.workerConcurrency) })
   })
   const logger = createLogger(config.logLevel)
-  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, log: logger })
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, preparedStatements: config.databasePreparedStatements, log: logger })
   let provisioning: Awaited<ReturnType<typeof loadProvisioning>> | undefined
   try {
     const db = handle.db
@@ -104,6 +106,8 @@ export async function runFanout (location: DatabaseLocation, options: FanoutOpti
     provisioning = undefined
     const calls = sim.calls.list()
     const s = sim.settings.rateLimits
+    const byRoute = new Map<string, number>()
+    for (const c of calls) byRoute.set(c.route, (byRoute.get(c.route) ?? 0) + 1)
     const throttleCodes = new Set([4, 17, 32, 613, s.appThrottle.code, ...Object.values(s.bucThrottle).map((e) => e.code)])
     const errorCodes = new Map<number, number>()
     for (const c of calls) if (c.errorCode !== null) errorCodes.set(c.errorCode, (errorCodes.get(c.errorCode) ?? 0) + 1)
@@ -119,6 +123,7 @@ export async function runFanout (location: DatabaseLocation, options: FanoutOpti
       windowSeconds: options.windowSeconds,
       calls: calls.length,
       callsPerUser: calls.length / Math.max(1, invited),
+      callsByRoute: [...byRoute].sort((a, b) => b[1] - a[1]).map(([route, n]) => `${route} ${n.toLocaleString('en-US')}`).join(', '),
       peakUsagePct,
       meanBudgetSharePct: busiest / (options.budget * windows) * 100,
       throttleErrors: calls.filter((c) => c.errorCode !== null && throttleCodes.has(c.errorCode)).length,

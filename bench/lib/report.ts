@@ -163,9 +163,9 @@ export function writeReport (record: RunRecord): void {
   }
   if (record.fanouts.length > 0) {
     lines.push('## Meta fan-out', '', 'New users entitled by the default role (EMPLOYEE) in a fresh tenant, one reconcile job each, drained by the engine\'s worker (startProvisioning, worker role, in the bench process) against the simulator (127.0.0.1, same process) with the call budget below for the app and each business use case. "Invited" counts pending invitations in the simulator.', '')
-    lines.push('| engine | users | invited | time | budget | calls | calls/user | peak usage | mean budget share | throttle errors (goal 0) | calls while blocked (must be 0) | other errors | worker |', '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---|')
+    lines.push('| engine | users | invited | time | budget | calls | calls/user | calls by route | peak usage | mean budget share | throttle errors (goal 0) | calls while blocked (must be 0) | other errors | worker |', '|---|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---|---|')
     for (const f of record.fanouts) {
-      lines.push(`| ${engineName(f.engine)} | ${fmt(f.users)} | ${fmt(f.invited)}${f.completed ? '' : ' (timed out)'} | ${fmt(f.seconds, 1)} s${f.completed || f.invited === 0 ? '' : ` (at ${fmt(f.invited / f.seconds, 1)}/s all would take ~${fmt(f.users / (f.invited / f.seconds))} s)`} | ${fmt(f.budget)} / ${f.windowSeconds} s | ${fmt(f.calls)} | ${fmt(f.callsPerUser, 2)} | ${f.peakUsagePct} % | ${fmt(f.meanBudgetSharePct)} % | ${f.throttleErrors} | ${f.blockedCalls} | ${f.otherErrors} (${f.errorCodes}) | batch ${f.workerBatchSize}, concurrency ${f.workerConcurrency} |`)
+      lines.push(`| ${engineName(f.engine)} | ${fmt(f.users)} | ${fmt(f.invited)}${f.completed ? '' : ' (timed out)'} | ${fmt(f.seconds, 1)} s${f.completed || f.invited === 0 ? '' : ` (at ${fmt(f.invited / f.seconds, 1)}/s all would take ~${fmt(f.users / (f.invited / f.seconds))} s)`} | ${fmt(f.budget)} / ${f.windowSeconds} s | ${fmt(f.calls)} | ${fmt(f.callsPerUser, 2)} | ${f.callsByRoute} | ${f.peakUsagePct} % | ${fmt(f.meanBudgetSharePct)} % | ${f.throttleErrors} | ${f.blockedCalls} | ${f.otherErrors} (${f.errorCodes}) | batch ${f.workerBatchSize}, concurrency ${f.workerConcurrency} |`)
     }
     lines.push('')
   }

@@ -1,5 +1,5 @@
 import type { AssetTask, AssetType, MetaClient } from '../meta/index.js'
-import { lookupByEmail, type MemberDirectory } from './lookup.js'
+import type { MemberDirectory } from './lookup.js'
 import type { Step } from './model.js'
 import type { PersonPatch } from './people-repository.js'
 
@@ -17,10 +17,11 @@ export async function applyStep (client: MetaClient, members: MemberDirectory, s
   switch (step.kind) {
     case 'invite': {
       const { id } = await client.inviteUser({ email: step.email, role: step.role, invitedUserType: step.inviteType })
-      // What P2's id names is not documented (§2.1 note): resolve it through P6 by email.
-      const found = await lookupByEmail(client, members, step.email)
+      // What P2's id names is not documented (§2.1 note): the directory resolves it through P6
+      // by email until it has seen that it is the invitation's id.
+      const found = await members.invited(step.email, id, step.role)
       if (found.kind === 'member') return { patch: { businessUserId: found.businessUserId, inviteId: null, role: found.role ?? step.role, state: 'member', inviteAttemptedAt: null }, detail: { returnedId: id } }
-      const inviteId = found.kind === 'invited' ? found.inviteId : id
+      const inviteId = found.inviteId
       return { patch: { inviteId, role: step.role, state: 'invited', inviteAttemptedAt: null }, detail: { inviteId, role: step.role, inviteType: step.inviteType } }
     }
     case 'change_invite_role': {
@@ -29,6 +30,7 @@ export async function applyStep (client: MetaClient, members: MemberDirectory, s
     }
     case 'cancel_invite': {
       const outcome = await client.cancelPendingUser(step.inviteId)
+      members.forgetInvite(step.inviteId)
       return { patch: { inviteId: null, role: null, state: 'removed' }, detail: { inviteId: step.inviteId, outcome } }
     }
     case 'change_role':
@@ -48,6 +50,7 @@ export async function applyStep (client: MetaClient, members: MemberDirectory, s
     case 'remove': {
       // Removal drops the person's asset assignments with them (§8.2).
       const outcome = await client.removeBusinessUser(step.businessUserId)
+      members.forgetMember(step.businessUserId)
       return { patch: { businessUserId: null, inviteId: null, role: null, assets: [], state: 'removed' }, detail: { businessUserId: step.businessUserId, outcome } }
     }
     case 'skip':

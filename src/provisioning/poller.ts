@@ -5,6 +5,7 @@ import type { DB } from '../db/schema.js'
 import type { BusinessRole, BusinessUser } from '../meta/index.js'
 import { effectiveDryRun, loadMetaCredentials } from '../tenants/meta-settings.js'
 import { writeAudit } from './audit.js'
+import { MemberDirectory } from './lookup.js'
 import type { MetaClientFactory } from './meta-clients.js'
 import { emptyRecord, findPeople, peopleInState, savePerson, StaleRecordError, type PersonPatch, type PersonRecord } from './people-repository.js'
 import { usersByEmail } from './poll-match.js'
@@ -57,9 +58,13 @@ export async function pollTenant (deps: PollDeps, tenantId: string): Promise<Pol
   const workAccounts = settings.identityMode === 'work_accounts'
   const invited = (await peopleInState(deps.db, tenantId, ['invited', 'failed', 'skipped'])).filter((p) => p.inviteId !== null && p.businessUserId === null)
   if (invited.length === 0 && !workAccounts) return result
+  const readAt = Date.now()
   const members = await client.listBusinessUsers()
   const byEmail = new Map(members.map((m) => [(m.email ?? '').toLowerCase(), m]))
-  const pendingIds = invited.length === 0 ? new Set<string>() : new Set((await client.listPendingUsers()).map((r) => r.id))
+  const pending = invited.length === 0 ? undefined : await client.listPendingUsers()
+  const pendingIds = new Set((pending ?? []).map((r) => r.id))
+  // Both lists read: the reconciles' directory of this client need not read them again.
+  if (pending !== undefined) MemberDirectory.of(client).absorb(pending, members, readAt)
   for (const person of invited) {
     const member = byEmail.get((person.email ?? '').toLowerCase())
     if (member !== undefined) {

@@ -7,6 +7,7 @@ import { writeAudit } from './audit.js'
 import { desiredAccess, emailOf, type DesiredResult } from './desired.js'
 import { classifyFailure } from './failure.js'
 import { lookupByEmail } from './lookup.js'
+import { actionLabel, unsentOutcome, type ProvisioningMetrics } from './metrics-sink.js'
 import { presenceOf, type Plan } from './model.js'
 import { emptyRecord, findPerson, savePerson, StaleRecordError, type PersonRecord } from './people-repository.js'
 import { isRemoval, plan } from './plan.js'
@@ -20,6 +21,7 @@ export interface ReconcileDeps {
   gate: RemovalGate
   logger: Logger
   unknownOutcome?: UnknownOutcomePolicy
+  metrics?: ProvisioningMetrics
 }
 
 /** What the queue should do with the job. */
@@ -64,7 +66,8 @@ async function reconcileOnce (deps: ReconcileDeps, tenant: TenantContext, job: R
     // Before inviting, adopt an invitation or membership that already exists (DESIGN.md).
     if (!tenant.dryRun && mode === 'facebook_profiles' && desired.role !== null && presenceOf(record) === 'absent' && email !== null &&
         tenant.client !== null && tenant.members !== null) {
-      const found = await lookupByEmail(tenant.client, tenant.members, email)
+      // After an invitation that got no answer, P6 is asked whether it landed, not the listing.
+      const found = await lookupByEmail(tenant.members, email, record.inviteAttemptedAt === null ? 'listing' : 'invitation')
       if (found.kind !== 'absent') {
         record = await save(run, record, adoptPatch(found))
         await writeAudit(deps.db, audit(run, { action: 'adopt', outcome: 'adopted', detail: { ...found } }))
@@ -77,6 +80,7 @@ async function reconcileOnce (deps: ReconcileDeps, tenant: TenantContext, job: R
     if (round === 0 && !p.steps.some(isRemoval)) await deps.gate.settled?.(tenant.tenantId, job.userId)
     if (record.version === 0 && p.steps.length === 0) return { kind: 'done' }
     if (tenant.dryRun) {
+      for (const step of p.steps) deps.metrics?.recordProvisioningAction(actionLabel(step), unsentOutcome(step))
       const previous = JSON.stringify((record.lastPlan as { steps?: unknown } | null)?.steps ?? null)
       if (previous !== JSON.stringify(p.steps)) {
         await writeAudit(deps.db, p.steps.map((step) => audit(run, { action: step.kind, outcome: 'dry_run', detail: { step } })))

@@ -7,6 +7,7 @@ import { writeAudit, type AuditEvent } from './audit.js'
 import { classifyFailure, type Failure } from './failure.js'
 import { lookupByEmail, type Found } from './lookup.js'
 import { traced } from './meta-trace.js'
+import { actionLabel, unsentOutcome, type ProvisioningMetrics } from './metrics-sink.js'
 import type { Plan, Step } from './model.js'
 import { savePerson, type PersonPatch, type PersonRecord } from './people-repository.js'
 import { isRemoval } from './plan.js'
@@ -24,6 +25,8 @@ export interface RunContext {
   reason: string
   jobId: string | null
   unknownOutcome: UnknownOutcomePolicy
+  /** Each step processed is counted here (`scim_bridge_provisioning_actions_total`). */
+  metrics?: ProvisioningMetrics
 }
 
 /**
@@ -87,7 +90,7 @@ async function settleInvite (run: RunContext, email: string, record: PersonRecor
   if (client === null || members === null) return { kind: 'retry', record, failure }
   for (let i = 0; i < run.unknownOutcome.settleChecks; i++) {
     await run.unknownOutcome.sleep(run.unknownOutcome.settleMs)
-    const found = await lookupByEmail(client, members, email, true)
+    const found = await lookupByEmail(members, email, 'invitation')
     if (found.kind !== 'absent') return { kind: 'replan', record: await save(run, record, adoptPatch(found)) }
   }
   return { kind: 'retry', record, failure }
@@ -104,6 +107,7 @@ export async function runSteps (run: RunContext, plan: Plan, start: PersonRecord
   let held: string | null = null
   for (const step of plan.steps) {
     if (step.kind === 'skip' || step.kind === 'blocked') {
+      run.metrics?.recordProvisioningAction(actionLabel(step), unsentOutcome(step))
       const repeated = wasPlanned(record, step)
       record = await save(run, record, { state: step.kind === 'skip' ? 'skipped' : 'failed' })
       if (step.kind === 'blocked') failure = { kind: 'failed', message: step.reason, code: null, traceId: null }
@@ -113,6 +117,7 @@ export async function runSteps (run: RunContext, plan: Plan, start: PersonRecord
     if (isRemoval(step)) {
       const decision = await run.gate.review({ tenantId: tenant.tenantId, userId: run.userId, email: run.email, step, cause: run.reason })
       if (decision.hold) {
+        run.metrics?.recordProvisioningAction(actionLabel(step), 'held')
         held = decision.why
         await writeAudit(run.db, audit(run, { action: actionOf(step), outcome: 'held', message: decision.why, detail: { step } }))
         continue
@@ -121,8 +126,11 @@ export async function runSteps (run: RunContext, plan: Plan, start: PersonRecord
     const client = tenant.client
     const members = tenant.members
     if (client === null || members === null) throw new Error('steps that call Meta need a client (dry run is handled before)')
+    let accepted = false
     try {
       const { value, traceId } = await traced(async () => await applyStep(client, members, step, record.assets))
+      accepted = true
+      run.metrics?.recordProvisioningAction(actionLabel(step), 'applied')
       record = await save(run, record, { ...value.patch, lastTraceId: traceId })
       await writeAudit(run.db, audit(run, { action: actionOf(step), outcome: 'applied', detail: value.detail, metaTraceId: traceId }))
       if (!tenant.confirmedConnected) {
@@ -131,11 +139,23 @@ export async function runSteps (run: RunContext, plan: Plan, start: PersonRecord
       }
     } catch (err) {
       const f = classifyFailure(err)
+      // Every attempt Meta did not accept; a step retried later counts again when it runs.
+      if (!accepted) run.metrics?.recordProvisioningAction(actionLabel(step), 'failed')
       const error = { lastError: f.message, lastErrorCode: f.code, lastTraceId: f.traceId }
       if (f.kind === 'retry') {
         run.logger.warn({ userId: run.userId, step: step.kind, code: f.code, fbtraceId: f.traceId, err: f.message }, 'meta step failed; will retry')
         if (step.kind === 'invite' && f.unknownOutcome === true) return await settleInvite(run, step.email, await save(run, record, { ...error, inviteAttemptedAt: new Date() }), f)
         return { kind: 'retry', record: await save(run, record, error), failure: f }
+      }
+      if (step.kind === 'invite' && run.email !== null && (f.kind === 'failed' || f.kind === 'refused')) {
+        // Meta refuses an invitation for someone already there (§4.2, exact error [U]), e.g.
+        // added or invited by someone else since the directory's listing: adopt them, with
+        // Meta's answer on the adoption rather than as a failure.
+        const found = await lookupByEmail(members, run.email, 'fresh')
+        if (found.kind !== 'absent') {
+          await writeAudit(run.db, audit(run, { action: 'adopt', outcome: 'adopted', errorCode: f.code, message: f.message, metaTraceId: f.traceId, detail: { ...found } }))
+          return { kind: 'replan', record: await save(run, record, adoptPatch(found)) }
+        }
       }
       const outcome = f.kind === 'refused' ? 'refused' : 'failed'
       await writeAudit(run.db, audit(run, { action: actionOf(step), outcome, errorCode: f.code, message: f.message, metaTraceId: f.traceId, detail: { step } }))
@@ -147,11 +167,6 @@ export async function runSteps (run: RunContext, plan: Plan, start: PersonRecord
         return { kind: 'parked', record: await save(run, record, error), failure: f }
       }
       if (f.kind === 'not_found') return { kind: 'replan', record: await save(run, record, forgetMissing(step)) }
-      if (step.kind === 'invite' && run.email !== null) {
-        // Meta refuses an invitation for someone already there (§4.2, exact error [U]): adopt them.
-        const found = await lookupByEmail(client, members, run.email, true)
-        if (found.kind !== 'absent') return { kind: 'replan', record: await save(run, record, adoptPatch(found)) }
-      }
       failure = f
       record = await save(run, record, error)
     }

@@ -32,7 +32,8 @@ export async function loadTenantContext (db: Kysely<DB>, box: SecretBox, clients
     rules,
     dryRun: client === null,
     client,
-    members: client === null ? null : new MemberDirectory(client),
+    // Kept with the client across batches (lookup.ts), not read again for every batch.
+    members: client === null ? null : MemberDirectory.of(client),
     confirmedConnected: settings.connection.status === 'connected'
   }
 }

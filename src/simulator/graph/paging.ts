@@ -26,8 +26,10 @@ function decode (raw: string, edge: string): Cursor {
 }
 
 export interface PageRequest<T> {
-  items: T[]
+  items: readonly T[]
   idOf: (item: T) => string
+  /** Position of an item by id (-1 when absent); without it, a scan of `items`. */
+  indexOf?: ((id: string) => number) | undefined
   params: RawParams
   settings: SimulatorSettings['paging']
   /** Identifies the edge (path + filters) so a cursor cannot be replayed elsewhere. */
@@ -47,7 +49,8 @@ export interface PageOut<T> {
 /** Index of the cursor's item, or null when it has none or (setting allowing) it was deleted. */
 function boundary<T> (req: PageRequest<T>, cursor: Cursor): number | null {
   if (cursor.i === null) return null
-  const idx = req.items.findIndex(item => req.idOf(item) === cursor.i)
+  const id = cursor.i
+  const idx = req.indexOf !== undefined ? req.indexOf(id) : req.items.findIndex(item => req.idOf(item) === id)
   if (idx >= 0) return idx
   if (req.settings.cursorInvalidatedByDelete) throw invalidParam('The cursor is invalid: its item no longer exists')
   return null

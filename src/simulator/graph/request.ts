@@ -48,10 +48,12 @@ export interface HandlerInput {
 /** Pages a list edge and projects each item (§1.5, §1.4). */
 export function listAnswer<T> (
   input: HandlerInput,
-  items: T[],
+  items: readonly T[],
   idOf: (item: T) => string,
   projectItem: (item: T) => Record<string, unknown>,
-  filterKeys: readonly string[] = []
+  filterKeys: readonly string[] = [],
+  /** Position of an item by id, when the caller keeps one (else a scan). */
+  indexOf?: (id: string) => number
 ): Record<string, unknown> {
   const { req, ctx } = input
   const linkParams: Record<string, string> = {}
@@ -65,6 +67,7 @@ export function listAnswer<T> (
   const page = pageOf({
     items,
     idOf,
+    indexOf,
     params: req.params,
     settings: ctx.settings.paging,
     edgeKey: `${path}?${filterKeys.map(k => `${k}=${String(req.params[k] ?? '')}`).join('&')}`,

@@ -37,17 +37,20 @@ export function invite (input: HandlerInput): unknown {
   const types = enumList(req.params, 'invited_user_type', INVITED_USER_TYPES, settings.acceptCommaLists) ?? ['FB']
   const tasks = enumList(req.params, 'tasks', BUSINESS_ROLES, settings.acceptCommaLists) ?? []
   if (store.memberByEmail(businessId, email) !== undefined) throw new GraphError(settings.alreadyMemberError)
-  const existing = store.requestsOf(businessId).find(r => r.email.toLowerCase() === email.toLowerCase() && refreshStatus(ctx, r) === 'pending')
+  const existing = store.requestsByEmailOf(businessId, email).find(r => refreshStatus(ctx, r) === 'pending')
   if (existing !== undefined && settings.duplicateInvite !== 'new') {
     if (settings.duplicateInvite === 'error') throw invalidParam(`An invitation for ${email} is already pending`)
     return { id: inviteId(input, existing) }
   }
   const now = ctx.now()
-  const sent = (store.inviteLog.get(businessId) ?? []).filter(t => t > now - 24 * 3600_000)
+  // Oldest first: drop what left the rolling day from the front, then count.
+  let sent = store.inviteLog.get(businessId)
+  if (sent === undefined) store.inviteLog.set(businessId, sent = [])
+  while (sent.length > 0 && (sent[0] as number) <= now - 24 * 3600_000) sent.shift()
   if (settings.inviteLimitPerDay !== null && sent.length >= settings.inviteLimitPerDay) {
     throw new GraphError(settings.inviteLimitError)
   }
-  store.inviteLog.set(businessId, [...sent, now])
+  sent.push(now)
   const request = addInvite(store, now, settings.inviteTtlMs, businessId, {
     email, role, tasks, invitedUserType: types, createdBy: token.actor.id
   })
@@ -99,12 +102,16 @@ export function deleteMember (input: HandlerInput, m: SimMember): unknown {
 /** P6: pending invites, optionally filtered by email. */
 export function listPending (input: HandlerInput): unknown {
   const { ctx, businessId, req } = input
-  const email = str(req.params, 'email')?.toLowerCase()
+  const email = str(req.params, 'email')
   const type = roleRequestType(ctx)
   const sel = selectionFrom(req.params)
-  const items = ctx.store.requestsOf(businessId)
-    .filter(r => isListed(ctx, r) && (email === undefined || r.email.toLowerCase() === email))
-  return listAnswer(input, items, r => r.id, r => project(type, r, sel), ['email'])
+  // Indexed: by email, or the business's cached listing (a page costs a page, §1.5).
+  if (email !== undefined) {
+    const items = ctx.store.requestsByEmailOf(businessId, email).filter(r => isListed(ctx, r))
+    return listAnswer(input, items, r => r.id, r => project(type, r, sel), ['email'])
+  }
+  const listed = ctx.store.listedRequests(businessId, ctx.now(), ctx.settings.showClosedInvites, r => isListed(ctx, r))
+  return listAnswer(input, listed.items, r => r.id, r => project(type, r, sel), ['email'], listed.indexOf)
 }
 
 export function getRequest (input: HandlerInput, r: SimRoleRequest): unknown {

@@ -9,6 +9,7 @@ export function refreshStatus (ctx: SimContext, request: SimRoleRequest): SimRol
   if (request.status === 'pending' && ctx.now() >= request.expirationTime) {
     request.status = 'expired'
     request.updatedTime = request.expirationTime
+    ctx.store.requestChanged(request)
   }
   return request.status
 }
@@ -48,6 +49,7 @@ export function acceptInvite (ctx: SimContext, request: SimRoleRequest, p: { fir
   ctx.store.members.set(member.id, member)
   request.status = 'accepted'
   request.updatedTime = now
+  ctx.store.requestChanged(request)
   return member
 }
 
@@ -57,6 +59,7 @@ export function closeInvite (ctx: SimContext, request: SimRoleRequest, status: '
   }
   request.status = status
   request.updatedTime = ctx.now()
+  ctx.store.requestChanged(request)
   if (status === 'expired') request.expirationTime = Math.min(request.expirationTime, ctx.now())
 }
 
