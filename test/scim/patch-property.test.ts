@@ -77,3 +77,17 @@ t.test('random PATCH sequences keep a Group valid and members out of its body', 
   }), { numRuns: 300 })
   t.pass('300 random sequences')
 })
+
+// Found by the property above in CI (seed 1834535692): two equal `{primary: true}` values made
+// the first lose `primary` to its own duplicate and stay behind as an empty element.
+t.test('duplicate primary elements collapse to one; an element emptied by losing primary goes', async (t) => {
+  const start = normalizeResource(userResourceType, { userName: 'ada' })
+  const add = applyPatch(userResourceType, start, [{ op: 'add', path: 'roles', value: [{ primary: true }, { primary: true }] }], { id: 'u1' }).data
+  t.same(add.roles, [{ primary: true }])
+  t.same(canonicalProblems(userResourceType, add), [])
+  const replace = applyPatch(userResourceType, start, [{ op: 'replace', path: 'roles', value: [{ primary: true }, { value: 'admin', primary: true }] }], { id: 'u1' }).data
+  t.same(replace.roles, [{ value: 'admin', primary: true }], 'the last primary wins; the element left empty is dropped')
+  const added = applyPatch(userResourceType, add, [{ op: 'add', path: 'roles', value: [{ value: 'x', primary: true }] }], { id: 'u1' }).data
+  t.same(added.roles, [{ value: 'x', primary: true }])
+  t.same(canonicalProblems(userResourceType, added), [])
+})

@@ -4,7 +4,7 @@ import type { ResourceTypeDefinition } from '../schemas/resource-types.js'
 import type { ResolvedAttribute } from '../schemas/resolve.js'
 import { cloneJson, isObject, type JsonObject } from '../resource/json.js'
 import { assign, checkRequired, normalizeAttributeValue } from '../resource/normalize.js'
-import { appendUnique, elementFromFilter, enforceSinglePrimary, matchesAnyValue } from './elements.js'
+import { appendUnique, elementFromFilter, enforceSinglePrimary, matchesAnyValue, withoutEmptyElements } from './elements.js'
 import { memberDelta, type MemberDelta } from './members.js'
 import { normalizeOperations, type PatchOperation, type PatchOperationInput } from './operations.js'
 
@@ -65,10 +65,12 @@ function applyToElements (container: JsonObject, operation: PatchOperation, targ
     if (operation.op === 'replace') {
       const replaced = [...values] as JsonObject[]
       enforceSinglePrimary(replaced, replaced.findLast((e) => e.primary === true))
-      assign(container, attribute.name, replaced.length > 0 ? replaced : undefined)
+      const kept = withoutEmptyElements(replaced)
+      assign(container, attribute.name, kept.length > 0 ? kept : undefined)
     } else {
       appendUnique(elements, values)
-      assign(container, attribute.name, elements.length > 0 ? elements : undefined)
+      const kept = withoutEmptyElements(elements)
+      assign(container, attribute.name, kept.length > 0 ? kept : undefined)
     }
     return
   }

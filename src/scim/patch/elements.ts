@@ -35,9 +35,19 @@ export function enforceSinglePrimary (elements: JsonObject[], winner: JsonObject
 /** Appends values that are not already present (RFC 7644 §3.5.2.1: add to a multi-valued attribute). */
 export function appendUnique (elements: unknown[], values: unknown[]): void {
   for (const value of values) {
-    if (!elements.some((existing) => jsonEqual(existing, value))) elements.push(value)
-    if (isObject(value)) enforceSinglePrimary(elements.filter(isObject), value)
+    // A value already present is that element: it, not the duplicate, keeps `primary`.
+    let element = elements.find((existing) => jsonEqual(existing, value))
+    if (element === undefined) {
+      elements.push(value)
+      element = value
+    }
+    if (isObject(element)) enforceSinglePrimary(elements.filter(isObject), element)
   }
+}
+
+/** Elements left with no sub-attribute (e.g. `{primary: true}` that lost `primary`) are dropped. */
+export function withoutEmptyElements (elements: unknown[]): unknown[] {
+  return elements.filter((e) => !isObject(e) || Object.keys(e).length > 0)
 }
 
 /** Whether `element` is one of `values`, compared by `value` when both have one (remove-with-value). */
