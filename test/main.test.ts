@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort, runEntry } from './helpers/child-process.js'
+import { pgliteDataDir } from './helpers/database.js'
 import { API_VERSION, startSimulator } from './meta/helpers/harness.js'
 
 t.test('first start creates the default tenant and prints its token once; restart keeps the data', async (t) => {
@@ -37,8 +38,8 @@ t.test('first start creates the default tenant and prints its token once; restar
 })
 
 t.test('SCIM_BEARER_TOKEN fixes the token', async (t) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'smb-main-'))
-  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+  // A migrated data directory: creating one from nothing is the first test's part.
+  const dataDir = await pgliteDataDir(t)
   const port = await freePort()
   const token = 'fixed-token-for-scripts-0123456789'
   const run = runEntry('src/main.ts', { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', SCIM_BEARER_TOKEN: token })
@@ -57,8 +58,7 @@ t.test('SCIM_BEARER_TOKEN fixes the token', async (t) => {
 t.test('ROLE=worker serves health and metrics only, and its metrics show the Meta calls it makes', async (t) => {
   const { sim, url: simUrl } = await startSimulator(t)
   const seeded = sim.seedBusiness()
-  const dataDir = mkdtempSync(join(tmpdir(), 'smb-main-'))
-  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+  const dataDir = await pgliteDataDir(t)
   const port = await freePort()
   const run = runEntry('src/main.ts', {
     ROLE: 'worker',

@@ -2,7 +2,7 @@ import t from 'tap'
 import { ADMIN_TOKEN } from '../helpers/admin.js'
 import { freePort } from '../helpers/child-process.js'
 import { syncSetup } from '../sync/helpers/setup.js'
-import { runCli } from './helpers/run-cli.js'
+import { runCli, runCliProcess } from './helpers/run-cli.js'
 
 /** The service listening on loopback, and the CLI's environment pointing at it. */
 async function service (t: any) {
@@ -90,9 +90,11 @@ t.test('sync start follows the run to its end; status, history and drift report 
 })
 
 t.test('exit codes: failed run 1, usage 2, auth 3, not found 4, unreachable 5', async (t) => {
+  // Each exit code once through the real entry (src/cli/main.ts: process exit code, streams,
+  // environment); the other cases run the same command code in this process.
   const s = await service(t)
   s.control.connection = undefined
-  const failed = await runCli(['sync', 'start', 'acme', '--interval', '50'], s.env)
+  const failed = await runCliProcess(['sync', 'start', 'acme', '--interval', '50'], s.env)
   t.equal(failed.code, 1)
   t.match(failed.stderr, /failed: the tenant has no Meta connection/)
 
@@ -108,24 +110,24 @@ t.test('exit codes: failed run 1, usage 2, auth 3, not found 4, unreachable 5', 
   s.control.gate = undefined
   await s.sync.drain()
 
-  const usage = await runCli(['tenants', 'frobnicate'], s.env)
+  const usage = await runCliProcess(['tenants', 'frobnicate'], s.env)
   t.equal(usage.code, 2)
   t.equal((await runCli(['tenants', 'list', '--bogus'], s.env)).code, 2, 'unknown option')
   t.equal((await runCli(['tenants', 'list', '--label', 'x'], s.env)).code, 2, 'an option of another command')
-  t.equal((await runCli(['tenants', 'list'], {})).code, 2, 'no URL or token')
+  t.equal((await runCliProcess(['tenants', 'list'], {})).code, 2, 'no URL or token')
   t.equal((await runCli(['tenants', 'create', ''], s.env)).code, 2)
   const invalid = await runCli(['tenants', 'create', '!bad name'], s.env)
   t.equal(invalid.code, 2, 'input the service rejects as invalid')
-  const auth = await runCli(['--token', 'wrong-token-0123456789abcdef', 'tenants', 'list', '--json'], s.env)
+  const auth = await runCliProcess(['--token', 'wrong-token-0123456789abcdef', 'tenants', 'list', '--json'], s.env)
   t.equal(auth.code, 3)
   t.match(JSON.parse(auth.stderr), { exit_code: 3, error: /admin bearer token/ })
-  t.equal((await runCli(['sync', 'status', 'nobody'], s.env)).code, 4)
+  t.equal((await runCliProcess(['sync', 'status', 'nobody'], s.env)).code, 4)
   t.equal((await runCli(['sync', 'status', 'acme', '00000000-0000-4000-8000-000000000000'], s.env)).code, 4)
   const port = await freePort()
-  const unreachable = await runCli(['--url', `http://127.0.0.1:${port}`, 'tenants', 'list'], s.env)
+  const unreachable = await runCliProcess(['--url', `http://127.0.0.1:${port}`, 'tenants', 'list'], s.env)
   t.equal(unreachable.code, 5)
   t.match(unreachable.stderr, /cannot reach/)
-  const help = await runCli(['--help'])
+  const help = await runCliProcess(['--help'])
   t.equal(help.code, 0)
   t.match(help.stdout, /sync start <tenant>/)
 })

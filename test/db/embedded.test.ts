@@ -6,6 +6,7 @@ import { openDatabase } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import { DataDirLockedError } from '../../src/db/data-dir-lock.js'
 import { insertTenant, findTenantByName } from '../../src/tenants/tenants-repository.js'
+import { pgliteDataDir } from '../helpers/database.js'
 
 t.test('embedded data survives a close and reopen', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'smb-embedded-'))
@@ -21,8 +22,8 @@ t.test('embedded data survives a close and reopen', async (t) => {
 })
 
 t.test('a second open of the same data directory is refused while the first is open', async (t) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'smb-embedded-'))
-  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+  // A copy of the migrated template: the lock is the point here, not creating a database.
+  const dataDir = await pgliteDataDir(t)
   const first = await openDatabase({ dataDir })
   await t.rejects(openDatabase({ dataDir }), DataDirLockedError)
   await first.close()
