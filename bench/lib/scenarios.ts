@@ -64,14 +64,14 @@ export function loadScenarios (dataset: Dataset, runTag: string): LoadScenario[]
     },
     {
       name: 'floor-read-app-sql',
-      title: 'Diagnostic: bare Fastify sending the 4 statements the app issues for a userName filter (count, page, groups, Meta state)',
+      title: 'Diagnostic: bare Fastify sending the 4 statements the app issued for a userName filter before the fix (count, page, groups, Meta state)',
       server: 'floor',
       diagnostic: true,
       spec: (baseUrl) => ({ baseUrl, method: 'GET', next: () => ({ path: `/floor/read-app-sql?userName=${encodeURIComponent(userName(pick(random, n)))}` }) })
     },
     {
       name: 'floor-read-combined',
-      title: 'Diagnostic: bare Fastify, the same answer in one statement (count over (), groups and Meta state as subqueries)',
+      title: 'Diagnostic: bare Fastify, the same answer in one unprepared statement (count over (), groups and Meta state as subqueries)',
       server: 'floor',
       diagnostic: true,
       spec: (baseUrl) => ({ baseUrl, method: 'GET', next: () => ({ path: `/floor/read-combined?userName=${encodeURIComponent(userName(pick(random, n)))}` }) })

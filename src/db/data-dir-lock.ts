@@ -12,7 +12,8 @@ export class DataDirLockedError extends Error {
 /** Directories this process holds, so a second open here is refused rather than taken over. */
 const heldHere = new Set<string>()
 
-function processAlive (pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+export function processAlive (pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.js'
+import { processAlive } from '../../src/db/data-dir-lock.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -76,15 +77,6 @@ function sweepOldTemplates (current: string): void {
     try {
       if (statSync(path).mtimeMs < dayAgo) rmSync(path, { recursive: true, force: true })
     } catch { /* gone meanwhile */ }
-  }
-}
-
-function processAlive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 

@@ -13,6 +13,13 @@ const routes = (calls: ReturnType<typeof since>) => {
   for (const c of calls) counts[c.route] = (counts[c.route] ?? 0) + 1
   return counts
 }
+/** A harness whose worker has read the business's listing once (for one earlier person). */
+async function afterListing (t: Parameters<typeof provisioningHarness>[0], options?: Parameters<typeof provisioningHarness>[1]): Promise<Harness> {
+  const h = await provisioningHarness(t, options)
+  await h.createUser('first@example.com')
+  await h.drain()
+  return h
+}
 const invitationsOf = (h: Harness, email: string) => h.sim.store.requestsOf(h.businessId).filter((r) => r.email.toLowerCase() === email.toLowerCase())
 
 t.test('a batch of N new people costs N invitations plus the listing pages', async (t) => {
@@ -53,9 +60,7 @@ t.test('a business with many invitations already: a page per 25 of them, once, t
 })
 
 t.test('invited by someone else after the listing was read: the invitation they have is recorded, none is added', async (t) => {
-  const h = await provisioningHarness(t)
-  await h.createUser('first@example.com')
-  await h.drain() // reads the listing
+  const h = await afterListing(t)
   const theirs = h.sim.addInvite(h.businessId, { email: 'late@example.com', role: 'EMPLOYEE' })
   const late = await h.createUser('late@example.com')
   const before = h.sim.calls.lastSeq
@@ -67,9 +72,7 @@ t.test('invited by someone else after the listing was read: the invitation they 
 })
 
 t.test('invited by someone else after the listing, where Meta refuses a second invitation: adopted', async (t) => {
-  const h = await provisioningHarness(t, { sim: { settings: { duplicateInvite: 'error' } } })
-  await h.createUser('first@example.com')
-  await h.drain()
+  const h = await afterListing(t, { sim: { settings: { duplicateInvite: 'error' } } })
   const theirs = h.sim.addInvite(h.businessId, { email: 'late@example.com', role: 'ADMIN' })
   const late = await h.createUser('late@example.com')
   const result = await h.drain()
@@ -83,9 +86,7 @@ t.test('invited by someone else after the listing, where Meta refuses a second i
 })
 
 t.test('added as a member by someone else after the listing: adopted, not failed', async (t) => {
-  const h = await provisioningHarness(t)
-  await h.createUser('first@example.com')
-  await h.drain()
+  const h = await afterListing(t)
   const member = h.sim.addMember(h.businessId, { email: 'joined@example.com', role: 'EMPLOYEE' })
   const joined = await h.createUser('joined@example.com')
   const result = await h.drain()

@@ -46,9 +46,10 @@ export function registerResourceRoutes<R extends StoredResource> (app: FastifyIn
   const { type, service } = spec
   const base = type.endpoint
 
-  const projectionFor = (request: FastifyRequest): Projection => {
+  /** RFC 7644 §3.9 attributes/excludedAttributes of a request; `asked` when either was sent. */
+  const projectionFor = (request: FastifyRequest): Projection & { asked: boolean } => {
     const q = parseListQuery(request.query)
-    return projectionOf(type, q.attributes, q.excludedAttributes)
+    return { ...projectionOf(type, q.attributes, q.excludedAttributes), asked: q.attributes !== undefined || q.excludedAttributes !== undefined }
   }
   const wantsRelated = (projection: Projection): boolean => projectionIncludes(projection, spec.related)
   const render = (request: FastifyRequest, record: R, projection: Projection): JsonObject =>
@@ -93,10 +94,9 @@ export function registerResourceRoutes<R extends StoredResource> (app: FastifyIn
   })
 
   app.patch<{ Params: IdParams }>(`${base}/:id`, async (request, reply) => {
-    const q = parseListQuery(request.query)
-    const projection = projectionOf(type, q.attributes, q.excludedAttributes)
+    const projection = projectionFor(request)
     // RFC 7644 §3.5.2: 200 with the resource whenever attributes are asked for.
-    const noContent = spec.patchAnswer === 'noContent' && q.attributes === undefined && q.excludedAttributes === undefined
+    const noContent = spec.patchAnswer === 'noContent' && !projection.asked
     const record = await service.patch(request.tenantId, request.params.id, parsePatchBody(request.body), header(request, 'if-match'), !noContent && wantsRelated(projection))
     if (noContent) return reply.code(204).header('etag', formatEtag(record.version)).send()
     return sendScim(reply, 200, render(request, record, projection), record.version)
