@@ -47,13 +47,13 @@ async function actorOf (db: Kysely<DB>, request: FastifyRequest): Promise<string
   return row === undefined ? 'admin' : `admin:${row.label}`
 }
 
-async function decide (request: FastifyRequest, deps: Pick<DecisionDeps, 'db'> & { queue: ReconcileQueue | undefined }, run: typeof approveHeld): Promise<{ count: number, items: Array<ReturnType<typeof heldView>> }> {
+async function decide (request: FastifyRequest, deps: Pick<DecisionDeps, 'db' | 'now'> & { queue: ReconcileQueue | undefined }, run: typeof approveHeld): Promise<{ count: number, items: Array<ReturnType<typeof heldView>> }> {
   const tenant = await requireTenant(deps.db, request.params)
   const selection: Selection = parseInput(selectionBody, request.body)
   // Approving enqueues reconciles; a process built without the queue cannot (tests, tools).
   if (deps.queue === undefined) throw new AdminError(503, 'unavailable', 'the reconcile queue is not available in this process')
   try {
-    const rows = await run({ db: deps.db, queue: deps.queue }, tenant.id, selection, await actorOf(deps.db, request))
+    const rows = await run({ db: deps.db, queue: deps.queue, now: deps.now }, tenant.id, selection, await actorOf(deps.db, request))
     return { count: rows.length, items: rows.map(heldView) }
   } catch (err) {
     if (err instanceof UnknownHeldError) throw new AdminError(404, 'not_found', err.message, { ids: err.ids })
@@ -62,12 +62,14 @@ async function decide (request: FastifyRequest, deps: Pick<DecisionDeps, 'db'> &
 }
 
 /** The removal brake (issue 8): state, held actions, approve, reject, budget. */
-export async function brakeRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, queue?: ReconcileQueue | undefined }): Promise<void> {
+export async function brakeRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, queue?: ReconcileQueue | undefined, now?: (() => Date) | undefined }): Promise<void> {
   const { db } = opts
+  // The window is counted on the same clock the gate records uses with (DecisionDeps.now).
+  const now = opts.now ?? (() => new Date())
 
   app.get('/tenants/:tenantId/removal-brake', async (request) => {
     const tenant = await requireTenant(db, request.params)
-    return statusView(await brakeStatus(db, tenant.id))
+    return statusView(await brakeStatus(db, tenant.id, now()))
   })
 
   app.patch('/tenants/:tenantId/removal-brake', async (request) => {
@@ -78,7 +80,7 @@ export async function brakeRoutes (app: FastifyInstance, opts: { db: Kysely<DB>,
       ...(body.budget_percent === undefined ? {} : { budgetPercent: body.budget_percent }),
       ...(body.window_seconds === undefined ? {} : { windowSeconds: body.window_seconds })
     }, await actorOf(db, request))
-    return statusView(await brakeStatus(db, tenant.id))
+    return statusView(await brakeStatus(db, tenant.id, now()))
   })
 
   app.get('/tenants/:tenantId/removal-brake/held', async (request) => {
@@ -88,7 +90,7 @@ export async function brakeRoutes (app: FastifyInstance, opts: { db: Kysely<DB>,
     return page(rows.map(heldView), total, query)
   })
 
-  const deps = { db, queue: opts.queue }
+  const deps = { db, queue: opts.queue, now }
   app.post('/tenants/:tenantId/removal-brake/approve', async (request) => await decide(request, deps, approveHeld))
   app.post('/tenants/:tenantId/removal-brake/reject', async (request) => await decide(request, deps, rejectHeld))
 }

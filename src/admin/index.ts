@@ -33,6 +33,6 @@ export async function adminRoutes (app: FastifyInstance, opts: AdminRoutesOption
   await app.register(tokenRoutes, { db: opts.db, tokens: opts.tokens })
   await app.register(syncRoutes, { db: opts.db, sync: opts.sync })
   await app.register(driftRoutes, { db: opts.db, sync: opts.sync })
-  await app.register(brakeRoutes, { db: opts.db, queue: opts.removalBrake?.queue })
+  await app.register(brakeRoutes, { db: opts.db, queue: opts.removalBrake?.queue, now: opts.removalBrake?.now })
   await app.register(provisioningAdminRoutes, { db: opts.db, provisioning: opts.provisioning })
 }

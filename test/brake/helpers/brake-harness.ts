@@ -37,7 +37,7 @@ export async function brakeHarness (t: Teardown): Promise<BrakeHarness> {
     config: testConfig({ ADMIN_TOKEN, OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0' }),
     db: h.db,
     logger: pino({ level: 'silent' }),
-    removalBrake: { db: h.db, queue: h.runtime.queue }
+    removalBrake: { db: h.db, queue: h.runtime.queue, now: () => clock.now }
   })
   t.teardown(() => adminApp.close())
   return {

@@ -1,0 +1,45 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { ScimError } from '../scim/errors.js'
+import type { TokenService } from '../tenants/token-service.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The tenant of the bearer token; set on every SCIM request that passed auth. */
+    tenantId: string
+  }
+}
+
+// RFC 6750 §2.1: credentials are b64token; we accept the scheme in any case.
+const BEARER = /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i
+
+function unauthorized (reply: FastifyReply, detail: string, error: 'invalid_request' | 'invalid_token'): ScimError {
+  // RFC 6750 §3: tell the client which scheme and why.
+  void reply.header('WWW-Authenticate', `Bearer realm="scim", error="${error}"`)
+  return new ScimError(401, undefined, detail)
+}
+
+/**
+ * Bearer-token authentication on the SCIM scope's own routes and its not-found handler (an
+ * unauthenticated caller learns nothing about which paths exist): sets `request.tenantId`, or
+ * answers 401 with a SCIM error body (RFC 7644 §3.12, §2). Attached to the scope, not matched
+ * against the URL: every spelling the router accepts for a SCIM route (`//scim/v2`,
+ * `/%73cim/v2`, an absolute-form target, RFC 9112 §3.2.2) runs this hook.
+ */
+export const scimAuthPlugin = fp(async (app: FastifyInstance, opts: { tokens: TokenService }) => {
+  app.decorateRequest('tenantId', '')
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers.authorization
+    if (!header) throw unauthorized(reply, 'missing Authorization header with a bearer token', 'invalid_request')
+    const match = BEARER.exec(header)
+    if (!match?.[1]) throw unauthorized(reply, 'Authorization header is not a bearer token', 'invalid_request')
+    const verified = await opts.tokens.verify(match[1])
+    if (!verified) throw unauthorized(reply, 'bearer token is not valid', 'invalid_token')
+    request.tenantId = verified.tenantId
+  })
+  // The second line: no handler runs for an empty tenant, whatever hook order a later change
+  // brings. The tenant is never taken from the request itself.
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.tenantId === '') throw unauthorized(reply, 'the request is not authenticated', 'invalid_token')
+  })
+}, { name: 'scim-auth' })
