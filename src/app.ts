@@ -6,8 +6,7 @@ import type { Config } from './config.js'
 import type { DB } from './db/schema.js'
 import { errorHandlerPlugin } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
-import { scimAuthPlugin } from './http/scim-auth.js'
-import { scimRoutes } from './scim/routes/index.js'
+import { scimApi } from './scim-api/plugin.js'
 import { noopAccessChangeSink, type AccessChangeSink } from './directory/access-change-sink.js'
 import type { ReadOnlyUserExtension } from './directory/user-extensions.js'
 import { TokenService } from './tenants/token-service.js'
@@ -22,7 +21,6 @@ import { createMetrics, type Metrics } from './http/metrics-registry.js'
 import type { PoolStats } from './http/metrics-types.js'
 import { overloadPlugin } from './http/overload.js'
 import type { OverloadProbe } from './http/overload-probe.js'
-import { rateLimitPlugin } from './http/rate-limit.js'
 
 export interface RegisteredRoute { method: string, url: string }
 
@@ -135,19 +133,17 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     removalBrake: deps.removalBrake,
     provisioning: deps.provisioning
   })
-  await app.register(scimAuthPlugin, { tokens })
-  // After auth: the limit is per tenant, and the tenant is known once the token is verified.
-  await app.register(rateLimitPlugin, {
-    perMinute: deps.config.scimRateLimitPerMinute, burst: deps.config.scimRateLimitBurst, metrics, now: deps.now
+  await app.register(scimApi, {
+    prefix: '/scim/v2',
+    tokens,
+    metrics,
+    rateLimit: { perMinute: deps.config.scimRateLimitPerMinute, burst: deps.config.scimRateLimitBurst },
+    now: deps.now,
+    db: deps.db,
+    config: { scimMaxPageSize: deps.config.scimMaxPageSize, publicBaseUrl: deps.config.publicBaseUrl },
+    accessChanges: deps.accessChanges ?? noopAccessChangeSink,
+    userExtensions: deps.userExtensions
   })
-  await app.register(async (scim) => {
-    await scim.register(scimRoutes, {
-      db: deps.db,
-      config: { scimMaxPageSize: deps.config.scimMaxPageSize, publicBaseUrl: deps.config.publicBaseUrl },
-      accessChanges: deps.accessChanges ?? noopAccessChangeSink,
-      userExtensions: deps.userExtensions
-    })
-  }, { prefix: '/scim/v2' })
 
   return app
 }

@@ -1,14 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { ScimError, scimErrorBody } from '../scim/errors.js'
+import { ScimError } from '../scim/errors.js'
 import { AdminError } from '../admin/admin-errors.js'
 import { isStalePlan } from '../db/statement-cache.js'
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8'
-
-function isScimRequest (request: FastifyRequest): boolean {
-  return /^\/scim\/v2(\/|$|\?)/i.test(request.url)
-}
 
 /** Maps Fastify's own error codes to the SCIM error they mean (RFC 7644 §3.12). */
 function fromFastifyError (err: FastifyError): ScimError {
@@ -30,18 +26,43 @@ function fromFastifyError (err: FastifyError): ScimError {
   }
 }
 
+/**
+ * What any error means to the client, with its headers set and logged the way it deserves:
+ * an unexpected 5xx at error level with its detail (never sent), a rejection at info, and the
+ * errors we raise ourselves (ScimError and its subclasses: 401, 429, a shed 503) not at all.
+ * Each API formats the result in its own error handler.
+ */
+export function classifyError (err: FastifyError, request: FastifyRequest, reply: FastifyReply): ScimError {
+  // A migration by another replica changed a table under a prepared statement of this one
+  // inside a transaction (src/db/statement-cache.ts): nothing was written, and the retry runs
+  // unprepared. 503 + Retry-After is what makes an IdP send it again (RFC 7231 §7.1.3).
+  if (isStalePlan(err)) {
+    request.log.warn({ err: { message: err.message, code: err.code } }, 'schema changed under a prepared statement; asked the client to retry')
+    void reply.header('retry-after', '1')
+    return new ScimError(503, undefined, 'the database schema changed during this request; retry')
+  }
+  const headers = (err as { headers?: Record<string, string> }).headers
+  if (headers) void reply.headers(headers)
+  if (err instanceof ScimError) return err
+  const classified = fromFastifyError(err)
+  if (classified.status >= 500) request.log.error({ err }, 'request failed')
+  else request.log.info({ err: { message: err.message, code: err.code } }, 'request rejected')
+  return classified
+}
+
 function httpErrorCode (status: number): string {
   if (status === 404) return 'not_found'
   if (status === 413) return 'payload_too_large'
   if (status === 415) return 'unsupported_media_type'
   if (status === 429) return 'too_many_requests'
+  if (status === 503) return 'service_unavailable'
   if (status >= 500) return 'internal_error'
   return 'invalid_request'
 }
 
 /**
- * One error handler for the whole app: SCIM routes answer RFC 7644 §3.12 bodies as
- * application/scim+json, other routes a small JSON body. 5xx detail is logged, never sent.
+ * The app-wide error handler, for everything outside the SCIM API (which registers its own,
+ * src/scim-api/error-handler.ts): a small JSON body. 5xx detail is logged, never sent.
  */
 export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -50,36 +71,12 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
       if (err.details !== undefined) body.details = err.details
       return reply.code(err.statusCode).send(body)
     }
-    // A migration by another replica changed a table under a prepared statement of this one
-    // inside a transaction (src/db/statement-cache.ts): nothing was written, and the retry runs
-    // unprepared. 503 + Retry-After is what makes an IdP send it again (RFC 7231 §7.1.3).
-    const stalePlan = isStalePlan(err)
-    if (stalePlan) {
-      request.log.warn({ err: { message: err.message, code: err.code } }, 'schema changed under a prepared statement; asked the client to retry')
-      void reply.header('retry-after', '1')
-    }
-    const scimError = stalePlan
-      ? new ScimError(503, undefined, 'the database schema changed during this request; retry')
-      : err instanceof ScimError ? err : fromFastifyError(err)
-    if (scimError.status >= 500 && !stalePlan) {
-      request.log.error({ err }, 'request failed')
-    } else if (!(err instanceof ScimError)) {
-      request.log.info({ err: { message: err.message, code: err.code } }, 'request rejected')
-    }
-    const headers = (err as { headers?: Record<string, string> }).headers
-    if (headers) void reply.headers(headers)
-    if (isScimRequest(request)) {
-      return reply.code(scimError.status).type(SCIM_CONTENT_TYPE)
-        .send(scimErrorBody(scimError.status, scimError.message, scimError.scimType))
-    }
-    return reply.code(scimError.status).send({ error: httpErrorCode(scimError.status), message: scimError.message, status: scimError.status })
+    const error = classifyError(err, request, reply)
+    return reply.code(error.status).send({ error: httpErrorCode(error.status), message: error.message, status: error.status })
   })
 
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const detail = `no route for ${request.method} ${request.url.split('?')[0] ?? ''}`
-    if (isScimRequest(request)) {
-      return reply.code(404).type(SCIM_CONTENT_TYPE).send(scimErrorBody(404, detail))
-    }
     return reply.code(404).send({ error: 'not_found', message: detail, status: 404 })
   })
 }, { name: 'error-handler' })

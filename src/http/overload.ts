@@ -1,7 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { scimErrorBody } from '../scim/errors.js'
-import { SCIM_CONTENT_TYPE } from './error-handler.js'
+import { ScimError } from '../scim/errors.js'
 import type { Metrics } from './metrics-registry.js'
 import type { OverloadReason } from './metrics-types.js'
 import { createProcessProbe, type OverloadProbe, type ProcessLoad } from './overload-probe.js'
@@ -21,7 +20,6 @@ export interface OverloadOptions {
 // Orchestrators and Prometheus must still reach these while the process sheds load: a liveness
 // probe that fails under load restarts a process that would have recovered.
 const EXEMPT_ROUTES = new Set(['/healthz', '/readyz', '/metrics'])
-const SCIM_PATH = /^\/scim\/v2(\/|\?|$)/i
 
 export function overloadReason (load: ProcessLoad, opts: Pick<OverloadOptions, 'maxEventLoopDelayMs' | 'maxHeapBytes'>): OverloadReason | null {
   if (opts.maxEventLoopDelayMs > 0 && load.eventLoopDelayMs > opts.maxEventLoopDelayMs) return 'event_loop_delay'
@@ -29,13 +27,17 @@ export function overloadReason (load: ProcessLoad, opts: Pick<OverloadOptions, '
   return null
 }
 
-function shed (request: FastifyRequest, reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
-  const detail = 'the service is overloaded; retry later'
-  void reply.code(503).header('retry-after', String(retryAfterSeconds))
-  // The answer is sent here, not thrown: the error handler logs every 5xx at error level, and
-  // a log line per shed request would add load exactly when there is too much.
-  if (SCIM_PATH.test(request.url)) return reply.type(SCIM_CONTENT_TYPE).send(scimErrorBody(503, detail))
-  return reply.send({ error: 'service_unavailable', message: detail, status: 503 })
+/**
+ * The 503 a shed request gets, with Retry-After (RFC 9110 §15.6.4, §10.2.3). Thrown, so each
+ * API's error handler gives it that API's body; as a ScimError it is not logged per request,
+ * since a log line per shed request would add load exactly when there is too much.
+ */
+export class OverloadedError extends ScimError {
+  readonly headers: Record<string, string>
+  constructor (retryAfterSeconds: number) {
+    super(503, undefined, 'the service is overloaded; retry later')
+    this.headers = { 'retry-after': String(retryAfterSeconds) }
+  }
 }
 
 /**
@@ -57,7 +59,7 @@ export const overloadPlugin = fp(async (app: FastifyInstance, opts: OverloadOpti
     probe.stop()
   })
 
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onRequest', async (request: FastifyRequest) => {
     if (EXEMPT_ROUTES.has(request.routeOptions.url ?? '')) return
     const load = probe.current()
     const reason = overloadReason(load, opts)
@@ -69,6 +71,6 @@ export const overloadPlugin = fp(async (app: FastifyInstance, opts: OverloadOpti
     }
     if (reason === null) return
     opts.metrics.recordOverloadRejection(reason)
-    return shed(request, reply, opts.retryAfterSeconds)
+    throw new OverloadedError(opts.retryAfterSeconds)
   })
 }, { name: 'overload' })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { effectiveBurst } from '../../src/http/rate-limit.js'
+import { effectiveBurst } from '../../src/scim-api/rate-limit.js'
 import { TokenBuckets } from '../../src/http/token-bucket.js'
 
 t.test('a bucket allows its burst, then refills at the rate', async (t) => {

@@ -59,3 +59,62 @@ t.test('responses carry a request id, and a caller\'s id is kept', async (t) => 
   const other = await app.inject({ method: 'GET', url: '/healthz' })
   t.match(other.headers['x-request-id'], /^[0-9a-f-]{36}$/)
 })
+
+// Every spelling the router maps to a SCIM route: duplicate slashes, percent-encoded letters,
+// case, a trailing slash, and the absolute form of the request target (RFC 9112 §3.2.2).
+const SPELLINGS = [
+  '/scim/v2/Users', '//scim/v2/Users', '/scim//v2/Users', '/scim/v2//Users', '/%73cim/v2/Users', '/sc%69m/v2/%55sers',
+  '/SCIM/V2/users/', 'http://bridge.example/scim/v2/Users', '/scim/v2/ServiceProviderConfig', '//scim/v2/Schemas',
+  '/%73cim/v2/ResourceTypes', '/scim/v2/Users/00000000-0000-0000-0000-000000000000'
+]
+
+/** One raw HTTP/1.1 exchange, so the request target reaches the server exactly as written. */
+async function rawGet (port: number, target: string, authorization?: string): Promise<{ status: number, body: string }> {
+  const { connect } = await import('node:net')
+  return await new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1')
+    let data = ''
+    socket.on('data', (chunk) => { data += chunk.toString() })
+    socket.on('end', () => {
+      const [head = '', body = ''] = data.split('\r\n\r\n')
+      resolve({ status: Number(head.split(' ')[1]), body })
+    })
+    socket.on('error', reject)
+    const auth = authorization === undefined ? '' : `Authorization: ${authorization}\r\n`
+    socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}Connection: close\r\n\r\n`)
+  })
+}
+
+t.test('no spelling of a SCIM path reaches a handler without a verified token', async (t) => {
+  const { app, token, addTenant } = await buildTestApp(t)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const port = (app.server.address() as { port: number }).port
+  const other = await addTenant('other')
+  for (const target of SPELLINGS) {
+    const anonymous = await rawGet(port, target)
+    t.equal(anonymous.status, 401, `${target}: no token, 401`)
+    t.match(JSON.parse(anonymous.body), { schemas: [ERROR_SCHEMA], status: '401' }, `${target}: a SCIM error body`)
+    const wrong = await rawGet(port, target, 'Bearer smb_notAToken')
+    t.equal(wrong.status, 401, `${target}: unknown token, 401`)
+    const ok = await rawGet(port, target, `Bearer ${token}`)
+    t.ok([200, 404].includes(ok.status), `${target}: with a token the route answers (${ok.status})`)
+  }
+  // The tenant comes from the token under every spelling: the other tenant's user is not found.
+  const created = await app.inject({
+    method: 'POST', url: '/scim/v2/Users', headers: other.headers, payload: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'o@example.com' }
+  })
+  t.equal(created.statusCode, 201)
+  for (const target of ['//scim/v2/Users', '/%73cim/v2/Users', 'http://bridge.example/scim/v2/Users']) {
+    const listed = await rawGet(port, target, `Bearer ${token}`)
+    t.equal(JSON.parse(listed.body).totalResults, 0, `${target}: the first tenant sees none of the other's users`)
+  }
+})
+
+t.test('the per-tenant limit counts every spelling of a SCIM path', async (t) => {
+  const { app, headers } = await buildTestApp(t, { env: { SCIM_RATE_LIMIT_PER_MINUTE: '60', SCIM_RATE_LIMIT_BURST: '3' }, deps: { now: () => 0 } })
+  const statuses: number[] = []
+  for (const url of ['/scim/v2/Users', '//scim/v2/Users', '/%73cim/v2/Users', '/scim//v2/Users']) {
+    statuses.push((await app.inject({ method: 'GET', url, headers })).statusCode)
+  }
+  t.same(statuses, [200, 200, 200, 429])
+})

@@ -2,7 +2,7 @@ import Fastify from 'fastify'
 import { sql } from 'kysely'
 import t from 'tap'
 import { noopAccessChangeSink } from '../../src/directory/access-change-sink.js'
-import { errorHandlerPlugin } from '../../src/http/error-handler.js'
+import { registerScimErrorHandlers } from '../../src/scim-api/error-handler.js'
 import { scimRoutes } from '../../src/scim/routes/index.js'
 import { attribute } from '../../src/scim/schemas/types.js'
 import { insertTenant } from '../../src/tenants/tenants-repository.js'
@@ -15,21 +15,22 @@ t.test('a read-only User extension block is returned, listed and never written',
   const database = await createTestDatabase(t)
   const tenant = await insertTenant(database.db, 'ext')
   const app = Fastify()
-  await app.register(errorHandlerPlugin)
   app.decorateRequest('tenantId', '')
   app.addHook('onRequest', async (request) => { request.tenantId = tenant.id })
-  await app.register(scimRoutes, {
-    prefix: '/scim/v2',
-    db: database.db,
-    config: { scimMaxPageSize: 100, publicBaseUrl: 'https://bridge.example.com' },
-    accessChanges: noopAccessChangeSink,
-    userExtensions: [{
-      schema: { id: META, name: 'MetaState', description: 'Meta state', attributes: [attribute('state', 'string', 'Where the person is on Meta.', { mutability: 'readOnly' }), attribute('user', 'string', 'Whose block.', { mutability: 'readOnly' })] },
-      // Correlated with the user row: the block names the user and tenant it was read for.
-      source: (user) => sql`(select json_build_object('state', 'invited', 'user', ${user.id}::text) where ${user.tenantId} = ${tenant.id}::uuid)`,
-      toBlock: (value) => value === null ? undefined : value as Record<string, unknown>
-    }]
-  })
+  await app.register(async (scope) => {
+    registerScimErrorHandlers(scope)
+    await scope.register(scimRoutes, {
+      db: database.db,
+      config: { scimMaxPageSize: 100, publicBaseUrl: 'https://bridge.example.com' },
+      accessChanges: noopAccessChangeSink,
+      userExtensions: [{
+        schema: { id: META, name: 'MetaState', description: 'Meta state', attributes: [attribute('state', 'string', 'Where the person is on Meta.', { mutability: 'readOnly' }), attribute('user', 'string', 'Whose block.', { mutability: 'readOnly' })] },
+        // Correlated with the user row: the block names the user and tenant it was read for.
+        source: (user) => sql`(select json_build_object('state', 'invited', 'user', ${user.id}::text) where ${user.tenantId} = ${tenant.id}::uuid)`,
+        toBlock: (value) => value === null ? undefined : value as Record<string, unknown>
+      }]
+    })
+  }, { prefix: '/scim/v2' })
   t.teardown(() => app.close())
   const send = sender(app, { 'content-type': 'application/scim+json' })
 

@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify'
+import type { Metrics } from '../http/metrics-registry.js'
+import { scimRoutes, type ScimRoutesOptions } from '../scim/routes/index.js'
+import type { TokenService } from '../tenants/token-service.js'
+import { scimAuthPlugin } from './auth.js'
+import { registerScimErrorHandlers } from './error-handler.js'
+import { rateLimitPlugin } from './rate-limit.js'
+
+export interface ScimApiOptions extends ScimRoutesOptions {
+  tokens: TokenService
+  metrics: Metrics
+  rateLimit: { perMinute: number, burst: number }
+  /** Clock of the per-tenant rate limit (tests). */
+  now?: (() => number) | undefined
+}
+
+/**
+ * The SCIM API as one encapsulated scope, registered under `/scim/v2`: authentication, the
+ * per-tenant limit and the SCIM error bodies belong to the scope's routes, so no spelling of
+ * a path can reach a handler past them and nothing outside the scope matches URLs to find out
+ * whether a request is SCIM.
+ */
+export async function scimApi (scope: FastifyInstance, opts: ScimApiOptions): Promise<void> {
+  registerScimErrorHandlers(scope)
+  await scope.register(scimAuthPlugin, { tokens: opts.tokens })
+  // After auth: the limit is per tenant, and the tenant is known once the token is verified.
+  await scope.register(rateLimitPlugin, { ...opts.rateLimit, metrics: opts.metrics, now: opts.now })
+  await scope.register(scimRoutes, {
+    db: opts.db, config: opts.config, accessChanges: opts.accessChanges, ...(opts.userExtensions === undefined ? {} : { userExtensions: opts.userExtensions })
+  })
+}
