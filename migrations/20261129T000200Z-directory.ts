@@ -17,7 +17,7 @@ export async function up (db: Kysely<unknown>): Promise<void> {
   // RFC 7643 §4.1.1: userName is unique and caseExact=false, so uniqueness ignores case; the
   // same index serves `userName eq` filters, which Okta and Entra send before every create.
   await sql`create unique index users_user_name_lower on users (tenant_id, lower(user_name))`.execute(db)
-  // Entra's older default matching attribute is externalId (idp-behaviour.md §C); not unique.
+  // Entra's older default matching attribute is externalId (docs/idp-behaviour.md §C); not unique.
   await sql`create index users_external_id on users (tenant_id, external_id)`.execute(db)
   // The stable order of every list (1-based paging, RFC 7644 §3.4.2.4).
   await sql`create index users_created on users (tenant_id, created_at, id)`.execute(db)
@@ -33,7 +33,7 @@ export async function up (db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('groups_pkey', ['tenant_id', 'id'])
     .execute()
-  // Entra matches groups by `displayName eq` (idp-behaviour.md §C).
+  // Entra matches groups by `displayName eq` (docs/idp-behaviour.md §C).
   await sql`create index groups_display_name_lower on groups (tenant_id, lower(display_name))`.execute(db)
   await sql`create index groups_external_id on groups (tenant_id, external_id)`.execute(db)
   await sql`create index groups_created on groups (tenant_id, created_at, id)`.execute(db)

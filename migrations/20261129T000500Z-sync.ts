@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 
-// The sync ("check for updates", issue 6): per-tenant settings, the run history, and the Meta
+// The sync ("check for updates"): per-tenant settings, the run history, and the Meta
 // directory snapshot (what the last sync read from the business, reference §9).
 
 export async function up (db: Kysely<unknown>): Promise<void> {

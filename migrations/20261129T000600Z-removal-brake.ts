@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 
-// The removal brake (issue 8, docs/removal-brake.md): per-tenant budget and state, the removals
+// The removal brake (docs/removal-brake.md): per-tenant budget and state, the removals
 // counted against the sliding window, and the removals held for an admin's decision.
 
 export async function up (db: Kysely<unknown>): Promise<void> {

@@ -2,7 +2,8 @@
  * `npm run conformance`: runs the vendors' SCIM suites (Okta SPEC test, Microsoft "SCIM Tests")
  * with newman against this server, started in-process on a fresh embedded database in a temp
  * directory on 127.0.0.1, and fails on any failed assertion not listed in
- * conformance/deviations.json. SHARED_DIR overrides the location of ../shared.
+ * conformance/deviations.json. The suites are vendored under conformance/vendor (their
+ * licenses: conformance/vendor/README.md).
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -21,7 +22,7 @@ import { insertTenant } from '../src/tenants/tenants-repository.js'
 import { TokenService } from '../src/tenants/token-service.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const sharedDir = resolve(process.env.SHARED_DIR ?? join(root, '../shared'))
+const vendorDir = join(root, 'conformance/vendor')
 const newman = join(root, 'node_modules/.bin/newman')
 
 interface Deviation { suite: string, request: string, assertion: string, reason: string }
@@ -75,11 +76,11 @@ async function main (): Promise<number> {
     await app.listen({ host: '127.0.0.1', port: 0 })
     const port = (app.server.address() as AddressInfo).port
     try {
-      await runNewman(join(sharedDir, 'conformance/okta/Okta-SCIM-20-SPEC-Test.postman_collection.json'), {
+      await runNewman(join(vendorDir, 'okta/Okta-SCIM-20-SPEC-Test.postman_collection.json'), {
         SCIMBaseURL: `http://127.0.0.1:${port}/scim/v2`, auth: `Bearer ${oktaToken}`
       }, join(work, 'okta.json'))
       results.push({ name: 'okta', outcomes: outcomes(join(work, 'okta.json')) })
-      await runNewman(join(sharedDir, 'conformance/microsoft/PostmanCollection.adapted.json'), {
+      await runNewman(join(vendorDir, 'microsoft/PostmanCollection.adapted.json'), {
         Protocol: 'http', Server: '127.0.0.1', Port: `:${port}`, Api: 'scim/v2', token: microsoftToken
       }, join(work, 'microsoft.json'))
       results.push({ name: 'microsoft', outcomes: outcomes(join(work, 'microsoft.json')) })

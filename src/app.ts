@@ -38,13 +38,13 @@ export interface AppDeps {
   tokens?: TokenService
   adminTokens?: AdminTokenVerifier
   accessChanges?: AccessChangeSink
-  /** Read-only User extension blocks (issue 5's Meta state, src/provisioning/scim-extension.ts). */
+  /** Read-only User extension blocks (the Meta state, src/provisioning/scim-extension.ts). */
   userExtensions?: ReadOnlyUserExtension[]
-  /** The sync with the provisioning engine's ports (issue 6); see src/sync/ports.ts. */
+  /** The sync with the provisioning engine's ports; see src/sync/ports.ts. */
   sync?: SyncService
-  /** The removal brake's admin side (issue 8): the database and the reconcile queue. */
+  /** The removal brake's admin side: the database and the reconcile queue. */
   removalBrake?: DecisionDeps
-  /** The provisioning runtime's box, queue, Meta clients and pg-boss, for the admin API (issue 6). */
+  /** The provisioning runtime's box, queue, Meta clients and pg-boss, for the admin API. */
   provisioning?: AdminProvisioning
   /** One registry per process, shared with the worker and the Meta client; created if absent. */
   metrics?: Metrics
@@ -68,7 +68,7 @@ async function baseApp (deps: WorkerAppDeps): Promise<{ app: FastifyInstance, me
     loggerInstance: deps.logger,
     bodyLimit: deps.config.bodyLimitBytes,
     trustProxy: deps.config.trustProxy,
-    // Okta's and Entra's paths differ in case and trailing slashes (idp-behaviour.md §B, §C).
+    // Okta's and Entra's paths differ in case and trailing slashes (docs/idp-behaviour.md §B, §C).
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),

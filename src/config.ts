@@ -33,7 +33,7 @@ export const envSchema = z.object({
   OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: z.preprocess(empty, nonNegativeInt.default(1000)),
   OVERLOAD_MAX_HEAP_BYTES: z.preprocess(empty, nonNegativeInt.default(0)),
   OVERLOAD_RETRY_AFTER_SECONDS: z.preprocess(empty, positiveInt.max(3600).default(10)),
-  // Provisioning (issue 5, docs/provisioning.md). Unset META_* variables leave the default
+  // Provisioning (docs/provisioning.md). Unset META_* variables leave the default
   // tenant's Meta settings to the admin API; any of them set makes the environment authoritative.
   SECRETS_KEY: z.preprocess(empty, z.string().refine(isSecretKey, 'must encode 32 bytes as base64 or hex (openssl rand -base64 32)').optional()),
   META_BUSINESS_ID: z.preprocess(empty, z.string().regex(/^\d+$/, 'must be a numeric business id').optional()),
@@ -50,7 +50,7 @@ export const envSchema = z.object({
   META_TIMEOUT_MS: z.preprocess(empty, positiveInt.default(20_000)),
   WORKER_BATCH_SIZE: z.preprocess(empty, positiveInt.max(500).default(20)),
   WORKER_CONCURRENCY: z.preprocess(empty, positiveInt.max(32).default(2)),
-  // Removal brake of the default tenant (issue 8, docs/removal-brake.md); unset keeps its settings.
+  // Removal brake of the default tenant (docs/removal-brake.md); unset keeps its settings.
   META_REMOVAL_BUDGET_COUNT: z.preprocess(empty, nonNegativeInt.optional()),
   META_REMOVAL_BUDGET_PERCENT: z.preprocess(empty, z.coerce.number().min(0).max(100).optional()),
   META_REMOVAL_WINDOW_SECONDS: z.preprocess(empty, positiveInt.optional())

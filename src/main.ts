@@ -56,7 +56,7 @@ async function main (): Promise<void> {
   const metrics = createMetrics()
   // The queue before the API (SCIM writes enqueue into it); the environment's Meta settings
   // before the worker (docs/provisioning.md).
-  // The removal brake (issue 8) guards every removal the worker and the sync would make.
+  // The removal brake guards every removal the worker and the sync would make.
   const gate = createRemovalBrake({ db: database.db, logger: logger.child({ component: 'removal-brake' }) })
   // Meta calls, jobs and plan steps are counted into the process's registry.
   const provisioning = await startProvisioning({ config, database, logger, runWorker: false, gate, metrics })
@@ -74,7 +74,7 @@ async function main (): Promise<void> {
     await provisioning.startWorker()
     logger.info({ role: config.role }, 'provisioning worker started')
   }
-  // Check for updates (issue 6): the sync shares the worker's governor, one per process.
+  // Check for updates: the sync shares the worker's governor, one per process.
   const sync = new SyncService({
     db: database.db, ports: provisioning.syncPorts, governor: provisioning.clients.governor, logger: logger.child({ component: 'sync' }), metrics
   })

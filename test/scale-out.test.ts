@@ -4,7 +4,7 @@ import { createServerDatabase, testDatabaseUrl } from './helpers/database.js'
 import { freePort, runEntry, type RunningProcess } from './helpers/child-process.js'
 import { API_VERSION, startSimulator } from './meta/helpers/harness.js'
 
-// Issue 7, scale-out: one API process and two worker processes (ROLE=api / ROLE=worker) on one
+// Scale-out: one API process and two worker processes (ROLE=api / ROLE=worker) on one
 // PostgreSQL database, against the Meta simulator in this process. Every SCIM create becomes
 // exactly one invitation, whichever worker takes the job.
 

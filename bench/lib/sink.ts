@@ -10,7 +10,7 @@ import type { ReadOnlyUserExtension } from '../../src/directory/user-extensions.
 import { startProvisioning, type ProvisioningRuntime } from '../../src/provisioning/runtime.js'
 
 /**
- * The provisioning engine (issue 5) as production wires it into the API: startProvisioning on
+ * The provisioning engine as production wires it into the API: startProvisioning on
  * the app's pool (pg-boss, the ReconcileQueue, the engine's AccessChangeSink and the Meta-state
  * user extension), API role: the reconcile worker is not started, so jobs only accumulate.
  */

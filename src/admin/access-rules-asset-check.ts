@@ -21,7 +21,7 @@ async function assetIds (client: MetaClient, type: AssetType): Promise<Set<strin
 /**
  * Checks every asset a rule names against the business's asset lists, one listing per asset
  * type used. A rule naming an asset the business cannot grant would fail on every person it
- * matches, so it is refused up front (issue 6). When Meta cannot be read, the rules are not
+ * matches, so it is refused up front. When Meta cannot be read, the rules are not
  * refused for it: the check is reported as skipped with the reason.
  */
 export async function checkRuleAssets (client: MetaClient, rules: AccessRule[]): Promise<AssetCheck> {

@@ -23,7 +23,7 @@ function pathOf (message: string): string {
   return `body.rules.${m[1] ?? ''}${m[2] === undefined ? '' : `.assets.${m[2]}`}`
 }
 
-/** Access rules of one tenant (issue 6): group → role and asset tasks. */
+/** Access rules of one tenant: group → role and asset tasks. */
 export async function accessRulesRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }): Promise<void> {
   const { db } = opts
 

@@ -31,7 +31,7 @@ export const auditView = (e: AuditEventRow) => ({
   message: e.message
 })
 
-/** The tenant's audit log (issue 6): newest first, filtered by person, action, outcome, time. */
+/** The tenant's audit log: newest first, filtered by person, action, outcome, time. */
 export async function auditRoutes (app: FastifyInstance, opts: { db: Kysely<DB> }): Promise<void> {
   const { db } = opts
 

@@ -61,7 +61,7 @@ async function decide (request: FastifyRequest, deps: Pick<DecisionDeps, 'db' | 
   }
 }
 
-/** The removal brake (issue 8): state, held actions, approve, reject, budget. */
+/** The removal brake: state, held actions, approve, reject, budget. */
 export async function brakeRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, queue?: ReconcileQueue | undefined, now?: (() => Date) | undefined }): Promise<void> {
   const { db } = opts
   // The window is counted on the same clock the gate records uses with (DecisionDeps.now).

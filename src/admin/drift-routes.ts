@@ -12,7 +12,7 @@ const driftQuery = z.object({
   invite_age_days: z.coerce.number().int().min(0).max(3650).default(14)
 }).strict()
 
-/** The drift report of one tenant (issue 6), from its last sync. */
+/** The drift report of one tenant, from its last sync. */
 export async function driftRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, sync?: SyncService | undefined }): Promise<void> {
   const { db } = opts
   const ports = opts.sync?.ports ?? unwiredSyncPorts

@@ -18,9 +18,9 @@ export interface AdminRoutesOptions {
   db: Kysely<DB>
   tokens: TokenService
   adminTokens: AdminTokenVerifier
-  /** The sync (issue 6); without it runs fail with "no Meta connection". */
+  /** The sync; without it runs fail with "no Meta connection". */
   sync?: SyncService | undefined
-  /** The removal brake's decisions (issue 8); approving needs the reconcile queue. */
+  /** The removal brake's decisions; approving needs the reconcile queue. */
   removalBrake?: DecisionDeps | undefined
   /** Sealing, the reconcile queue and Meta clients, for the connection, rules and queue routes. */
   provisioning?: AdminProvisioning | undefined

@@ -40,7 +40,7 @@ export function connectionView (s: MetaSettings) {
   }
 }
 
-/** The tenant's Meta connection (issue 6): read, set, test. */
+/** The tenant's Meta connection: read, set, test. */
 export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }): Promise<void> {
   const { db } = opts
 

@@ -16,7 +16,7 @@ const planQuery = z.object({
   after: z.string().uuid().optional()
 }).strict()
 
-/** People (each SCIM user with desired and observed access) and the plan preview (issue 6). */
+/** People (each SCIM user with desired and observed access) and the plan preview. */
 export async function peopleRoutes (app: FastifyInstance, opts: { db: Kysely<DB> }): Promise<void> {
   const { db } = opts
 

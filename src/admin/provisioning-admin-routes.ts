@@ -8,7 +8,7 @@ import { peopleRoutes } from './people-routes.js'
 import type { AdminProvisioning } from './provisioning-deps.js'
 import { queueRoutes } from './queue-routes.js'
 
-/** Meta connection, access rules, people, plan, audit and queue of a tenant (issue 6). */
+/** Meta connection, access rules, people, plan, audit and queue of a tenant. */
 export async function provisioningAdminRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }): Promise<void> {
   await app.register(metaConnectionRoutes, opts)
   await app.register(accessRulesRoutes, opts)

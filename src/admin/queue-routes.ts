@@ -5,7 +5,7 @@ import { requireProvisioning, type AdminProvisioning } from './provisioning-deps
 import { queueStatus, retryTenantQueue } from './queue-query.js'
 import { requireTenant } from './tenant-routes.js'
 
-/** The tenant's reconcile queue (issue 6): depth, oldest job age, failing jobs, retry now. */
+/** The tenant's reconcile queue: depth, oldest job age, failing jobs, retry now. */
 export async function queueRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }): Promise<void> {
   const { db } = opts
 

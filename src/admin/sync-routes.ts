@@ -35,7 +35,7 @@ export function runView (r: SyncRunRow) {
 
 const settingsView = (s: SyncSettings) => ({ schedule_minutes: s.scheduleMinutes, unmanaged_policy: s.unmanagedPolicy })
 
-/** Sync ("check for updates", issue 6): start, status, history and settings of one tenant. */
+/** Sync ("check for updates"): start, status, history and settings of one tenant. */
 export async function syncRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, sync?: SyncService | undefined }): Promise<void> {
   const { db } = opts
   const sync = opts.sync ?? new SyncService({ db, ports: unwiredSyncPorts })

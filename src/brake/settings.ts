@@ -8,7 +8,7 @@ export interface BrakeSettings {
   windowSeconds: number
 }
 
-/** Issue 8's defaults; the migration's column defaults say the same. */
+/** The documented defaults; the migration's column defaults say the same. */
 export const DEFAULT_BRAKE_SETTINGS: BrakeSettings = { budgetCount: 10, budgetPercent: 5, windowSeconds: 3600 }
 
 /** Removals allowed within one window (the one after them engages the brake). */

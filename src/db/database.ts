@@ -7,7 +7,7 @@ import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js'
 import { withStatementCache } from './statement-cache.js'
 
 // int8 (COUNT(*), bigint ids) comes back as a string by default; our counts fit in a JS number,
-// and both engines must return the same types (DESIGN.md "Storage").
+// and both engines must return the same types (docs/architecture.md "Storage").
 pg.types.setTypeParser(20, (value: string) => Number.parseInt(value, 10))
 
 export interface DatabaseHandle {
@@ -34,7 +34,7 @@ function kyselyPool (pool: pg.Pool, options: OpenDatabaseOptions): pg.Pool {
 /**
  * Opens PostgreSQL when a URL is given, otherwise the embedded PGlite in `dataDir`.
  * Both are reached only through one pg.Pool and kysely's stock PostgresDialect, so the
- * same SQL, types and error codes serve both (DESIGN.md "Storage").
+ * same SQL, types and error codes serve both (docs/architecture.md "Storage").
  */
 export async function openDatabase (options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {

@@ -120,7 +120,7 @@ export function jsonElementTarget (element: SqlExpr): FilterTarget {
 
 /**
  * RFC 7644 §3.4.2.2 value path over a jsonb array: one element must satisfy the whole filter
- * (DESIGN.md "SCIM behaviour" (2)).
+ * (docs/architecture.md "SCIM dialects" (2)).
  */
 export function anyJsonElement (array: SqlExpr, where: FilterNode): SqlExpr {
   const elements = sql`case when jsonb_typeof(${array}) = 'array' then ${array} else '[]'::jsonb end`

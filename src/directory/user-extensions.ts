@@ -10,7 +10,7 @@ export interface UserRowRef {
 
 /**
  * A read-only extension block on the User resource, computed by the server (e.g. the Meta
- * state issue 5 adds): its schema for `/Schemas` and how to read it. Clients cannot write it;
+ * state the provisioning engine adds): its schema for `/Schemas` and how to read it. Clients cannot write it;
  * values they send for it are ignored.
  *
  * The block is read as a scalar subquery of the statement that reads (or writes, through

@@ -32,7 +32,7 @@ async function save<T> (work: () => Promise<T>, userName: () => unknown): Promis
   }
 }
 
-/** A user and its groups, for provisioning (issue 5) inside its own transaction. */
+/** A user and its groups, for provisioning inside its own transaction. */
 export async function loadUserWithGroups (db: Executor, tenantId: string, id: string): Promise<UserRecord | undefined> {
   if (!isUuid(id)) return undefined
   return findUser(db, tenantId, id, { include: { groups: true } })

@@ -44,7 +44,7 @@ export interface Metrics {
   observeOverload: (sampler: Sampler<OverloadSample>) => () => void
 }
 
-// Okta's SPEC test wants answers under 600 ms; Entra gives up after 60 s (idp-behaviour.md §B, §C).
+// Okta's SPEC test wants answers under 600 ms; Entra gives up after 60 s (docs/idp-behaviour.md §B, §C).
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 const CALL_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]
 const SYNC_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200]

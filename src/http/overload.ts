@@ -43,7 +43,7 @@ export class OverloadedError extends ScimError {
 /**
  * Answers 503 with Retry-After while the event loop lags or the heap is too full, so IdPs back
  * off and retry instead of timing out (Entra gives up on a request after 60 s and quarantines
- * a job that keeps failing, idp-behaviour.md §C). Registered before auth: a shed request costs
+ * a job that keeps failing, docs/idp-behaviour.md §C). Registered before auth: a shed request costs
  * no token lookup.
  */
 export const overloadPlugin = fp(async (app: FastifyInstance, opts: OverloadOptions) => {

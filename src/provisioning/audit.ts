@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { AuditEventRow, AuditOutcome } from './tables.js'
 import type { Executor } from '../db/executor.js'
 
-/** One audit event: who, what, why, outcome, Meta trace id (DESIGN.md "Tables"). */
+/** One audit event: who, what, why, outcome, Meta trace id (docs/architecture.md "Storage"). */
 export interface AuditEvent {
   tenantId: string
   /** `provisioning` (the worker), `poll`, `sync`, `admin:<id>`… */

@@ -2,7 +2,7 @@ import { BUSINESS_ROLES, type BusinessRole } from '../meta/index.js'
 import type { AccessRule } from '../tenants/access-rules.js'
 import type { AssetAccess, DesiredAccess } from './model.js'
 
-// Desired access of one user (DESIGN.md "Provisioning rules"), pure: no database, no Meta.
+// Desired access of one user (docs/architecture.md "Provisioning rules"), pure: no database, no Meta.
 
 export interface DesiredUser {
   active: boolean

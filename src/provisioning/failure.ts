@@ -3,7 +3,7 @@ import { currentTraceId } from './meta-trace.js'
 import { StaleRecordError } from './people-repository.js'
 
 /**
- * What a failed step means for the job (issue 5 "Execution"; meta-graph-api.md §4.2, §4.3):
+ * What a failed step means for the job (meta-graph-api.md §4.2, §4.3):
  * - retry: transient, throttled or unknown: the queue tries again with backoff;
  * - auth: the token is refused: the tenant is disconnected and its jobs wait;
  * - refused: the last admin (3914): reported, never retried;

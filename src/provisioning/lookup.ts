@@ -161,7 +161,7 @@ export class MemberDirectory {
   }
 
   /**
-   * Where the email stands, before inviting (DESIGN.md "Provisioning rules": adopt what exists,
+   * Where the email stands, before inviting (docs/architecture.md "Provisioning rules": adopt what exists,
    * never invite twice); see `LookupMode`.
    */
   async find (email: string, mode: LookupMode = 'listing'): Promise<Found> {
@@ -267,7 +267,7 @@ export class MemberDirectory {
 }
 
 /**
- * DESIGN.md "Provisioning rules": before inviting, look the email up among pending invites and
+ * docs/architecture.md "Provisioning rules": before inviting, look the email up among pending invites and
  * members and adopt what exists, so there is never a second invitation.
  */
 export async function lookupByEmail (directory: MemberDirectory, email: string, mode: LookupMode = 'listing'): Promise<Found> {

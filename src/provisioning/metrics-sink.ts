@@ -3,7 +3,7 @@ import type { MetaCallReport } from '../meta/index.js'
 import type { Step } from './model.js'
 
 /**
- * Where the provisioning engine reports what it did (issue 7). The process's metrics registry
+ * Where the provisioning engine reports what it did. The process's metrics registry
  * (src/http/metrics-registry.ts) fits as it is; the engine itself knows no metrics library.
  */
 export interface ProvisioningMetrics {

@@ -1,7 +1,7 @@
 import type { AssetType, BusinessRole, InvitedUserType } from '../meta/index.js'
 import type { PersonState } from './tables.js'
 
-// The provisioning engine's vocabulary (DESIGN.md "Provisioning rules"): what the IdP entitles a
+// The provisioning engine's vocabulary (docs/architecture.md "Provisioning rules"): what the IdP entitles a
 // person to (desired), what the bridge knows of them on Meta's side (observed), and the steps
 // between the two (meta-graph-api.md §8 lifecycles).
 
@@ -54,7 +54,7 @@ export type Step =
   | { kind: 'assign', businessUserId: string, asset: AssetAccess, previous: string[] | null }
   | { kind: 'unassign', businessUserId: string, assetType: AssetType, assetId: string }
   | { kind: 'remove', businessUserId: string }
-  /** Work Accounts mode: the IdP ↔ Meta connection owns this step (DESIGN.md identity modes). */
+  /** Work Accounts mode: the IdP ↔ Meta connection owns this step (docs/identity-modes.md). */
   | { kind: 'skip', action: SkippedAction, reason: string }
   /** Cannot be done until the IdP sends more (e.g. no email address): recorded as failed. */
   | { kind: 'blocked', action: 'invite', reason: string }

@@ -1,7 +1,7 @@
 import type { InvitedUserType } from '../meta/index.js'
 import { presenceOf, type AssetAccess, type DesiredAccess, type IdentityMode, type ObservedAccess, type Plan, type Step } from './model.js'
 
-// The plan: a pure diff of desired and observed access in one identity mode (DESIGN.md
+// The plan: a pure diff of desired and observed access in one identity mode (docs/architecture.md
 // "Provisioning rules", meta-graph-api.md §8.1 person lifecycle, §8.2 asset assignment).
 // Level-triggered: running it again on the state its steps produce yields nothing more to do.
 
@@ -89,7 +89,7 @@ export function plan (input: PlanInput): Plan {
 }
 
 /**
- * Steps that take access away: what a removal brake (issue 8) may hold instead of executing.
+ * Steps that take access away: what a removal brake may hold instead of executing.
  * Demoting an admin counts; a role change between other roles does not.
  */
 export function isRemoval (step: Step): boolean {

@@ -3,7 +3,7 @@ import type { DB } from '../db/schema.js'
 
 /**
  * SCIM users having one of these addresses (any of their emails, or an email-like userName),
- * lowercased. Work Account members are matched to users this way (DESIGN.md identity modes).
+ * lowercased. Work Account members are matched to users this way (docs/identity-modes.md).
  */
 export async function usersByEmail (db: Kysely<DB>, tenantId: string, emails: readonly string[]): Promise<Map<string, string>> {
   if (emails.length === 0) return new Map()

@@ -44,7 +44,7 @@ async function learn (deps: PollDeps, tenantId: string, person: PersonRecord, pa
 const memberPatch = (m: BusinessUser): PersonPatch => ({ businessUserId: m.id, inviteId: null, role: (m.role ?? null) as BusinessRole | null, assets: [], state: 'member', lastError: null })
 
 /**
- * One round of the acceptance poll for a tenant (issue 5; meta-graph-api.md §8.1: acceptance is
+ * One round of the acceptance poll for a tenant (meta-graph-api.md §8.1: acceptance is
  * a human action with no webhook, Q6). Invitations now listed as members become members and are
  * reconciled, which applies the asset tasks that waited (§8.2); invitations gone from both lists
  * were declined, expired or withdrawn. In Work Accounts mode, members are matched to SCIM users

@@ -2,7 +2,7 @@ import type pg from 'pg'
 import type { Db } from 'pg-boss'
 
 /**
- * pg-boss's `db` over the application's own pool (DESIGN.md "Storage"): on PGlite the pool of
+ * pg-boss's `db` over the application's own pool (docs/architecture.md "Storage"): on PGlite the pool of
  * one connection is the only path into the database, so queue statements queue behind open
  * transactions instead of running inside them.
  *

@@ -8,7 +8,7 @@ import type { Executor } from '../db/executor.js'
 export const RECONCILE_QUEUE = 'reconcile-user'
 export const QUEUE_SCHEMA = 'pgboss'
 
-/** A job says "make this person right", never "send this call" (DESIGN.md "How data flows"). */
+/** A job says "make this person right", never "send this call" (docs/architecture.md "How a change flows"). */
 export const reconcileJobSchema = z.object({ tenantId: z.string(), userId: z.string(), reason: z.string().default('') })
 export type ReconcileJob = z.infer<typeof reconcileJobSchema>
 

@@ -63,7 +63,7 @@ async function reconcileOnce (deps: ReconcileDeps, tenant: TenantContext, job: R
   const run: RunContext = { ...deps, unknownOutcome, tenant, userId: job.userId, email, reason: `${job.reason === '' ? 'reconcile' : job.reason}; ${desired.why}`, jobId }
   const mode = tenant.settings.identityMode
   for (let round = 0; ; round++) {
-    // Before inviting, adopt an invitation or membership that already exists (DESIGN.md).
+    // Before inviting, adopt an invitation or membership that already exists (docs/architecture.md).
     if (!tenant.dryRun && mode === 'facebook_profiles' && desired.role !== null && presenceOf(record) === 'absent' && email !== null &&
         tenant.client !== null && tenant.members !== null) {
       // After an invitation that got no answer, P6 is asked whether it landed, not the listing.
@@ -106,7 +106,7 @@ async function reconcileOnce (deps: ReconcileDeps, tenant: TenantContext, job: R
 }
 
 /**
- * Makes one person right (DESIGN.md "How data flows"): desired from the directory and the
+ * Makes one person right (docs/architecture.md "How a change flows"): desired from the directory and the
  * rules, observed from the record, plan, apply, record. A record changed underneath by another
  * writer is re-read and the reconcile starts over; Meta errors escaping the step loop (a lookup
  * that failed) are classified like a step's.

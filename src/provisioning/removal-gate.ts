@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { Step } from './model.js'
 
-/** A removal the engine is about to execute (issue 8's brake decides whether it may). */
+/** A removal the engine is about to execute (the brake decides whether it may). */
 export interface RemovalRequest {
   tenantId: string
   /** null for a person the IdP does not know (the sync's "remove unmanaged members"). */
@@ -21,7 +21,7 @@ export interface RemovalRequest {
 export type RemovalDecision = { hold: false } | { hold: true, why: string }
 
 /**
- * The seam for the removal brake (issue 8): consulted before every step `isRemoval` (plan.ts)
+ * The seam for the removal brake: consulted before every step `isRemoval` (plan.ts)
  * names: cancelling an invite, removing a member, demoting an admin. A held step is neither
  * executed nor retried; it is audited as `held`, and the next reconcile plans it again only if
  * the person is still not entitled (level-triggered), so a held removal whose person became
@@ -31,7 +31,7 @@ export interface RemovalGate {
   review: (request: RemovalRequest) => Promise<RemovalDecision>
   /**
    * Reconcile planned no removal for this person now (they are entitled again, or already
-   * gone): a gate that keeps held removals drops theirs (level-triggered cleanup, issue 8).
+   * gone): a gate that keeps held removals drops theirs (level-triggered cleanup).
    */
   settled?: (tenantId: string, userId: string) => Promise<void>
 }

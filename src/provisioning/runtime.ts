@@ -39,7 +39,7 @@ export interface ProvisioningOptions {
   metrics?: ProvisioningMetrics
 }
 
-/** What the API, the sync (issue 6) and the brake (issue 8) build on. */
+/** What the API, the sync and the brake build on. */
 export interface ProvisioningRuntime {
   boss: PgBoss
   queue: ReconcileQueue
@@ -50,7 +50,7 @@ export interface ProvisioningRuntime {
   worker: ProvisioningWorker
   accessChanges: AccessChangeSink
   userExtensions: ReadOnlyUserExtension[]
-  /** For the sync (issue 6): `new SyncService(db, runtime.syncPorts, …)`. */
+  /** For the sync: `new SyncService(db, runtime.syncPorts, …)`. */
   syncPorts: SyncPorts
   /** META_* → the tenant's settings and rules (single-tenant deployments, at every start). */
   applyEnvironment: (tenantId: string) => Promise<ApplyResult | undefined>
@@ -59,7 +59,7 @@ export interface ProvisioningRuntime {
 }
 
 /**
- * Starts the queue (pg-boss on the application's pool, DESIGN.md "Storage") and, in worker
+ * Starts the queue (pg-boss on the application's pool, docs/architecture.md "Storage") and, in worker
  * roles, the reconcile worker. `stop()` lets in-flight jobs finish, then stops pg-boss; the
  * caller closes the database afterwards.
  */

@@ -41,7 +41,7 @@ function unchanged (patch: PersonPatch, record: PersonRecord | undefined): boole
   return (Object.keys(patch) as Array<keyof PersonPatch>).every((k) => JSON.stringify(patch[k]) === JSON.stringify(record[k]))
 }
 
-/** The provisioning engine's side of the sync (src/sync/ports.ts, issue 6). */
+/** The provisioning engine's side of the sync (src/sync/ports.ts). */
 export function createSyncPorts (deps: { db: Kysely<DB>, box: SecretBox, config: Config, queue: ReconcileQueue, gate: RemovalGate }): SyncPorts {
   return {
     loadMetaConnection: async (tenantId) => {

@@ -5,7 +5,7 @@ import type { Timestamp, NullableTimestamp } from '../db/column-types.js'
 type Json<T> = ColumnType<T, string, string>
 type NullableJson<T> = ColumnType<T | null, string | null | undefined, string | null>
 
-/** What the bridge last knew of a person on the Meta side (DESIGN.md "Tables"). */
+/** What the bridge last knew of a person on the Meta side (docs/architecture.md "Storage"). */
 export type PersonState = 'none' | 'invited' | 'member' | 'removed' | 'skipped' | 'failed'
 
 /**

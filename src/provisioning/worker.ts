@@ -31,7 +31,7 @@ export interface WorkerDeps {
 }
 
 export interface WorkerOptions {
-  /** Jobs fetched at once (at 1, a poll interval separates jobs: DESIGN.md "Storage"). */
+  /** Jobs fetched at once (at 1, a poll interval separates jobs: docs/architecture.md "Storage"). */
   batchSize: number
   /** Batches in flight per process. */
   concurrency: number

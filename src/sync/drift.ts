@@ -4,7 +4,7 @@ import { isPendingInvite, type MatchedPerson, type MetaAssignment, type MetaPart
 import { observeUsers } from './observed.js'
 import type { DesiredAccess, ObservedPerson, UnmanagedPerson } from './ports.js'
 
-// The drift report (issue 6): what the business holds against what the IdP says, from the
+// The drift report: what the business holds against what the IdP says, from the
 // last snapshot and the SCIM users as they are now. Pure; the sync and GET …/drift share it.
 
 export interface DriftInput {

@@ -1,4 +1,4 @@
-// Public API of the sync (issue 6): import from Meta, matching, drift, runs and schedule.
+// Public API of the sync: import from Meta, matching, drift, runs and schedule.
 export { SyncService } from './sync-service.js'
 export type { SyncMetrics, SyncServiceOptions } from './sync-service.js'
 export { SyncScheduler } from './scheduler.js'

@@ -1,6 +1,6 @@
 import { personKey, type MatchedPerson, type MetaPerson, type ScimIdentity } from './model.js'
 
-// Ties Meta people to SCIM users by email, case-insensitively (issue 6). Nothing stored from an
+// Ties Meta people to SCIM users by email, case-insensitively. Nothing stored from an
 // earlier sync is used: a person whose business-scoped id changed (a business moving to Work
 // Accounts, reference §10) matches again by email on the next run.
 

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { AssetAccess, DesiredAccess, IdentityMode } from '../provisioning/model.js'
 
-// What the sync needs from the provisioning engine (issue 5) and the removal brake (issue 8).
+// What the sync needs from the provisioning engine and the removal brake.
 // The sync reads Meta and decides what differs; the engine owns Meta settings, desired access,
 // the per-person observed state, the reconcile queue and every write to Meta.
 
@@ -64,7 +64,7 @@ export interface SyncPorts {
   enqueueReconcile: (trx: Transaction<DB>, tenantId: string, userIds: readonly string[], cause: SyncCause) => Promise<void>
   /**
    * The "remove unmanaged members" policy: hands people the IdP does not know to the removal
-   * path. The engine must count them against the removal budget and hold them past it (issue 8)
+   * path. The engine must count them against the removal budget and hold them past it
    * and skip them in work_accounts mode; it answers how many it accepted and how many it held.
    */
   requestRemovals: (trx: Transaction<DB>, tenantId: string, people: readonly UnmanagedPerson[], cause: SyncCause) => Promise<{ accepted: number, held: number }>

@@ -8,7 +8,7 @@ export interface SyncSettings {
   unmanagedPolicy: UnmanagedPolicy
 }
 
-/** Issue 6: hourly, and unmanaged members only reported, until an admin says otherwise. */
+/** By default: hourly, and unmanaged members only reported, until an admin says otherwise. */
 export const DEFAULT_SYNC_SETTINGS: SyncSettings = Object.freeze({ scheduleMinutes: 60, unmanagedPolicy: 'report' })
 
 export async function getSyncSettings (db: Executor, tenantId: string): Promise<SyncSettings> {

@@ -42,7 +42,7 @@ export interface SyncMetrics {
 const DRIFT_COUNTS = ['unmanaged', 'missing', 'not_entitled', 'role_differences', 'asset_differences', 'stale_invites', 'duplicates', 'ambiguous_emails'] as const
 
 /**
- * "Check for updates" for one tenant (issue 6, reference §9): import the business, match people
+ * "Check for updates" for one tenant (reference §9): import the business, match people
  * to SCIM users, store the snapshot, hand observed state, reconciles and (by policy) removals to
  * the provisioning engine, all in one transaction with the run's outcome.
  */

@@ -1,7 +1,7 @@
 import type { SyncPorts } from './ports.js'
 
 /**
- * Ports used until the provisioning engine (issue 5) provides real ones: no tenant has a Meta
+ * Ports used until the provisioning engine provides real ones: no tenant has a Meta
  * connection, so a sync fails saying so and the scheduler skips every tenant; nobody is
  * entitled, so the drift report lists what the business holds as unmanaged.
  */

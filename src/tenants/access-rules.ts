@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { ASSET_TASKS, ASSET_TYPES, BUSINESS_ROLES, type AssetType, type BusinessRole } from '../meta/index.js'
 import { bundleTasks } from './access-rules-bundles.js'
 
-// Access rules (DESIGN.md "Provisioning rules"): an IdP group, by display name and ignoring
+// Access rules (docs/architecture.md "Provisioning rules"): an IdP group, by display name and ignoring
 // case (so a rule may exist before the group is pushed), grants a business role and asset tasks.
 
 export interface RuleAsset {

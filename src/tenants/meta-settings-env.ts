@@ -8,7 +8,7 @@ import { AccessRulesError, parseAccessRulesJson, type AccessRule } from './acces
 import { replaceAccessRules } from './access-rules-repository.js'
 import { saveMetaSettings, type MetaSettingsInput } from './meta-settings.js'
 
-/** The tenant's Meta settings and rules as the environment gives them (issue 5 "single-tenant"). */
+/** The tenant's Meta settings and rules as the environment gives them. */
 export interface EnvMetaConfig {
   settings: MetaSettingsInput
   rules: AccessRule[]

@@ -7,7 +7,7 @@ import type { ReconcileRequester } from './meta-settings-env.js'
 import { saveMetaSettings, setConnectionStatus, type MetaSettingsInput, type SaveResult } from './meta-settings.js'
 
 // What the admin API calls to change a tenant's Meta settings and rules: the change and the
-// reconciles it implies commit together (issue 5 "Execution": a rule change enqueues).
+// reconciles it implies commit together (a rule change enqueues).
 
 /** Saves settings; any change reconciles everyone (a new token also reconnects the tenant). */
 export async function updateMetaSettings (db: Kysely<DB>, box: SecretBox, queue: ReconcileRequester, tenantId: string, input: MetaSettingsInput): Promise<SaveResult> {

@@ -76,7 +76,7 @@ function toSettings (row: TenantMetaSettingsRow): MetaSettings {
   }
 }
 
-/** DESIGN.md "Provisioning rules": no credentials, or dry run on, means plan and record only. */
+/** docs/architecture.md "Provisioning rules": no credentials, or dry run on, means plan and record only. */
 export function effectiveDryRun (s: Pick<MetaSettings, 'dryRun' | 'businessId' | 'hasAccessToken'>): boolean {
   return s.dryRun || s.businessId === null || !s.hasAccessToken
 }

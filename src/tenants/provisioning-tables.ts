@@ -11,7 +11,7 @@ export interface AssetGrantJson {
 }
 
 /**
- * One tenant's Meta connection (DESIGN.md "Meta side"): secrets sealed with AES-256-GCM
+ * One tenant's Meta connection (docs/architecture.md "Meta side"): secrets sealed with AES-256-GCM
  * (src/crypto/secret-box.ts), never stored in clear.
  */
 export interface TenantMetaSettingsTable {

@@ -3,7 +3,7 @@ import { listAudit } from '../../src/provisioning/audit.js'
 import { insertTenant } from '../../src/tenants/tenants-repository.js'
 import { brakeHarness } from './helpers/brake-harness.js'
 
-// Issue 8's proof: one bad IdP push deactivates 40 of 100 members; the brake lets the budget
+// The proof: one bad IdP push deactivates 40 of 100 members; the brake lets the budget
 // through and holds the rest for an admin, who approves some and rejects others.
 
 t.test('deactivating 40 of 100 members: 10 removed, 30 held with no Meta call; approve, reject, reactivate', async (t) => {

@@ -2,7 +2,7 @@ import t from 'tap'
 import { listAudit } from '../../src/provisioning/audit.js'
 import { provisioningHarness, type Harness } from './helpers/harness.js'
 
-// The Meta calls a batch of new people costs (issue 7 fan-out; bench/findings.md §5): the
+// The Meta calls a batch of new people costs (bench/findings.md §5): the
 // business's members and invitations are read by listing and kept across batches
 // (src/provisioning/lookup.ts), so each new person costs their invitation, and whatever changed
 // on Meta's side since the listing is still handled without a second invitation.

@@ -6,7 +6,7 @@ import { freePort, runEntry, type RunningProcess } from '../helpers/child-proces
 import { createServerDatabase, testDatabaseUrl } from '../helpers/database.js'
 import { API_VERSION, startSimulator } from '../meta/helpers/harness.js'
 
-// Issue 5 "durability": 300 users created as fast as possible, the real process killed with
+// Durability: 300 users created as fast as possible, the real process killed with
 // SIGKILL part-way (SCIM writes and Meta invitations both in flight), restarted: every
 // acknowledged user is invited exactly once, nothing is lost, nothing is sent twice.
 

@@ -5,7 +5,7 @@ import { getMetaSettings } from '../../src/tenants/meta-settings.js'
 import { ManualClock } from '../meta/helpers/manual-clock.js'
 import { provisioningHarness } from './helpers/harness.js'
 
-// How the engine meets Meta's failures (issue 5 "Execution"; meta-graph-api.md §4, §5.4).
+// How the engine meets Meta's failures (meta-graph-api.md §4, §5.4).
 
 const invitesPerEmail = (h: Awaited<ReturnType<typeof provisioningHarness>>) => {
   const counts = new Map<string, number>()

@@ -3,7 +3,7 @@ import { listAudit } from '../../src/provisioning/audit.js'
 import { META_STATE_URN } from '../../src/provisioning/scim-extension.js'
 import { provisioningHarness } from './helpers/harness.js'
 
-// The lifecycle of issue 5's proof, end to end: SCIM over HTTP (inject) → queue → worker →
+// The lifecycle, end to end: SCIM over HTTP (inject) → queue → worker →
 // Meta simulator over loopback HTTP → recorded state, audit and the SCIM extension.
 
 t.test('create → invite; group → role raised on the invite, then on the member; accepted → assets; deactivate, reactivate, delete', async (t) => {

@@ -12,7 +12,7 @@ import { insertTenant } from '../../src/tenants/tenants-repository.js'
 import { testConfig } from '../helpers/app.js'
 import { createTestDatabase } from '../helpers/database.js'
 
-// The queue as DESIGN.md "Storage" prescribes it: pg-boss on the application's pool, jobs
+// The queue as docs/architecture.md "Storage" prescribes it: pg-boss on the application's pool, jobs
 // enqueued inside the SCIM transaction, one pending job per person, bulk enqueue in one statement.
 
 const database = await createTestDatabase(t)

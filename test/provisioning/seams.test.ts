@@ -4,7 +4,7 @@ import { previewTenantPlan } from '../../src/provisioning/preview.js'
 import type { RemovalGate, RemovalRequest } from '../../src/provisioning/removal-gate.js'
 import { provisioningHarness } from './helpers/harness.js'
 
-// What the sync (issue 6), the removal brake (issue 8) and the admin API build on.
+// What the sync, the removal brake and the admin API build on.
 
 function holdingGate () {
   const seen: RemovalRequest[] = []

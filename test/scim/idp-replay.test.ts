@@ -3,7 +3,7 @@ import t from 'tap'
 import { scimTestApp } from './helpers.js'
 
 // Replays the recorded Okta and Entra ID request sequences (test/fixtures/idp/<vendor>/, written
-// from the vendor docs and idp-behaviour.md) in file order against a fresh tenant. `save` keeps
+// from the vendor docs and docs/idp-behaviour.md) in file order against a fresh tenant. `save` keeps
 // values from a response (`{ "userId": "id" }`) for `{{userId}}` in later requests and expectations.
 
 interface Fixture {

@@ -89,7 +89,7 @@ t.test('an accepted or expired invite is detected on the next sync and the perso
   t.notOk(drift.unmanaged.some((p: any) => p.meta_id === ghost.id), 'a declined invite holds no seat')
 })
 
-t.test('policy "remove": unmanaged people go to the removal path, which may hold them (issue 8 seam)', async (t) => {
+t.test('policy "remove": unmanaged people go to the removal path, which may hold them (seam)', async (t) => {
   const { s, m, ghost } = await scenario(t)
   const set = await s.admin.patch(`/tenants/${s.tenantId}/sync/settings`, { unmanaged_policy: 'remove' })
   t.same(set.json(), { schedule_minutes: 60, unmanaged_policy: 'remove' })

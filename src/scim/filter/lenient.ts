@@ -60,7 +60,7 @@ function literal (word: string): string {
  *   by Microsoft's SCIM test collection, conformance/README.md);
  * - moves the sub-attribute of a value path into the brackets, `emails[type eq "work"].value eq "x"`
  *   → `emails[(type eq "work") and value eq "x"]`, so one element must satisfy both (the library
- *   would otherwise split it into two independent conditions, DESIGN.md "SCIM behaviour").
+ *   would otherwise split it into two independent conditions, docs/architecture.md "SCIM dialects").
  */
 export function toStrictFilter (filter: string): string {
   const tokens = tokenize(filter)

@@ -51,7 +51,7 @@ function applyToElements (container: JsonObject, operation: PatchOperation, targ
     } else if (path?.filter) {
       kept = elements.filter((e) => !matches.includes(e))
     } else if (operation.value !== undefined) {
-      // Remove with a value list (Entra without aadOptscim062020, idp-behaviour.md §C).
+      // Remove with a value list (Entra without aadOptscim062020, docs/idp-behaviour.md §C).
       const values = (normalizeAttributeValue(attribute, operation.value) ?? []) as unknown[]
       kept = elements.filter((e) => !matchesAnyValue(e, values))
     } else {

@@ -5,7 +5,7 @@ import { isObject, jsonEqual, type JsonObject } from '../resource/json.js'
 /**
  * The element a filtered add/replace creates when nothing matches: the sub-attributes the
  * filter pins with `eq`. Entra sends `replace emails[type eq "work"].value` for users without a
- * work email and expects the email to appear (idp-behaviour.md §C); RFC 7644 §3.5.2.3 would
+ * work email and expects the email to appear (docs/idp-behaviour.md §C); RFC 7644 §3.5.2.3 would
  * answer noTarget, which fails the whole atomic PATCH.
  */
 export function elementFromFilter (filter: FilterNode, path: string): JsonObject {

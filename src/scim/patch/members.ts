@@ -13,7 +13,7 @@ export interface MemberValue {
 
 /**
  * A membership change the storage applies in SQL, so the cost of a PATCH depends on the change,
- * not on the size of the group (issue 3 "Groups at scale").
+ * not on the size of the group.
  */
 export type MemberDelta =
   | { kind: 'add', members: MemberValue[] }
@@ -46,7 +46,7 @@ function idsOf (filter: FilterNode): string[] | undefined {
 /**
  * The delta for one operation on `members`: add, replace the list, remove all, remove listed
  * values (Entra legacy), or remove those matching `members[value eq "id"]` (Okta, Entra with
- * aadOptscim062020); idp-behaviour.md §B, §C.
+ * aadOptscim062020); docs/idp-behaviour.md §B, §C.
  */
 export function memberDelta (operation: PatchOperation, attribute: AttributeDefinition): MemberDelta {
   const path = operation.path

@@ -21,7 +21,7 @@ export interface PatchOperation {
 export const MAX_PATCH_OPERATIONS = 1000
 
 function opName (raw: string): PatchOperation['op'] {
-  // Entra without aadOptscim062020 sends Add/Replace/Remove (idp-behaviour.md §C); RFC 7644
+  // Entra without aadOptscim062020 sends Add/Replace/Remove (docs/idp-behaviour.md §C); RFC 7644
   // §3.5.2 names them in lower case.
   const op = raw.trim().toLowerCase()
   if (op === 'add' || op === 'replace' || op === 'remove') return op
@@ -32,7 +32,7 @@ function opName (raw: string): PatchOperation['op'] {
  * Splits a path-less add/replace into one operation per key (RFC 7644 §3.5.2.1/§3.5.2.3), with
  * keys that are dotted (`name.givenName`) or URN-qualified, as Entra sends with
  * aadOptscim062020, or whole extension blocks. `id` equal to the resource's own is ignored:
- * Okta's group rename repeats it (idp-behaviour.md §B); `schemas` is ignored.
+ * Okta's group rename repeats it (docs/idp-behaviour.md §B); `schemas` is ignored.
  */
 function expandPathless (type: ResourceTypeDefinition, op: 'add' | 'replace', value: unknown, id: string): PatchOperation[] {
   if (!isObject(value)) throw ScimError.of('invalidValue', `${op} without a path needs an object value`)

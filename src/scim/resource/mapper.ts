@@ -21,7 +21,7 @@ export interface MappingContext {
   groups?: GroupRef[] | undefined
   /** The group's members, when `members` is to be returned. */
   members?: MemberRef[] | undefined
-  /** Read-only extension blocks computed by the server (issue 5), keyed by schema URN. */
+  /** Read-only extension blocks computed by the server, keyed by schema URN. */
   extensionBlocks?: Record<string, JsonObject> | undefined
 }
 

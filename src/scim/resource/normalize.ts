@@ -10,7 +10,7 @@ function scalar (def: AttributeDefinition, value: unknown, where: string): unkno
   switch (def.type) {
     case 'boolean':
       if (typeof value === 'boolean') return value
-      // Entra ID without aadOptscim062020 sends "True"/"False" (idp-behaviour.md §C).
+      // Entra ID without aadOptscim062020 sends "True"/"False" (docs/idp-behaviour.md §C).
       if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true'
       throw invalid(`${where} must be a boolean`)
     case 'dateTime':
@@ -32,7 +32,7 @@ function scalar (def: AttributeDefinition, value: unknown, where: string): unkno
 function complex (def: AttributeDefinition, value: unknown, where: string, keepReadOnly: boolean): JsonObject | undefined {
   const subs = def.subAttributes ?? []
   // A bare string stands for the `value` sub-attribute: Microsoft's collection adds members as
-  // strings, Entra sends manager as an id (idp-behaviour.md §A scimgateway note).
+  // strings, Entra sends manager as an id (docs/idp-behaviour.md §A scimgateway note).
   if (typeof value === 'string' || typeof value === 'number') {
     const valueSub = findAttribute(subs, 'value')
     if (!valueSub) throw invalid(`${where} must be an object`)
@@ -55,7 +55,7 @@ function complex (def: AttributeDefinition, value: unknown, where: string, keepR
 function single (def: AttributeDefinition, value: unknown, where: string, keepReadOnly: boolean): unknown {
   if (def.type !== 'complex') return scalar(def, value, where)
   if (Array.isArray(value) && !def.multiValued) {
-    // Entra sends a singular complex value wrapped in an array ("manager", idp-behaviour.md §C).
+    // Entra sends a singular complex value wrapped in an array ("manager", docs/idp-behaviour.md §C).
     if (value.length !== 1) throw invalid(`${where} takes one value`)
     return complex(def, value[0], where, keepReadOnly)
   }

@@ -37,7 +37,7 @@ export function methodNotAllowed (allowed: string) {
 
 /**
  * Parses application/json and application/scim+json bodies. An empty body is no body: Okta
- * sends `Content-Type: application/scim+json` on requests without one (idp-behaviour.md §B).
+ * sends `Content-Type: application/scim+json` on requests without one (docs/idp-behaviour.md §B).
  */
 export function parseJsonBody (_request: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void): void {
   if (body.trim() === '') {

@@ -17,7 +17,7 @@ export interface ScimRoutesOptions {
   db: Kysely<DB>
   config: { scimMaxPageSize: number, publicBaseUrl: string | undefined }
   accessChanges: AccessChangeSink
-  /** Read-only blocks added to every User (issue 5's Meta state). */
+  /** Read-only blocks added to every User (the Meta state). */
   userExtensions?: ReadOnlyUserExtension[]
 }
 

@@ -50,7 +50,7 @@ export function resolveAttributePath (type: ResourceTypeDefinition, path: string
   let attr = findAttribute(extension ? extension.schema.attributes : [...commonAttributes, ...type.schema.attributes], attrName)
   if (!attr && !extension && !path.toLowerCase().startsWith('urn:')) {
     // Entra sends the enterprise `manager` without its URN (`"path": "manager"`,
-    // idp-behaviour.md §C); an unqualified name no core attribute has is looked up in the
+    // docs/idp-behaviour.md §C); an unqualified name no core attribute has is looked up in the
     // extensions, when exactly one of them defines it.
     const owners = type.extensions.filter((e) => findAttribute(e.schema.attributes, attrName))
     if (owners.length === 1) {

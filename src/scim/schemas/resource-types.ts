@@ -8,7 +8,7 @@ export interface ExtensionDefinition {
   schema: SchemaDefinition
   required: boolean
   /**
-   * Server-computed and never written by clients (e.g. the Meta state block issue 5 adds);
+   * Server-computed and never written by clients (e.g. the Meta state block);
    * values sent for it in POST, PUT or PATCH are ignored.
    */
   readOnly: boolean
@@ -39,7 +39,7 @@ export const groupResourceType: ResourceTypeDefinition = {
   extensions: []
 }
 
-/** The same resource type with one more read-only extension block (e.g. Meta state, issue 5). */
+/** The same resource type with one more read-only extension block (e.g. Meta state). */
 export function withReadOnlyExtension (type: ResourceTypeDefinition, schema: SchemaDefinition): ResourceTypeDefinition {
   return { ...type, extensions: [...type.extensions, { schema, required: false, readOnly: true }] }
 }

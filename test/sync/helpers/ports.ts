@@ -28,7 +28,7 @@ export async function createPortTables (db: Kysely<DB>): Promise<void> {
 
 const isRole = (v: unknown): v is BusinessRole => typeof v === 'string' && (BUSINESS_ROLES as readonly string[]).includes(v)
 
-/** Desired role: the SCIM `roles` value when it names a Meta role (DESIGN.md), for active users only. */
+/** Desired role: the SCIM `roles` value when it names a Meta role (docs/architecture.md), for active users only. */
 async function desiredFromUsers (db: Kysely<DB>, tenantId: string, assets: Map<string, AssetAccess[]>): Promise<Map<string, DesiredAccess>> {
   const rows = await db.selectFrom('users').select(['id', 'user_name', 'active', 'data']).where('tenant_id', '=', tenantId).execute()
   const out = new Map<string, DesiredAccess>()
