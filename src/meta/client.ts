@@ -28,6 +28,10 @@ export interface MetaClientOptions {
   governor: MetaGovernor
   fetch?: typeof fetch
   clock?: Clock
+  /** Runs the per-request timeout; defaults to `clock` (see TransportOptions). */
+  timeoutClock?: Clock
+  /** The setting that controls `graphUrl`, named in connection errors. */
+  graphUrlSetting?: string
   random?: () => number
   retry?: Partial<RetryPolicy>
   /** `limit` per page; the simulator's default is 25 ([U] §1.5). */
@@ -71,6 +75,8 @@ export function createMetaClient (options: MetaClientOptions) {
     timeoutMs: options.timeoutMs,
     governor: options.governor,
     clock,
+    timeoutClock: options.timeoutClock,
+    graphUrlSetting: options.graphUrlSetting,
     fetch: options.fetch ?? globalThis.fetch,
     maxGovernorWaitMs: options.maxGovernorWaitMs,
     onCall: options.onCall

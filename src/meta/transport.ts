@@ -18,6 +18,13 @@ export interface TransportOptions {
   timeoutMs: number
   governor: MetaGovernor
   clock: Clock
+  /**
+   * Runs the per-request timeout (defaults to `clock`). Separate so a test can hold a request's
+   * timeout in its hand while retries and the governor keep real time.
+   */
+  timeoutClock?: Clock
+  /** The setting that controls `graphUrl`, named in connection errors (e.g. META_GRAPH_URL). */
+  graphUrlSetting?: string
   fetch: typeof fetch
   /** Longest a call waits for a paused bucket before failing fast (defaults to the governor's). */
   maxGovernorWaitMs?: number
@@ -141,23 +148,36 @@ export class GraphTransport {
     } else {
       url.search = params.toString()
     }
-    const timeout = AbortSignal.timeout(timeoutMs)
-    const signal = call.signal === undefined ? timeout : AbortSignal.any([timeout, call.signal])
+    const timeout = new AbortController()
+    const callEnded = new AbortController()
+    // The timeout runs on the injected clock; ending the call stops it (no timer left behind).
+    void (this.options.timeoutClock ?? clock).sleep(timeoutMs, callEnded.signal)
+      .then(() => { timeout.abort(new Error(`no answer within ${timeoutMs} ms`)) }, () => {})
+    const signal = call.signal === undefined ? timeout.signal : AbortSignal.any([timeout.signal, call.signal])
     try {
       const res = await this.options.fetch(url, { method: call.method, headers, body, signal })
       const text = await res.text()
       return { status: res.status, body: parseBody(text), headers: res.headers }
     } catch (err) {
       if (call.signal?.aborted === true) throw call.signal.reason
-      const timedOut = timeout.aborted
+      const timedOut = timeout.signal.aborted
       throw new MetaApiError({
-        message: timedOut ? `no answer within ${timeoutMs} ms` : `request failed: ${describe(err)}`,
+        message: timedOut ? `no answer within ${timeoutMs} ms` : this.connectionFailure(err),
         source: timedOut ? 'timeout' : 'network',
         errorClass: 'transient',
         endpoint,
         cause: err
       })
+    } finally {
+      callEnded.abort()
     }
+  }
+
+  /** "fetch failed" alone does not say where: name the URL tried and the setting behind it. */
+  private connectionFailure (err: unknown): string {
+    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : ''
+    const setting = this.options.graphUrlSetting === undefined ? '' : ` (set by ${this.options.graphUrlSetting})`
+    return `request to ${this.options.graphUrl}${setting} failed: ${describe(err)}${cause}`
   }
 }
 

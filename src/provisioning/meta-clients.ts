@@ -40,6 +40,7 @@ export function createMetaClientFactory (options: MetaClientFactoryOptions): Met
       if (cached?.fingerprint === fingerprint) return cached.client
       const client = createMetaClient({
         graphUrl: options.graphUrl,
+        graphUrlSetting: 'META_GRAPH_URL',
         apiVersion: options.apiVersion,
         timeoutMs: options.timeoutMs,
         maxGovernorWaitMs: 5_000,

@@ -49,6 +49,7 @@ export function createSyncPorts (deps: { db: Kysely<DB>, box: SecretBox, config:
       if (s.businessId === null || s.accessToken === null) return undefined
       return {
         graphUrl: deps.config.meta.graphUrl,
+        graphUrlSetting: 'META_GRAPH_URL',
         apiVersion: deps.config.meta.apiVersion,
         accessToken: s.accessToken,
         appSecret: s.appSecret ?? undefined,

@@ -12,6 +12,8 @@ export type { AssetAccess, DesiredAccess, IdentityMode }
 /** A tenant's Meta connection, decrypted, for one sync (reference §1, §7). */
 export interface MetaConnection {
   graphUrl: string
+  /** The setting behind `graphUrl`, named when the connection fails. */
+  graphUrlSetting?: string
   apiVersion: string
   accessToken: string
   appSecret?: string | undefined

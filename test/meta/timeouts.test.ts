@@ -1,7 +1,7 @@
 import t from 'tap'
 import { MetaApiError } from '../../src/meta/errors.js'
 import { setup } from './helpers/harness.js'
-import { until } from './helpers/manual-clock.js'
+import { ManualClock, until } from './helpers/manual-clock.js'
 
 t.test('a call without an answer in time fails as a transient timeout', async t => {
   const { client, sim } = await setup(t, { client: { timeoutMs: 100, retry: { retries: 0 } } })
@@ -12,13 +12,20 @@ t.test('a call without an answer in time fails as a transient timeout', async t 
 })
 
 t.test('reads are retried after a timeout', async t => {
-  const { client, sim } = await setup(t, { client: { timeoutMs: 100 } })
+  // The request timeout runs on a clock the test moves: the first call times out when the test
+  // says so, once the simulator holds it, and the retry cannot time out however busy the
+  // machine is (no race between a 100 ms timer and a loaded event loop).
+  const requestClock = new ManualClock()
+  const { client, sim } = await setup(t, { client: { timeoutMs: 100, timeoutClock: requestClock } })
   sim.faults.add({ route: 'business_users.list', delayMs: 30_000 })
-  const users = await client.listBusinessUsers()
+  const listing = client.listBusinessUsers()
+  await until(() => sim.faults.list().length === 0, 'the delayed call reached the simulator', 60_000)
+  t.equal(requestClock.sleepers, 1, 'one request waits on its timeout')
+  requestClock.advance(100)
+  const users = await listing
   t.equal(users.length, 1)
-  t.equal(sim.faults.list().length, 0, 'the delayed call was received')
   // The timed-out call is logged once the simulator notices the client left.
-  await until(() => sim.calls.list({ route: 'business_users.list' }).length === 2, 'both calls logged')
+  await until(() => sim.calls.list({ route: 'business_users.list' }).length === 2, 'both calls logged', 60_000)
   t.pass('the timed-out call and its retry both reached the simulator')
 })
 
@@ -64,7 +71,12 @@ t.test('a refused connection is a transient network error', async t => {
     businessId: '1',
     timeoutMs: 2000,
     governor: new MetaGovernor(),
-    retry: { retries: 0 }
+    retry: { retries: 0 },
+    graphUrlSetting: 'META_GRAPH_URL'
   })
-  t.match(await client.listBusinessUsers().catch((e: unknown) => e), { source: 'network', errorClass: 'transient' })
+  const err = await client.listBusinessUsers().catch((e: unknown) => e)
+  t.match(err, { source: 'network', errorClass: 'transient' })
+  // "fetch failed" alone does not tell an admin where the bridge was looking.
+  t.match((err as Error).message, `request to http://127.0.0.1:${port} (set by META_GRAPH_URL) failed`)
+  t.match((err as Error).message, /ECONNREFUSED/)
 })
