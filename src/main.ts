@@ -12,6 +12,10 @@ import { applyBrakeEnvironment } from './brake/environment.js'
 import { brakeSample } from './brake/held-repository.js'
 import { SyncScheduler, SyncService, syncSample } from './sync/index.js'
 import { queueSamples } from './admin/queue-query.js'
+import { sql } from 'kysely'
+import { metaSettingsFromEnv } from './tenants/meta-settings-env.js'
+import { AccessRulesError } from './tenants/access-rules.js'
+import { databaseFailure, listenFailure, startupFailureLine } from './startup-errors.js'
 
 function printFirstStart (config: Config, token: string | undefined, adminToken: string | undefined): void {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
@@ -26,6 +30,7 @@ function printFirstStart (config: Config, token: string | undefined, adminToken:
     token ? '  (shown once; store it in your IdP now)' : '',
     adminToken ? `  Admin token:   ${adminToken}` : '  Admin token:   the value of ADMIN_TOKEN',
     adminToken ? '  (shown once; for /admin/v1 and the CLI)' : '',
+    '  Lost one? Restart with ADMIN_TOKEN set and create a new token (README "Lost tokens").',
     ''
   ]
   process.stdout.write(lines.join('\n') + '\n')
@@ -35,9 +40,12 @@ async function main (): Promise<void> {
   let config: Config
   try {
     config = loadConfig()
+    // Everything the environment says is checked before anything is created, access rules
+    // included: a start that fails later must not have printed (and so lost) the tokens.
+    metaSettingsFromEnv(config.meta)
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`)
+    if (err instanceof ConfigError || err instanceof AccessRulesError) {
+      process.stderr.write(`${startupFailureLine(err)}\n`)
       process.exit(2)
     }
     throw err
@@ -46,22 +54,20 @@ async function main (): Promise<void> {
   const database = await openDatabase({
     databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, preparedStatements: config.databasePreparedStatements, log: logger
   })
+  try {
+    await sql`select 1`.execute(database.db)
+  } catch (err) {
+    throw databaseFailure(err, config.databaseUrl)
+  }
   logger.info({ engine: database.engine }, 'database opened')
   await migrateToLatest(database.db)
-  const boot = await bootstrapDefaultTenant(database.db, config.scimBearerToken)
-  const adminToken = await ensureFirstAdminToken(database.db, config.adminToken)
-  if (boot?.created || adminToken) printFirstStart(config, boot?.newToken, adminToken)
 
   // One registry for the process: the worker, the Meta client and sync report into it too.
   const metrics = createMetrics()
-  // The queue before the API (SCIM writes enqueue into it); the environment's Meta settings
-  // before the worker (docs/provisioning.md).
   // The removal brake guards every removal the worker and the sync would make.
   const gate = createRemovalBrake({ db: database.db, logger: logger.child({ component: 'removal-brake' }) })
-  // Meta calls, jobs and plan steps are counted into the process's registry.
+  // The queue before the API: SCIM writes enqueue into it.
   const provisioning = await startProvisioning({ config, database, logger, runWorker: false, gate, metrics })
-  if (boot !== undefined) await provisioning.applyEnvironment(boot.tenantId)
-  if (boot !== undefined) await applyBrakeEnvironment(database.db, boot.tenantId, config.removalBrake)
   const detachMetrics = [
     metrics.observeRemovalBrake(async () => await brakeSample(database.db)),
     // Queue depth and oldest job age come from the shared database, so every role reports them.
@@ -70,16 +76,11 @@ async function main (): Promise<void> {
     // Sync age and drift come from the database too, whichever replica ran the sync.
     metrics.observeSync(async () => await syncSample(database.db))
   ]
-  if (config.role !== 'api') {
-    await provisioning.startWorker()
-    logger.info({ role: config.role }, 'provisioning worker started')
-  }
   // Check for updates: the sync shares the worker's governor, one per process.
   const sync = new SyncService({
     db: database.db, ports: provisioning.syncPorts, governor: provisioning.clients.governor, logger: logger.child({ component: 'sync' }), metrics
   })
   const scheduler = new SyncScheduler({ db: database.db, service: sync, logger: logger.child({ component: 'sync-scheduler' }) })
-  if (config.role !== 'api') scheduler.start()
   // A worker serves only /healthz, /readyz and /metrics; the other roles the whole API.
   const app = config.role === 'worker'
     ? await buildWorkerApp({ config, db: database.db, logger, metrics, pool: database.pool })
@@ -95,7 +96,25 @@ async function main (): Promise<void> {
       provisioning,
       sync
     })
-  await app.listen({ port: config.port, host: config.host })
+  // The port is bound before the first tenant and its tokens exist: a port in use stops this
+  // start before it has created a token nobody will see.
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (err) {
+    throw listenFailure(err, config)
+  }
+
+  const boot = await bootstrapDefaultTenant(database.db, config.scimBearerToken)
+  const adminToken = await ensureFirstAdminToken(database.db, config.adminToken)
+  // The environment's Meta settings before the worker (docs/provisioning.md).
+  if (boot !== undefined) await provisioning.applyEnvironment(boot.tenantId)
+  if (boot !== undefined) await applyBrakeEnvironment(database.db, boot.tenantId, config.removalBrake)
+  if (config.role !== 'api') {
+    await provisioning.startWorker()
+    logger.info({ role: config.role }, 'provisioning worker started')
+    scheduler.start()
+  }
+  if (boot?.created === true || adminToken !== undefined) printFirstStart(config, boot?.newToken, adminToken)
 
   let stopping = false
   const shutdown = async (signal: string): Promise<void> => {
@@ -126,6 +145,6 @@ async function main (): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`scim-meta-bridge failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  process.stderr.write(`${startupFailureLine(err)}\n`)
   process.exit(1)
 })

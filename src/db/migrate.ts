@@ -21,8 +21,10 @@ function migratorFor (db: Kysely<DB>): Migrator {
 export async function migrateToLatest (db: Kysely<DB>): Promise<MigrationResultSet> {
   const result = await migratorFor(db).migrateToLatest()
   if (result.error) {
-    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
-    throw new MigrationFailedError(`migration ${failed} failed: ${String(result.error)}`, { cause: result.error })
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName
+    // No failed migration means none ran: the database itself refused (unreachable, no rights).
+    const what = failed === undefined ? 'migrations could not run' : `migration ${failed} failed`
+    throw new MigrationFailedError(`${what}: ${String(result.error)}`, { cause: result.error })
   }
   return result
 }
