@@ -15,7 +15,7 @@ import { queueSamples } from './admin/queue-query.js'
 import { sql } from 'kysely'
 import { metaSettingsFromEnv } from './tenants/meta-settings-env.js'
 import { AccessRulesError } from './tenants/access-rules.js'
-import { databaseFailure, listenFailure, startupFailureLine } from './startup-errors.js'
+import { checkDataDirWritable, databaseFailure, listenFailure, startupFailureLine } from './startup-errors.js'
 
 function printFirstStart (config: Config, token: string | undefined, adminToken: string | undefined): void {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
@@ -51,6 +51,7 @@ async function main (): Promise<void> {
     throw err
   }
   const logger = createLogger(config.logLevel)
+  if (config.databaseUrl === undefined) checkDataDirWritable(config.dataDir)
   const database = await openDatabase({
     databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, preparedStatements: config.databasePreparedStatements, log: logger
   })

@@ -1,3 +1,5 @@
+import { accessSync, constants, existsSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { ConfigError } from './config.js'
 import { DataDirLockedError } from './db/data-dir-lock.js'
 import { AccessRulesError } from './tenants/access-rules.js'
@@ -35,6 +37,23 @@ export function listenFailure (err: unknown, target: ListenTarget): Error {
   if (code(err) === 'EACCES') return new StartupError(`cannot listen on ${where}: permission denied (set PORT above 1023)`)
   if (code(err) === 'EADDRNOTAVAIL') return new StartupError(`cannot listen on ${where}: no such address here (set HOST)`)
   return err instanceof Error ? err : new Error(String(err))
+}
+
+/**
+ * The embedded database writes into DATA_DIR (or creates it): a directory this user cannot
+ * write, typically a bind mount owned by root while the image runs as `node`, is named up front
+ * with the fix, instead of failing deep inside the database with a stack trace.
+ */
+export function checkDataDirWritable (dataDir: string): void {
+  let dir = resolve(dataDir)
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir)
+  try {
+    accessSync(dir, constants.W_OK)
+  } catch {
+    const uid = typeof process.getuid === 'function' ? process.getuid() : undefined
+    throw new StartupError(`data directory ${dir} is not writable by this user${uid === undefined ? '' : ` (uid ${uid})`}: ` +
+      `give it to that user (e.g. chown -R ${uid ?? 1000} on the host directory) or set DATA_DIR`)
+  }
 }
 
 /** Turns a failed first query into a StartupError naming the server (not the password). */

@@ -46,3 +46,14 @@ t.test('CMD runs the built entry point and the image is non-root with a health c
   t.match(dockerfile, /npm prune --omit=dev/, 'runtime stage carries production dependencies only')
   t.equal(lines.filter((l) => l.startsWith('FROM ')).length, 2, 'multi-stage')
 })
+
+t.test('the base image is an exact Node release, the same in both stages, matching engines', async (t) => {
+  const froms = lines.filter((l) => l.startsWith('FROM ')).map((l) => l.split(/\s+/)[1]!)
+  t.equal(froms.length, 2)
+  for (const image of froms) t.match(image, /^node:\d+\.\d+\.\d+-[a-z]+(-slim)?(@sha256:[0-9a-f]{64})?$/, `${image} does not float`)
+  t.equal(froms[0], froms[1], 'build and runtime run the same Node')
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { engines: { node: string } }
+  const [major, minor] = froms[0]!.replace(/^node:/, '').split('.').map(Number)
+  const [needMajor, needMinor] = pkg.engines.node.replace(/^>=/, '').split('.').map(Number)
+  t.ok(major! > needMajor! || (major === needMajor && minor! >= needMinor!), `the image's Node satisfies engines ${pkg.engines.node}`)
+})

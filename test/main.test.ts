@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer } from 'node:net'
@@ -191,4 +191,14 @@ t.test('lost tokens: restart with ADMIN_TOKEN and create a new SCIM token (the d
   t.equal(res.status, 200, 'the new SCIM token works')
   second.child.kill('SIGTERM')
   t.equal(await second.exited, 0)
+})
+
+t.test('a data directory this user cannot write is one line with the fix', { skip: process.getuid?.() === 0 ? 'root may write anywhere' : false }, async (t) => {
+  const parent = mkdtempSync(join(tmpdir(), 'smb-readonly-'))
+  t.teardown(() => { chmodSync(parent, 0o755); rmSync(parent, { recursive: true, force: true }) })
+  chmodSync(parent, 0o555)
+  const run = runEntry('src/main.ts', { DATA_DIR: join(parent, 'data'), PORT: String(await freePort()), LOG_LEVEL: 'warn' })
+  t.equal(await run.exited, 1)
+  t.same(linesOf(run.output()).length, 1)
+  t.match(run.output(), `data directory ${parent} is not writable by this user`)
 })
