@@ -17,9 +17,9 @@ import { metaSettingsFromEnv } from './tenants/meta-settings-env.js'
 import { AccessRulesError } from './tenants/access-rules.js'
 import { checkDataDirWritable, databaseFailure, listenFailure, startupFailureLine } from './startup-errors.js'
 
-function printFirstStart (config: Config, token: string | undefined, adminToken: string | undefined): void {
+function printFirstStart (config: Config, port: number, token: string | undefined, adminToken: string | undefined): void {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
-  const base = `${config.publicBaseUrl ?? `http://${host}:${config.port}`}/scim/v2`
+  const base = `${config.publicBaseUrl ?? `http://${host}:${port}`}/scim/v2`
   // Written to stdout directly, not through the logger: the logger redacts tokens, and this is
   // the one moment the operator must see it.
   const lines = [
@@ -115,7 +115,10 @@ async function main (): Promise<void> {
     logger.info({ role: config.role }, 'provisioning worker started')
     scheduler.start()
   }
-  if (boot?.created === true || adminToken !== undefined) printFirstStart(config, boot?.newToken, adminToken)
+  // The port actually bound (PORT=0 picks a free one).
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : config.port
+  if (boot?.created === true || adminToken !== undefined) printFirstStart(config, port, boot?.newToken, adminToken)
 
   let stopping = false
   const shutdown = async (signal: string): Promise<void> => {

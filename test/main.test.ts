@@ -73,12 +73,20 @@ t.test('ROLE=worker serves health and metrics only, and its metrics show the Met
     META_API_VERSION: API_VERSION,
     META_BUSINESS_ID: seeded.business.id,
     META_ACCESS_TOKEN: seeded.token,
+    // A new connection starts in dry run until it is turned off explicitly.
+    META_DRY_RUN: 'false',
     // Work Accounts: every acceptance poll lists the business's members, one Graph call a second.
     META_IDENTITY_MODE: 'work_accounts',
     META_POLL_INTERVAL_SECONDS: '1'
   })
   t.teardown(() => run.child.kill('SIGKILL'))
   await run.waitFor(/provisioning worker started/)
+  // The first start wrote the environment's settings: a warning lists each change, no secret.
+  const warning = run.output().split('\n').find((l) => l.includes('the environment changed stored Meta settings'))
+  t.match(warning, /"level":40/)
+  t.match(warning, `META_BUSINESS_ID set ${seeded.business.id}`)
+  t.match(warning, 'META_ACCESS_TOKEN set replaced')
+  t.notMatch(warning, seeded.token)
   await run.waitFor(/Server listening/)
   const base = `http://127.0.0.1:${port}`
   t.equal((await fetch(`${base}/healthz`)).status, 200)

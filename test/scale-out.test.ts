@@ -43,6 +43,8 @@ t.test('two workers and one API on PostgreSQL invite every user exactly once', {
     META_API_VERSION: API_VERSION,
     META_BUSINESS_ID: seeded.business.id,
     META_ACCESS_TOKEN: seeded.token,
+    // A new connection starts in dry run until it is turned off explicitly.
+    META_DRY_RUN: 'false',
     // Small batches so both workers take a share of the queue.
     WORKER_BATCH_SIZE: '2',
     ...extra

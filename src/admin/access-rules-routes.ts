@@ -7,6 +7,7 @@ import { accessRuleInputSchema, AccessRulesError, parseAccessRules, type AccessR
 import { updateAccessRules } from '../tenants/meta-settings-service.js'
 import { effectiveDryRun, getMetaSettings, loadMetaCredentials } from '../tenants/meta-settings.js'
 import { checkRuleAssets, type AssetCheck } from './access-rules-asset-check.js'
+import { refuseEnvOwned } from './meta-connection-routes.js'
 import { AdminError, parseInput } from './admin-errors.js'
 import { requireProvisioning, type AdminProvisioning } from './provisioning-deps.js'
 import { requireTenant } from './tenant-routes.js'
@@ -35,6 +36,7 @@ export async function accessRulesRoutes (app: FastifyInstance, opts: { db: Kysel
 
   app.put('/tenants/:tenantId/access-rules', async (request) => {
     const tenant = await requireTenant(db, request.params)
+    refuseEnvOwned((await getMetaSettings(db, tenant.id)).envOwned, [{ field: 'rules', setting: 'accessRules' }])
     // Shape and enums first, with every bad field; then tasks, bundles and duplicate groups.
     const body = parseInput(rulesBody, request.body)
     let rules: AccessRule[]

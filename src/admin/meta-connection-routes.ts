@@ -4,7 +4,9 @@ import { z } from 'zod'
 import type { DB } from '../db/schema.js'
 import { BUSINESS_ROLES, INVITED_USER_TYPES } from '../meta/index.js'
 import { updateMetaSettings } from '../tenants/meta-settings-service.js'
-import { effectiveDryRun, getMetaSettings, loadMetaCredentials, type MetaSettings } from '../tenants/meta-settings.js'
+import {
+  effectiveDryRun, getMetaSettings, loadMetaCredentials, type EnvOwnership, type MetaSettings, type OwnedSetting
+} from '../tenants/meta-settings.js'
 import { AdminError, parseInput } from './admin-errors.js'
 import { probeMetaConnection } from './meta-connection-probe.js'
 import { requireProvisioning, type AdminProvisioning } from './provisioning-deps.js'
@@ -23,6 +25,30 @@ const connectionBody = z.object({
   dry_run: z.boolean().optional()
 }).strict()
 
+/** Body field → the setting it changes, to check who owns it. */
+const FIELD_SETTINGS: Record<keyof z.infer<typeof connectionBody>, OwnedSetting> = {
+  business_id: 'businessId',
+  access_token: 'accessToken',
+  app_secret: 'appSecret',
+  identity_mode: 'identityMode',
+  invite_type: 'inviteType',
+  default_role: 'defaultRole',
+  dry_run: 'dryRun'
+}
+
+/**
+ * A setting the environment owns is read-only here (409 naming the variable), the way Grafana
+ * refuses to edit provisioned resources: an admin edit would silently vanish at the next start.
+ */
+export function refuseEnvOwned (owned: EnvOwnership, fields: ReadonlyArray<{ field: string, setting: OwnedSetting }>): void {
+  const taken = fields.filter((f) => owned[f.setting] !== undefined)
+  if (taken.length === 0) return
+  const names = taken.map((f) => `${f.field} (${owned[f.setting] ?? ''})`).join(', ')
+  throw new AdminError(409, 'managed_by_environment',
+    `set by the environment, read-only here: ${names}; change the variable and restart, or unset it to manage the setting here`,
+    taken.map((f) => ({ path: `body.${f.field}`, message: `set by ${owned[f.setting] ?? ''}` })))
+}
+
 /** Never the secrets: only whether each is set. */
 export function connectionView (s: MetaSettings) {
   return {
@@ -35,6 +61,10 @@ export function connectionView (s: MetaSettings) {
     dry_run: s.dryRun,
     effective_dry_run: effectiveDryRun(s),
     managed_by: s.managedBy,
+    // Which fields the environment owns, and through which variable.
+    env_owned: Object.fromEntries(Object.entries(FIELD_SETTINGS)
+      .filter(([, setting]) => s.envOwned[setting] !== undefined)
+      .map(([field, setting]) => [field, s.envOwned[setting]])),
     connection: { status: s.connection.status, error: s.connection.error, changed_at: s.connection.changedAt },
     updated_at: s.updatedAt
   }
@@ -54,6 +84,14 @@ export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Ky
     const body = parseInput(connectionBody, request.body)
     const { box, queue } = requireProvisioning(opts.provisioning)
     const current = await getMetaSettings(db, tenant.id)
+    refuseEnvOwned(current.envOwned, (Object.keys(body) as Array<keyof typeof body>)
+      .filter((field) => body[field] !== undefined).map((field) => ({ field, setting: FIELD_SETTINGS[field] })))
+    // A new connection (a business id and token where there were none) starts in dry run, unless
+    // this same request turns dry run off: credentials alone never start calling Meta.
+    const hadConnection = current.businessId !== null && current.hasAccessToken
+    const willHaveConnection = (body.business_id === undefined ? current.businessId : body.business_id) !== null &&
+      (body.access_token === undefined ? current.hasAccessToken : body.access_token !== null)
+    const dryRun = body.dry_run ?? (!hadConnection && willHaveConnection ? true : current.dryRun)
     const saved = await updateMetaSettings(db, box, queue, tenant.id, {
       businessId: body.business_id === undefined ? current.businessId : body.business_id,
       ...(body.access_token === undefined ? {} : { accessToken: body.access_token }),
@@ -61,7 +99,7 @@ export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Ky
       identityMode: body.identity_mode ?? current.identityMode,
       inviteType: body.invite_type ?? current.inviteType,
       defaultRole: body.default_role === undefined ? current.defaultRole : body.default_role,
-      dryRun: body.dry_run ?? current.dryRun
+      dryRun
     })
     return { ...connectionView(saved.settings), changed: saved.changed }
   })

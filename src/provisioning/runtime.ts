@@ -8,7 +8,7 @@ import type { AccessChangeSink } from '../directory/access-change-sink.js'
 import type { ReadOnlyUserExtension } from '../directory/user-extensions.js'
 import type { MetaClientOptions, MetaGovernor } from '../meta/index.js'
 import type { SyncPorts } from '../sync/ports.js'
-import { applyEnvMetaSettings, metaSettingsFromEnv, type ApplyResult } from '../tenants/meta-settings-env.js'
+import { applyEnvMetaSettings, describeEnvChanges, metaSettingsFromEnv, NO_ENV_META_CONFIG, type ApplyResult } from '../tenants/meta-settings-env.js'
 import { queueAccessChanges } from './access-change-sink.js'
 import { createMetaClientFactory, type MetaClientFactory } from './meta-clients.js'
 import { noProvisioningMetrics, type ProvisioningMetrics } from './metrics-sink.js'
@@ -106,10 +106,13 @@ export async function startProvisioning (options: ProvisioningOptions): Promise<
     userExtensions: [metaStateExtension],
     syncPorts: createSyncPorts({ db: database.db, box, config, queue, gate }),
     applyEnvironment: async (tenantId) => {
-      const env = metaSettingsFromEnv(config.meta)
-      if (env === undefined) return undefined
+      // Also without any META_* variable: settings the environment stopped setting go back to
+      // the admin.
+      const env = metaSettingsFromEnv(config.meta) ?? NO_ENV_META_CONFIG
       const applied = await applyEnvMetaSettings(database.db, box, queue, tenantId, env)
-      log.info({ tenantId, ...applied }, 'Meta settings applied from the environment')
+      // A start that changes stored settings says so loudly, naming each change: the operator
+      // may not know the environment overrides what an admin set.
+      if (applied.changes.length > 0) log.warn({ tenantId, changes: applied.changes }, describeEnvChanges(applied.changes))
       return applied
     },
     startWorker: async () => { await worker.start() },

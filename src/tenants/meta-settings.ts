@@ -6,6 +6,12 @@ import type { TenantMetaSettingsRow } from './provisioning-tables.js'
 import type { Executor } from '../db/executor.js'
 
 export type IdentityMode = 'facebook_profiles' | 'work_accounts'
+
+/** The settings one owner may hold; `accessRules` stands for the whole rule list. */
+export type OwnedSetting = 'businessId' | 'accessToken' | 'appSecret' | 'identityMode' | 'inviteType' | 'defaultRole' | 'dryRun' | 'accessRules'
+
+/** Setting → the environment variable that owns it. */
+export type EnvOwnership = Partial<Record<OwnedSetting, string>>
 export type ConnectionStatus = 'unknown' | 'connected' | 'disconnected'
 
 /** A tenant's Meta settings as admins see them: never the secrets, only whether they are set. */
@@ -20,6 +26,8 @@ export interface MetaSettings {
   /** As configured; `effectiveDryRun` also counts missing credentials. */
   dryRun: boolean
   managedBy: 'env' | 'admin'
+  /** The settings the environment owns, with their variables; the admin API may not change them. */
+  envOwned: EnvOwnership
   connection: { status: ConnectionStatus, error: string | null, changedAt: Date | null }
   updatedAt: Date | null
 }
@@ -43,7 +51,11 @@ export interface MetaCredentials extends MetaSettings {
 
 const context = (tenantId: string, field: string): string => `tenant:${tenantId}:${field}`
 
-/** The settings of a tenant that has none yet: dry run, because there are no credentials. */
+/**
+ * The settings of a tenant that has none yet, whoever sets them first (the admin API or the
+ * environment): whoever the IdP assigns gets the EMPLOYEE role, and a new connection stays in
+ * dry run until someone turns dry run off explicitly.
+ */
 export function defaultMetaSettings (tenantId: string): MetaSettings {
   return {
     tenantId,
@@ -52,9 +64,10 @@ export function defaultMetaSettings (tenantId: string): MetaSettings {
     hasAppSecret: false,
     identityMode: 'facebook_profiles',
     inviteType: 'FB',
-    defaultRole: null,
-    dryRun: false,
+    defaultRole: 'EMPLOYEE',
+    dryRun: true,
     managedBy: 'admin',
+    envOwned: {},
     connection: { status: 'unknown', error: null, changedAt: null },
     updatedAt: null
   }
@@ -71,6 +84,7 @@ function toSettings (row: TenantMetaSettingsRow): MetaSettings {
     defaultRole: row.default_role as BusinessRole | null,
     dryRun: row.dry_run,
     managedBy: row.managed_by,
+    envOwned: row.env_owned ?? {},
     connection: { status: row.connection_status, error: row.connection_error, changedAt: row.connection_changed_at },
     updatedAt: row.updated_at
   }
@@ -106,7 +120,9 @@ export interface SaveResult {
  * Writes a tenant's settings, sealing secrets. A change of business, token or secret resets
  * the connection to `unknown`, which is how a disconnected tenant is reconnected.
  */
-export async function saveMetaSettings (trx: Transaction<DB>, box: SecretBox, tenantId: string, input: MetaSettingsInput, managedBy: 'env' | 'admin'): Promise<SaveResult> {
+export async function saveMetaSettings (
+  trx: Transaction<DB>, box: SecretBox, tenantId: string, input: MetaSettingsInput, managedBy: 'env' | 'admin', envOwned?: EnvOwnership
+): Promise<SaveResult> {
   const before = await loadMetaCredentials(trx, box, tenantId)
   const accessToken = input.accessToken === undefined ? before.accessToken : input.accessToken
   const appSecret = input.appSecret === undefined ? before.appSecret : input.appSecret
@@ -121,7 +137,10 @@ export async function saveMetaSettings (trx: Transaction<DB>, box: SecretBox, te
     invite_type: input.inviteType,
     default_role: input.defaultRole,
     dry_run: input.dryRun,
-    managed_by: managedBy
+    // The admin API saves without `envOwned` and leaves the environment's ownership as it is.
+    ...(envOwned === undefined
+      ? { managed_by: before.managedBy === 'env' ? 'env' as const : managedBy }
+      : { managed_by: Object.keys(envOwned).length > 0 ? 'env' as const : 'admin' as const, env_owned: JSON.stringify(envOwned) })
   }
   const reconnect = credentialsChanged ? { connection_status: 'unknown' as const, connection_error: null, connection_changed_at: sql<Date>`now()` } : {}
   const row = await trx.insertInto('tenant_meta_settings')

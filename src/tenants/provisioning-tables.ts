@@ -24,8 +24,10 @@ export interface TenantMetaSettingsTable {
   /** A Meta business role, or null for "no default role". */
   default_role: string | null
   dry_run: Generated<boolean>
-  /** 'env': rewritten from META_* at every start, so admin edits would not last. */
+  /** 'env' when the environment owns at least one setting (see env_owned). */
   managed_by: Generated<'env' | 'admin'>
+  /** Settings the environment owns, setting → variable (`{"businessId":"META_BUSINESS_ID"}`). */
+  env_owned: ColumnType<Record<string, string>, string | undefined, string>
   connection_status: Generated<'unknown' | 'connected' | 'disconnected'>
   connection_error: string | null
   connection_changed_at: NullableTimestamp

@@ -1,7 +1,8 @@
 import t from 'tap'
 import { adminClient, adminEnv } from '../helpers/admin.js'
-import { buildTestApp } from '../helpers/app.js'
+import { buildTestApp, testConfig } from '../helpers/app.js'
 import { provisionedAdmin } from './helpers/provisioned.js'
+import { applyEnvMetaSettings, metaSettingsFromEnv } from '../../src/tenants/meta-settings-env.js'
 
 const SECRET = 'app-secret-do-not-echo-4711'
 
@@ -93,4 +94,44 @@ t.test('without the provisioning runtime, writes and tests answer 503; reads wor
   t.equal((await admin.get(`/tenants/${tenantId}/meta-connection`)).statusCode, 200)
   t.equal((await admin.put(`/tenants/${tenantId}/meta-connection`, { dry_run: true })).statusCode, 503)
   t.equal((await admin.post(`/tenants/${tenantId}/meta-connection/test`)).statusCode, 503)
+})
+
+t.test('what the environment sets is read-only here (409 naming the variable); the rest stays editable', async (t) => {
+  const { h, admin, base } = await provisionedAdmin(t)
+  const env = metaSettingsFromEnv(testConfig({ META_DEFAULT_ROLE: 'ADMIN', META_ACCESS_RULES: '[{"group":"Ops"}]' }).meta)!
+  await applyEnvMetaSettings(h.db, h.runtime.box, h.runtime.queue, h.tenantId, env)
+  const got = (await admin.get(`${base}/meta-connection`)).json()
+  t.match(got, { default_role: 'ADMIN', managed_by: 'env', env_owned: { default_role: 'META_DEFAULT_ROLE' } })
+  t.same(Object.keys(got.env_owned), ['default_role'])
+
+  const refused = await admin.put(`${base}/meta-connection`, { default_role: 'EMPLOYEE', dry_run: true })
+  t.equal(refused.statusCode, 409)
+  t.equal(refused.json().error, 'managed_by_environment')
+  t.match(refused.json().message, /default_role \(META_DEFAULT_ROLE\)/)
+  t.same(refused.json().details, [{ path: 'body.default_role', message: 'set by META_DEFAULT_ROLE' }])
+  t.equal((await admin.get(`${base}/meta-connection`)).json().dry_run, false, 'a refused request changes nothing')
+
+  const allowed = await admin.put(`${base}/meta-connection`, { dry_run: true })
+  t.equal(allowed.statusCode, 200, 'a setting the environment leaves alone is the admin\'s')
+  t.match(allowed.json(), { dry_run: true, default_role: 'ADMIN', env_owned: { default_role: 'META_DEFAULT_ROLE' } })
+
+  const rules = await admin.put(`${base}/access-rules`, { rules: [{ group: 'Ops', role: 'ADMIN' }] })
+  t.equal(rules.statusCode, 409)
+  t.match(rules.json(), { error: 'managed_by_environment', message: /rules \(META_ACCESS_RULES\)/ })
+})
+
+t.test('a new connection starts in dry run until turned off explicitly, with the EMPLOYEE default role', async (t) => {
+  const { admin, otherBase } = await provisionedAdmin(t)
+  t.match((await admin.get(`${otherBase}/meta-connection`)).json(), { default_role: 'EMPLOYEE', dry_run: true, env_owned: {} },
+    'an admin-created tenant has the same defaults as the environment\'s')
+  const connected = await admin.put(`${otherBase}/meta-connection`, { business_id: '77', access_token: 'EAAB-new-connection' })
+  t.match(connected.json(), { business_id: '77', access_token_set: true, dry_run: true, effective_dry_run: true }, 'credentials alone call nothing')
+  const off = await admin.put(`${otherBase}/meta-connection`, { dry_run: false })
+  t.match(off.json(), { dry_run: false, effective_dry_run: false }, 'turned off explicitly')
+  const again = await admin.put(`${otherBase}/meta-connection`, { access_token: 'EAAB-rotated' })
+  t.equal(again.json().dry_run, false, 'a new token on a live connection does not turn dry run back on')
+  const cleared = await admin.put(`${otherBase}/meta-connection`, { access_token: null })
+  t.equal(cleared.json().effective_dry_run, true)
+  const reconnected = await admin.put(`${otherBase}/meta-connection`, { access_token: 'EAAB-back', dry_run: false })
+  t.match(reconnected.json(), { dry_run: false, effective_dry_run: false }, 'the same request may turn dry run off')
 })

@@ -34,6 +34,8 @@ t.test('SIGKILL part-way through 300 creates: every acknowledged user invited ex
     SECRETS_KEY: Buffer.alloc(32, 3).toString('base64'),
     META_BUSINESS_ID: businessId,
     META_ACCESS_TOKEN: seeded.token,
+    // A new connection starts in dry run until it is turned off explicitly.
+    META_DRY_RUN: 'false',
     META_GRAPH_URL: url,
     META_API_VERSION: API_VERSION,
     WORKER_BATCH_SIZE: '10',

@@ -2,7 +2,7 @@ import t from 'tap'
 import { createSecretBox } from '../../src/crypto/secret-box.js'
 import { AccessRulesError, parseAccessRules } from '../../src/tenants/access-rules.js'
 import { listAccessRules } from '../../src/tenants/access-rules-repository.js'
-import { applyEnvMetaSettings, metaSettingsFromEnv, readAccessRules } from '../../src/tenants/meta-settings-env.js'
+import { applyEnvMetaSettings, describeEnvChanges, metaSettingsFromEnv, NO_ENV_META_CONFIG, readAccessRules } from '../../src/tenants/meta-settings-env.js'
 import { reconnectTenant, updateAccessRules, updateMetaSettings } from '../../src/tenants/meta-settings-service.js'
 import { effectiveDryRun, getMetaSettings, loadMetaCredentials, saveMetaSettings, setConnectionStatus } from '../../src/tenants/meta-settings.js'
 import { insertTenant } from '../../src/tenants/tenants-repository.js'
@@ -68,32 +68,52 @@ t.test('access rules: bundles, tasks, case-insensitive groups, validation', asyn
   t.throws(() => readAccessRules('@/missing.json', () => { throw new Error('ENOENT') }), /cannot read/)
 })
 
-t.test('the environment configures a tenant entirely, at every start; changes enqueue reconciles', async (t) => {
+t.test('the environment owns only what it sets; the rest stays the admin\'s across starts', async (t) => {
   const tenant = await insertTenant(db, 'env')
-  t.equal(metaSettingsFromEnv(testConfig().meta), undefined, 'no META_* variable: the admin API owns the settings')
-  const env = metaSettingsFromEnv(testConfig({
-    META_BUSINESS_ID: '555',
-    META_ACCESS_TOKEN: 'EAAB-env',
-    META_IDENTITY_MODE: 'work_accounts',
-    META_ACCESS_RULES: JSON.stringify([{ group: 'Admins', role: 'ADMIN' }])
-  }).meta)!
-  t.match(env.settings, { businessId: '555', identityMode: 'work_accounts', inviteType: 'FB', defaultRole: 'EMPLOYEE', dryRun: false })
+  t.equal(metaSettingsFromEnv(testConfig().meta), undefined, 'no META_* variable: the environment owns nothing')
+  const fresh = await getMetaSettings(db, tenant.id)
+  t.match(fresh, { defaultRole: 'EMPLOYEE', dryRun: true, envOwned: {} }, 'a tenant nobody configured: EMPLOYEE, dry run')
+  // The admin connects the tenant and sets rules.
   const queue = recorder()
-  t.match(await applyEnvMetaSettings(db, box, queue, tenant.id, env), { settingsChanged: true })
+  await updateMetaSettings(db, box, queue, tenant.id, { businessId: '555', accessToken: 'EAAB-admin', identityMode: 'facebook_profiles', inviteType: 'FB', defaultRole: 'EMPLOYEE', dryRun: false })
+  await updateAccessRules(db, queue, tenant.id, parseAccessRules([{ group: 'Admins', role: 'ADMIN' }, { group: 'Staff' }]))
+  queue.calls.splice(0)
+
+  // A start with only META_DRY_RUN=true "to be safe".
+  const safe = metaSettingsFromEnv(testConfig({ META_DRY_RUN: 'true' }).meta)!
+  t.same(safe, { settings: { dryRun: true }, owned: { dryRun: 'META_DRY_RUN' } })
+  const applied = await applyEnvMetaSettings(db, box, queue, tenant.id, safe)
+  t.same(applied.changes, [{ setting: 'dryRun', variable: 'META_DRY_RUN', change: 'set true' }], 'the one change, named')
+  t.equal(describeEnvChanges(applied.changes), 'the environment changed stored Meta settings: META_DRY_RUN set true')
   t.same(queue.calls.splice(0), ['tenant: settings changed (environment)'])
-  t.match(await getMetaSettings(db, tenant.id), { managedBy: 'env', businessId: '555', identityMode: 'work_accounts' })
+  t.match(await getMetaSettings(db, tenant.id), { businessId: '555', hasAccessToken: true, dryRun: true, managedBy: 'env', envOwned: { dryRun: 'META_DRY_RUN' } },
+    'the business id and token the admin set are kept')
+  t.same((await listAccessRules(db, tenant.id)).map((r) => r.groupName), ['Admins', 'Staff'], 'the admin\'s rules are kept')
+  t.match(await loadMetaCredentials(db, box, tenant.id), { accessToken: 'EAAB-admin' })
+
+  const again = await applyEnvMetaSettings(db, box, queue, tenant.id, safe)
+  t.same(again, { settingsChanged: false, changedGroups: [], changes: [] }, 'the same environment again changes nothing')
+  t.same(queue.calls.splice(0), [], 'and enqueues nothing')
+
+  // The environment takes over the token and the rules.
+  const owning = metaSettingsFromEnv(testConfig({
+    META_DRY_RUN: 'true', META_ACCESS_TOKEN: 'EAAB-env', META_ACCESS_RULES: JSON.stringify([{ group: 'Admins', role: 'ADMIN', priority: 1 }])
+  }).meta)!
+  const took = await applyEnvMetaSettings(db, box, queue, tenant.id, owning)
+  t.same(took.changes.map((c) => `${c.variable} ${c.change}`), ['META_ACCESS_TOKEN set replaced', 'META_ACCESS_RULES changed the rules of Admins, Staff'])
+  t.notMatch(JSON.stringify(took.changes), /EAAB/, 'no secret in the listed changes')
   t.same((await listAccessRules(db, tenant.id)).map((r) => r.groupName), ['Admins'])
 
-  t.match(await applyEnvMetaSettings(db, box, queue, tenant.id, env), { settingsChanged: false, changedGroups: [] }, 'the same environment again')
-  t.same(queue.calls.splice(0), [], 'changes nothing, enqueues nothing')
-
-  const rulesOnly = { ...env, rules: parseAccessRules([{ group: 'Admins', role: 'ADMIN', priority: 1 }, { group: 'Staff' }]) }
-  await applyEnvMetaSettings(db, box, queue, tenant.id, rulesOnly)
-  t.same(queue.calls.splice(0), ['groups: Admins,Staff'], 'a rule change reconciles only the groups concerned')
+  // A start without META_*: every setting goes back to the admin, with its value.
+  const released = await applyEnvMetaSettings(db, box, queue, tenant.id, NO_ENV_META_CONFIG)
+  t.same(released.changes.map((c) => c.variable).sort(), ['META_ACCESS_RULES', 'META_ACCESS_TOKEN', 'META_DRY_RUN'])
+  t.match(released.changes[0]!.change, /^no longer set: the admin's now \(kept /)
+  t.match(await getMetaSettings(db, tenant.id), { managedBy: 'admin', envOwned: {}, dryRun: true, hasAccessToken: true })
+  t.same((await listAccessRules(db, tenant.id)).map((r) => r.groupName), ['Admins'], 'the rules stay as they were')
+  t.same((await applyEnvMetaSettings(db, box, queue, tenant.id, NO_ENV_META_CONFIG)).changes, [], 'then nothing more')
 
   const none = metaSettingsFromEnv(testConfig({ META_BUSINESS_ID: '555', META_DEFAULT_ROLE: 'none' }).meta)!
-  t.equal(none.settings.defaultRole, null, 'META_DEFAULT_ROLE=none: no default role')
-  t.equal(none.settings.accessToken, null)
+  t.same(none.settings, { businessId: '555', defaultRole: null }, 'META_DEFAULT_ROLE=none: no default role; unset variables absent')
 })
 
 t.test('admin changes commit with the reconciles they imply', async (t) => {

@@ -14,15 +14,26 @@ interface Connection {
   dry_run: boolean,
   effective_dry_run: boolean,
   managed_by: string,
+  /** API field → the variable that owns it (older servers omit it). */
+  env_owned?: Record<string, string>,
   connection: { status: string, error: string | null },
   changed?: boolean
 }
 interface Check { check: string, ok: boolean, count?: number, error?: { class: string, code: number | null, message: string } }
 
+/** A value with its owner when the environment sets it: `123 (META_BUSINESS_ID)`. */
+const owned = (c: Connection, field: string, value: string | null): string | null => {
+  const variable = c.env_owned?.[field]
+  return variable === undefined ? value : `${value ?? 'none'} (${variable}, read-only)`
+}
+
 const render = (c: Connection): string => keyValues([
-  ['business id', c.business_id], ['access token', c.access_token_set ? 'set' : 'not set'], ['app secret', c.app_secret_set ? 'set' : 'not set'],
-  ['identity mode', c.identity_mode], ['invite type', c.invite_type], ['default role', c.default_role ?? 'none'],
-  ['dry run', c.effective_dry_run && !c.dry_run ? 'yes (no business id or token)' : c.dry_run ? 'yes' : 'no'],
+  ['business id', owned(c, 'business_id', c.business_id)],
+  ['access token', owned(c, 'access_token', c.access_token_set ? 'set' : 'not set')],
+  ['app secret', owned(c, 'app_secret', c.app_secret_set ? 'set' : 'not set')],
+  ['identity mode', owned(c, 'identity_mode', c.identity_mode)], ['invite type', owned(c, 'invite_type', c.invite_type)],
+  ['default role', owned(c, 'default_role', c.default_role ?? 'none')],
+  ['dry run', owned(c, 'dry_run', c.effective_dry_run && !c.dry_run ? 'yes (no business id or token)' : c.dry_run ? 'yes' : 'no')],
   ['managed by', c.managed_by], ['connection', c.connection.error === null ? c.connection.status : `${c.connection.status}: ${c.connection.error}`]
 ])
 
