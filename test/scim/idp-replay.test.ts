@@ -11,7 +11,7 @@ interface Fixture {
   description: string
   source: string
   request: { method: string, path: string, headers?: Record<string, string>, body?: unknown }
-  expect: { status: number, body?: unknown, headers?: Record<string, string>, absent?: string[] }
+  expect: { status: number, body?: unknown, headers?: Record<string, string>, absent?: string[], lengths?: Record<string, number> }
   save?: Record<string, string>
 }
 
@@ -51,6 +51,10 @@ for (const vendor of ['okta', 'entra']) {
         t.match(String(res.headers[header]), new RegExp(pattern), `${file}: ${header} header`)
       }
       for (const key of expected.absent ?? []) t.notOk(key in (res.body as object), `${file}: no ${key}`)
+      // `body` matches a prefix of an array; `lengths` pins how many elements there are.
+      for (const [path, length] of Object.entries(expected.lengths ?? {})) {
+        t.equal((at(res.body, path) as unknown[] | undefined)?.length, length, `${file}: ${length} ${path}`)
+      }
       if (res.body !== undefined) t.match(String(res.headers['content-type']), /^application\/scim\+json/, `${file}: SCIM content type`)
     }
   })

@@ -6,6 +6,7 @@ import { cloneJson, isObject, type JsonObject } from '../resource/json.js'
 import { assign, checkRequired, normalizeAttributeValue } from '../resource/normalize.js'
 import { appendUnique, elementFromFilter, enforceSinglePrimary, matchesAnyValue, withoutEmptyElements } from './elements.js'
 import { memberDelta, type MemberDelta } from './members.js'
+import { sameRole } from '../resource/entra-app-roles.js'
 import { normalizeOperations, type PatchOperation, type PatchOperationInput } from './operations.js'
 
 export interface PatchResult {
@@ -68,7 +69,8 @@ function applyToElements (container: JsonObject, operation: PatchOperation, targ
       const kept = withoutEmptyElements(replaced)
       assign(container, attribute.name, kept.length > 0 ? kept : undefined)
     } else {
-      appendUnique(elements, values)
+      // A role is its value: Entra adds the roles a user has again, in another shape.
+      appendUnique(elements, values, attribute.name === 'roles' ? sameRole : undefined)
       const kept = withoutEmptyElements(elements)
       assign(container, attribute.name, kept.length > 0 ? kept : undefined)
     }

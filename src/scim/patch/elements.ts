@@ -33,10 +33,10 @@ export function enforceSinglePrimary (elements: JsonObject[], winner: JsonObject
 }
 
 /** Appends values that are not already present (RFC 7644 §3.5.2.1: add to a multi-valued attribute). */
-export function appendUnique (elements: unknown[], values: unknown[]): void {
+export function appendUnique (elements: unknown[], values: unknown[], same: (a: unknown, b: unknown) => boolean = () => false): void {
   for (const value of values) {
     // A value already present is that element: it, not the duplicate, keeps `primary`.
-    let element = elements.find((existing) => jsonEqual(existing, value))
+    let element = elements.find((existing) => jsonEqual(existing, value) || same(existing, value))
     if (element === undefined) {
       elements.push(value)
       element = value

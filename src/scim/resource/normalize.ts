@@ -3,6 +3,7 @@ import type { ResourceTypeDefinition } from '../schemas/resource-types.js'
 import { resolveAttributePath, splitUrn } from '../schemas/resolve.js'
 import { findAttribute, type AttributeDefinition } from '../schemas/types.js'
 import { isObject, type JsonObject } from './json.js'
+import { unwrapJsonStringRole } from './entra-app-roles.js'
 
 const invalid = (detail: string): ScimError => ScimError.of('invalidValue', detail)
 
@@ -29,8 +30,9 @@ function scalar (def: AttributeDefinition, value: unknown, where: string): unkno
   }
 }
 
-function complex (def: AttributeDefinition, value: unknown, where: string, keepReadOnly: boolean): JsonObject | undefined {
+function complex (def: AttributeDefinition, given: unknown, where: string, keepReadOnly: boolean): JsonObject | undefined {
   const subs = def.subAttributes ?? []
+  const value = def.name === 'roles' ? unwrapJsonStringRole(given) : given
   // A bare string stands for the `value` sub-attribute: Microsoft's collection adds members as
   // strings, Entra sends manager as an id (docs/idp-behaviour.md §A scimgateway note).
   if (typeof value === 'string' || typeof value === 'number') {
