@@ -53,6 +53,8 @@ function opRequest (parent: GraphRequest, op: BatchOp): GraphRequest | GraphErro
     tokenVia: ownToken === null ? parent.tokenVia : 'param',
     origin: parent.origin,
     inBatch: true,
+    // §1.6: an operation's body is a URL-encoded string.
+    bodyEncoding: typeof op.body === 'string' ? 'form' : 'none',
     signal: parent.signal
   }
 }

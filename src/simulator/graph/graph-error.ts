@@ -31,8 +31,9 @@ export function invalidParam (message: string, subcode?: number): GraphError {
   return new GraphError({ code: 100, subcode, type: 'OAuthException', status: 400, message: `(#100) ${message}` })
 }
 
-export function withId (spec: ErrorSpec, id: string): GraphError {
-  return new GraphError({ ...spec, message: spec.message.replace('{id}', id) })
+/** An error naming the object (`{id}`) and the request's method (`{method}`: get, post, delete). */
+export function withId (spec: ErrorSpec, id: string, method = 'GET'): GraphError {
+  return new GraphError({ ...spec, message: spec.message.replace('{id}', id).replace('{method}', method.toLowerCase()) })
 }
 
 /** 3914: last admin (§4.2, business-user doc). */
