@@ -67,7 +67,7 @@ export const ASSET_EDGES = {
 
 /**
  * §5.1: which Business Use Case bucket governs `assigned_users` traffic of each asset type.
- * [U] inferred by the reference; pixels are not mentioned, so they fall under platform limits.
+ * [U] inferred (docs/meta-graph-api.md §5.1); pixels are not mentioned, so they fall under platform limits.
  */
 export const BUC_TYPE_BY_ASSET: Record<AssetType, BucType | null> = {
   ad_account: 'ads_management',

@@ -26,7 +26,7 @@ export interface MetaApiErrorInit {
   cause?: unknown
 }
 
-/** The one error type the Meta client throws (reference §4). */
+/** The one error type the Meta client throws (docs/meta-graph-api.md §4). */
 export class MetaApiError extends Error {
   override readonly name = 'MetaApiError'
   readonly source: MetaErrorSource

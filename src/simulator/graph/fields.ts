@@ -1,6 +1,6 @@
 import { invalidParam } from './graph-error.js'
 
-// `fields=` selection with nested expansion `business{id,name}` (reference §1.4). Modifiers
+// `fields=` selection with nested expansion `business{id,name}` (docs/meta-graph-api.md §1.4). Modifiers
 // such as `.limit(5)` are accepted and ignored.
 
 export interface FieldSelection {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { ErrorSpec } from '../settings.js'
 
-/** An error the simulator answers with, in Graph's envelope (reference §4.1). */
+/** An error the simulator answers with, in Graph's envelope (docs/meta-graph-api.md §4.1). */
 export class GraphError extends Error {
   constructor (readonly spec: ErrorSpec) {
     super(spec.message)

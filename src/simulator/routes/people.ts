@@ -8,7 +8,7 @@ import type { SimBusiness, SimMember, SimRoleRequest, SimSystemUser } from '../s
 import { addInvite } from '../state/seed.js'
 import { adminCount, isListed, refreshStatus } from '../state/lifecycle.js'
 
-// People in the business (reference §2.1 P1–P9, P12) and the rules of §4.2 / §8.1.
+// People in the business (docs/meta-graph-api.md §2.1 P1–P9, P12) and the rules of §4.2 / §8.1.
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/
 

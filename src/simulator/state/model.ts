@@ -1,6 +1,6 @@
 import type { SimAssetType } from '../vocabulary.js'
 
-// The simulator's world: businesses and what they hold (reference §6, §8).
+// The simulator's world: businesses and what they hold (docs/meta-graph-api.md §6, §8).
 
 export interface SimBusiness {
   id: string
