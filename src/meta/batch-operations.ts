@@ -20,7 +20,9 @@ export const JSON_ONLY_GRANTS: ReadonlySet<AssetType> = new Set(['instagram_acco
  */
 export function batchOperations (businessId: string) {
   return {
-    getAssignedUsers (asset: AssetRef, o: { fields?: readonly string[], limit?: number } = {}): BatchOperation<AssignedUsersPage> {
+    getAssignedUsers (
+      asset: AssetRef, o: { fields?: readonly string[], limit?: number } = {}
+    ): BatchOperation<AssignedUsersPage> {
       return {
         method: 'GET',
         path: `${assetNodeId(asset)}/assigned_users`,
@@ -30,7 +32,9 @@ export function batchOperations (businessId: string) {
       }
     },
     assignUser<T extends AssetType> (asset: AssetRef<T>, userId: string, tasks: ReadonlyArray<AssetTask<T>>): BatchOperation<Success> {
-      if (JSON_ONLY_GRANTS.has(asset.type)) throw new Error(`${asset.type} grants need a JSON body: use client.assignUser, not a batch`)
+      if (JSON_ONLY_GRANTS.has(asset.type)) {
+        throw new Error(`${asset.type} grants need a JSON body: use client.assignUser, not a batch`)
+      }
       return {
         method: 'POST',
         path: `${assetNodeId(asset)}/assigned_users`,

@@ -84,7 +84,9 @@ export function createMetaClient (options: MetaClientOptions) {
   const fields = (given: readonly string[] | undefined, fallback: readonly string[]): string =>
     F.fieldsParam(given ?? fallback)
 
-  async function write (method: 'POST' | 'DELETE', path: string, params: Params, scope: CallScope, o: CallOptions = {}): Promise<void> {
+  async function write (
+    method: 'POST' | 'DELETE', path: string, params: Params, scope: CallScope, o: CallOptions = {}
+  ): Promise<void> {
     await req.call({ method, path, params, schema: S.SuccessSchema, scope, idempotent: true, signal: o.signal })
   }
 
@@ -174,7 +176,9 @@ export function createMetaClient (options: MetaClientOptions) {
     },
     /** §2.3: people on an asset with their tasks. */
     async getAssignedUsers<T extends AssetType> (asset: AssetRef<T>, o: ListOptions = {}): Promise<Array<AssignedUserOf<T>>> {
-      const rows = await req.list(`${assetNodeId(asset)}/assigned_users`, { business: businessId, fields: fields(o.fields, F.ASSIGNED_USER_FIELDS) }, S.AssignedUserSchema, assetScope(asset), o)
+      const params = { business: businessId, fields: fields(o.fields, F.ASSIGNED_USER_FIELDS) }
+      const path = `${assetNodeId(asset)}/assigned_users`
+      const rows = await req.list(path, params, S.AssignedUserSchema, assetScope(asset), o)
       return rows as Array<AssignedUserOf<T>>
     },
     /**
@@ -183,7 +187,8 @@ export function createMetaClient (options: MetaClientOptions) {
      * bodies); `business` because page grants fail without it.
      */
     async assignUser<T extends AssetType> (asset: AssetRef<T>, userId: string, tasks: ReadonlyArray<AssetTask<T>>, o: CallOptions = {}): Promise<void> {
-      await write('POST', `${assetNodeId(asset)}/assigned_users`, { user: userId, tasks, business: businessId }, assetScope(asset), o)
+      const params = { user: userId, tasks, business: businessId }
+      await write('POST', `${assetNodeId(asset)}/assigned_users`, params, assetScope(asset), o)
     },
     /**
      * §2.3: removes a person from an asset; the spec documents only `user`. Pixels cannot be

@@ -1,4 +1,6 @@
-import { ASSET_TYPES, type AssetType, type BusinessUser, type BusinessRoleRequest, type MetaClient, type PartnerBusiness } from '../meta/index.js'
+import {
+  ASSET_TYPES, type AssetType, type BusinessUser, type BusinessRoleRequest, type MetaClient, type PartnerBusiness
+} from '../meta/index.js'
 import { canonicalAssetId } from './asset-ids.js'
 import type { DirectorySnapshot, MetaAsset, MetaAssignment, MetaPartner, MetaPerson } from './model.js'
 

@@ -1,6 +1,8 @@
 import t from 'tap'
 import type { MetaClient } from '../../src/meta/client.js'
-import { ASSET_EDGES, ASSET_TASKS, ASSET_TYPES, BUSINESS_ROLES, INVITED_USER_TYPES, type AssetType } from '../../src/meta/enums.js'
+import {
+  ASSET_EDGES, ASSET_TASKS, ASSET_TYPES, BUSINESS_ROLES, INVITED_USER_TYPES, type AssetType
+} from '../../src/meta/enums.js'
 import * as F from '../../src/meta/fields.js'
 import type { CallRecord } from '../../src/simulator/graph/call-log.js'
 import { importDirectory } from '../../src/sync/import-directory.js'
@@ -29,7 +31,10 @@ const GENERAL_PARAMS = new Set(['fields', 'limit', 'after', 'before', 'summary']
 /** Fields an edge's reference page documents on the rows it lists (docs §2.3, §2.4). */
 const EDGE_FIELDS: Record<string, readonly string[]> = {
   assigned_users: ['tasks', 'permitted_tasks'],
-  agencies: ['adaccount_permissions', 'application_permissions', 'page_permissions', 'productcatalog_permissions', 'shared_ca_count']
+  agencies: [
+    'adaccount_permissions', 'application_permissions', 'page_permissions', 'productcatalog_permissions',
+    'shared_ca_count'
+  ]
 }
 
 /** Parameters documented beyond the spec: page grants fail without `business` (docs §2.3). */
@@ -71,7 +76,9 @@ function problemsOf (call: CallRecord, nodeOf: (id: string) => string | undefine
     if (name === 'fields') {
       const returned = edge === null ? node : api.return ?? node
       const known = new Set([...fieldsOf(returned), ...(edge === null ? [] : EDGE_FIELDS[edge] ?? [])])
-      for (const f of String(raw).split(',')) if (!known.has(f)) problems.push(`${where}: ${returned} has no field ${f}`)
+      for (const f of String(raw).split(',')) {
+        if (!known.has(f)) problems.push(`${where}: ${returned} has no field ${f}`)
+      }
       continue
     }
     if (GENERAL_PARAMS.has(name) && call.method === 'GET') continue
@@ -83,8 +90,12 @@ function problemsOf (call: CallRecord, nodeOf: (id: string) => string | undefine
     const values = valuesOf(raw, isListType(param.type))
     const allowed = enumOf(param.type)
     for (const v of values) {
-      if (allowed !== undefined && !allowed.includes(String(v))) problems.push(`${where}: ${name}=${String(v)} is not in ${param.type}`)
-      if (/^(list<)?(unsigned )?int>?$/.test(param.type) && !/^\d+$/.test(String(v))) problems.push(`${where}: ${name}=${String(v)} is not an int`)
+      const value = String(v)
+      if (allowed !== undefined && !allowed.includes(value)) {
+        problems.push(`${where}: ${name}=${value} is not in ${param.type}`)
+      }
+      const isInt = /^(list<)?(unsigned )?int>?$/.test(param.type)
+      if (isInt && !/^\d+$/.test(value)) problems.push(`${where}: ${name}=${value} is not an int`)
     }
   }
   for (const p of specParams.values()) {
@@ -135,7 +146,9 @@ t.test('every request the client sends is in Meta\'s spec', async t => {
   await client.listBusinessUsers()
   await client.getBusinessUser(member.id)
   const invited = await client.inviteUser({ email: 'new@corp.example', role: 'EMPLOYEE' })
-  const managed = await client.inviteUser({ email: 'mwa@corp.example', role: 'ADMIN', invitedUserType: 'MWA', tasks: ['ADMIN'] })
+  const managed = await client.inviteUser({
+    email: 'mwa@corp.example', role: 'ADMIN', invitedUserType: 'MWA', tasks: ['ADMIN']
+  })
   nodes.set(invited.id, 'BusinessRoleRequest').set(managed.id, 'BusinessRoleRequest')
   await client.listPendingUsers()
   await client.listPendingUsers({ email: 'new@corp.example' })
@@ -155,7 +168,8 @@ t.test('every request the client sends is in Meta\'s spec', async t => {
     await client.assignUser(asset, member.id, SAMPLE_TASKS[asset.type])
     await client.getAssignedUsers(asset)
     if (asset.type === 'pixel') {
-      t.match(await client.unassignUser(asset, member.id).catch((e: unknown) => e), { source: 'unsupported' }, 'never sent')
+      const refused = await client.unassignUser(asset, member.id).catch((e: unknown) => e)
+      t.match(refused, { source: 'unsupported' }, 'never sent')
       t.throws(() => client.operations.unassignUser(asset, member.id))
     } else {
       await client.unassignUser(asset, member.id)
@@ -191,12 +205,14 @@ t.test('what the client may send is in the spec\'s enums, and its fields lists n
     const type = apiOf(node, edge, method)?.params?.find(p => p.name === name)?.type ?? ''
     t.same(BUSINESS_ROLES.filter(r => enumOf(type)?.includes(r) !== true), [], `${node} ${method} ${name}: every role`)
   }
-  const typeParam = apiOf('Business', 'business_users', 'POST')?.params?.find(p => p.name === 'invited_user_type')?.type ?? ''
+  const typeParam = apiOf('Business', 'business_users', 'POST')?.params
+    ?.find(p => p.name === 'invited_user_type')?.type ?? ''
   t.same(INVITED_USER_TYPES.filter(v => enumOf(typeParam)?.includes(v) !== true), [])
   for (const type of ASSET_TYPES) {
     const node = ASSET_NODE[type]
     const tasksType = apiOf(node, 'assigned_users', 'POST')?.params?.find(p => p.name === 'tasks')?.type ?? ''
-    t.same(ASSET_TASKS[type].filter(v => enumOf(tasksType)?.includes(v) !== true), [], `${type}: every task we may send`)
+    const outside = ASSET_TASKS[type].filter(v => enumOf(tasksType)?.includes(v) !== true)
+    t.same(outside, [], `${type}: every task we may send`)
     for (const relation of ['owned', 'client'] as const) {
       t.equal(apiOf('Business', ASSET_EDGES[type][relation], 'GET')?.return, node, `${relation} ${type} lists ${node}`)
     }
@@ -233,13 +249,16 @@ t.test('the checker itself refuses what the spec does not allow', async t => {
     params: {},
     bodyEncoding: 'none'
   }
-  const record = (over: Partial<CallRecord>): CallRecord => ({ ...base, ...over })
-  const nodeOf = (id: string): string | undefined => ({ 1: 'Business', 2: 'InstagramBusinessAsset', 3: 'AdsPixel' } as Record<string, string>)[id]
-  t.match(problemsOf(record({ params: { fields: 'id,username' } }), nodeOf), [/InstagramBusinessAsset has no field username/])
-  t.match(problemsOf(record({ method: 'DELETE', path: '/v26.0/3/assigned_users', params: { user: '5' } }), nodeOf), [/AdsPixel has no DELETE/])
-  t.match(problemsOf(record({ method: 'POST', path: '/v26.0/2/assigned_users', params: { user: '5', tasks: '["FULL_CONTROL"]' }, bodyEncoding: 'form' }), nodeOf),
+  const NODE_OF: Record<string, string> = { 1: 'Business', 2: 'InstagramBusinessAsset', 3: 'AdsPixel' }
+  const check = (over: Partial<CallRecord>): string[] => problemsOf({ ...base, ...over }, id => NODE_OF[id])
+  t.match(check({ params: { fields: 'id,username' } }), [/InstagramBusinessAsset has no field username/])
+  t.match(check({ method: 'DELETE', path: '/v26.0/3/assigned_users', params: { user: '5' } }),
+    [/AdsPixel has no DELETE/])
+  const formGrant = { user: '5', tasks: '["FULL_CONTROL"]' }
+  t.match(check({ method: 'POST', path: '/v26.0/2/assigned_users', params: formGrant, bodyEncoding: 'form' }),
     [/body sent as form/, /tasks=FULL_CONTROL is not in/])
-  t.match(problemsOf(record({ method: 'DELETE', path: '/v26.0/2/assigned_users', params: { user: '5', business: '1' } }), nodeOf), [/param business is not in the spec/])
-  t.match(problemsOf(record({ method: 'POST', path: '/v26.0/1/business_users', params: { role: 'OWNER' }, bodyEncoding: 'json' }), nodeOf),
+  t.match(check({ method: 'DELETE', path: '/v26.0/2/assigned_users', params: { user: '5', business: '1' } }),
+    [/param business is not in the spec/])
+  t.match(check({ method: 'POST', path: '/v26.0/1/business_users', params: { role: 'OWNER' }, bodyEncoding: 'json' }),
     [/role=OWNER is not in/, /required param email missing/])
 })

@@ -1,5 +1,7 @@
 import { z } from 'zod'
-import { enumTuple, INVITED_USER_TYPES, ROLES, SIM_ASSET_TYPES, TWO_FACTOR_TYPES, type SimAssetType } from '../vocabulary.js'
+import {
+  enumTuple, INVITED_USER_TYPES, ROLES, SIM_ASSET_TYPES, TWO_FACTOR_TYPES, type SimAssetType
+} from '../vocabulary.js'
 
 // Bodies of the /__sim control endpoints (not part of Meta's API).
 

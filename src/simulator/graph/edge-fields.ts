@@ -12,12 +12,15 @@ export const EDGE_FIELDS = {
   assigned_users: ['tasks', 'permitted_tasks'],
   /** `GET /{business}/agencies`: default fields of the Business agencies reference page. */
   agencies: [
-    'adaccount_permissions', 'application_permissions', 'page_permissions', 'productcatalog_permissions', 'shared_ca_count'
+    'adaccount_permissions', 'application_permissions', 'page_permissions', 'productcatalog_permissions',
+    'shared_ca_count'
   ]
 } as const
 
 /** Field names of a node type, with the fields an edge listing it adds. */
-export function knownFields (nodeName: string, edge: keyof typeof EDGE_FIELDS | null = null): ReadonlySet<string> {
+export function knownFields (
+  nodeName: string, edge: keyof typeof EDGE_FIELDS | null = null
+): ReadonlySet<string> {
   const names = new Set(specNode(nodeName).fields.keys())
   if (edge !== null) for (const name of EDGE_FIELDS[edge]) names.add(name)
   return names

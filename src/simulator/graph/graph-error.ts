@@ -33,7 +33,8 @@ export function invalidParam (message: string, subcode?: number): GraphError {
 
 /** An error naming the object (`{id}`) and the request's method (`{method}`: get, post, delete). */
 export function withId (spec: ErrorSpec, id: string, method = 'GET'): GraphError {
-  return new GraphError({ ...spec, message: spec.message.replace('{id}', id).replace('{method}', method.toLowerCase()) })
+  const message = spec.message.replace('{id}', id).replace('{method}', method.toLowerCase())
+  return new GraphError({ ...spec, message })
 }
 
 /** 3914: last admin (§4.2, business-user doc). */

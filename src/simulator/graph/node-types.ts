@@ -61,7 +61,8 @@ export function memberType (ctx: SimContext, viaEdge: boolean): NodeType<SimMemb
     known.add('invited_user_type')
     fields.invited_user_type = m => m.invitedUserType
   }
-  return { name: 'BusinessUser', known, defaults: viaEdge ? ['id', 'name', 'business', 'role'] : ['id', 'name', 'business'], fields }
+  const defaults = viaEdge ? ['id', 'name', 'business', 'role'] : ['id', 'name', 'business']
+  return { name: 'BusinessUser', known, defaults, fields }
 }
 
 export function roleRequestType (ctx: SimContext): NodeType<SimRoleRequest> {

@@ -32,7 +32,8 @@ export function resolveRoute (ctx: SimContext, req: GraphRequest, callerBusiness
   const node = ctx.store.node(id)
   if (node === undefined) return withId(ctx.settings.notFoundError, id, m)
   const unsupported = withId(ctx.settings.notFoundError, id, m)
-  if (specEdge(specNodeName(node), edge ?? null, m) === undefined && !allowedBeyondSpec(ctx, node, edge, m)) return unsupported
+  const inSpec = specEdge(specNodeName(node), edge ?? null, m) !== undefined
+  if (!inSpec && !allowedBeyondSpec(ctx, node, edge, m)) return unsupported
   const route = (name: string, businessId: string, run: Route['run'], extra: Partial<Route> = {}): Route =>
     ({ name, businessId, bucket: APP, peopleWrite: false, run, ...extra })
 

@@ -38,8 +38,14 @@ export interface SpecNode {
   edges: readonly SpecEdge[]
 }
 
+interface RawParam {
+  name: string
+  type: string
+  required?: boolean
+}
+
 interface RawSpec {
-  apis: Array<{ method: string, endpoint?: string, name?: string, return?: string, params?: Array<{ name: string, type: string, required?: boolean }> }>
+  apis: Array<{ method: string, endpoint?: string, name?: string, return?: string, params?: RawParam[] }>
   fields: Array<{ name: string, type: string }>
 }
 
@@ -65,12 +71,13 @@ function toNode (name: string, raw: RawSpec): SpecNode {
       method: a.method as SpecMethod,
       endpoint: a.endpoint ?? null,
       returns: a.return ?? 'Object',
-      params: new Map((a.params ?? []).map(p => [p.name, { name: p.name, type: p.type, required: p.required === true }]))
+      params: new Map((a.params ?? []).map(p => [p.name, { ...p, required: p.required === true }]))
     }))
   }
 }
 
-export const SPEC_NODES: ReadonlyMap<string, SpecNode> = new Map(Object.entries(RAW).map(([n, raw]) => [n, toNode(n, raw)]))
+export const SPEC_NODES: ReadonlyMap<string, SpecNode> =
+  new Map(Object.entries(RAW).map(([n, raw]) => [n, toNode(n, raw)]))
 
 const ENUMS: ReadonlyMap<string, readonly string[]> = new Map(
   (enumTypes as Array<{ name: string, values: string[] }>).map(e => [e.name, e.values])
@@ -83,7 +90,9 @@ export function specNode (name: string): SpecNode {
 }
 
 /** The edge (or the node itself when `endpoint` is null) answering `method`, if the spec has it. */
-export function specEdge (nodeName: string, endpoint: string | null, method: SpecMethod): SpecEdge | undefined {
+export function specEdge (
+  nodeName: string, endpoint: string | null, method: SpecMethod
+): SpecEdge | undefined {
   return specNode(nodeName).edges.find(e => e.endpoint === endpoint && e.method === method)
 }
 
@@ -101,7 +110,9 @@ export function enumOfType (type: string): readonly string[] | undefined {
 }
 
 /** Values accepted for a param of an edge, from its enum type. */
-export function paramEnum (nodeName: string, endpoint: string | null, method: SpecMethod, param: string): readonly string[] {
+export function paramEnum (
+  nodeName: string, endpoint: string | null, method: SpecMethod, param: string
+): readonly string[] {
   const type = specEdge(nodeName, endpoint, method)?.params.get(param)?.type
   const values = type === undefined ? undefined : enumOfType(type)
   if (values === undefined) throw new Error(`${nodeName} ${method} ${endpoint ?? '#'} has no enum param ${param}`)

@@ -96,7 +96,9 @@ function defaultTasks (input: HandlerInput, type: AssetType): string[] {
 
 export function unassign (input: HandlerInput, asset: SimAsset): unknown {
   const { ctx, req } = input
-  if (asset.type === 'pixel' && !ctx.settings.pixelUnassignSupported) throw withId(ctx.settings.notFoundError, asset.id, req.method)
+  if (asset.type === 'pixel' && !ctx.settings.pixelUnassignSupported) {
+    throw withId(ctx.settings.notFoundError, asset.id, req.method)
+  }
   checkBusinessParam(input, false)
   const user = required(req.params, 'user')
   ctx.store.assignmentsOf(asset.id).delete(user)
