@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 
 /**
- * Timestamped appsecret_proof (reference §7): HMAC-SHA256(key = app secret,
+ * Timestamped appsecret_proof (docs/meta-graph-api.md §7): HMAC-SHA256(key = app secret,
  * msg = access_token + "|" + unix_time), lowercase hex, sent with `appsecret_time`. Proofs
  * expire after 5 minutes, so one is generated per request (and per page, §1.5).
  */

@@ -1,7 +1,7 @@
-import { z } from 'zod'
-import { BUC_TYPE_BY_ASSET, type AssetTask, type AssetType } from './enums.js'
+import { BUC_TYPE_BY_ASSET, type AssetType } from './enums.js'
+import { MetaApiError } from './errors.js'
 import type { CallScope } from './governor.js'
-import { assignedUserSchema, type AssignedUser } from './schemas.js'
+import type { AssignedUser } from './schemas.js'
 import { stripActPrefix } from './usage-headers.js'
 
 /** An asset to read or assign people on; ad account ids may be given with or without `act_`. */
@@ -10,11 +10,25 @@ export interface AssetRef<T extends AssetType = AssetType> {
   id: string
 }
 
-export type AssignedUserOf<T extends AssetType> =
-  Omit<AssignedUser, 'tasks' | 'permitted_tasks'> & {
-    tasks?: Array<AssetTask<T>>
-    permitted_tasks?: Array<AssetTask<T>>
-  }
+/**
+ * A person on an asset of type T as read. Task names stay strings whatever T is: Meta reads
+ * back names outside the type's enum (docs/meta-graph-api.md §3.2).
+ */
+export type AssignedUserOf<T extends AssetType> = T extends AssetType ? AssignedUser : never
+
+/**
+ * Meta's spec has no `DELETE /{pixel}/assigned_users` (dropped in 2020; the pixel reference
+ * page says the operation is not supported): a pixel cannot be taken from a person through the
+ * API, only in Business Settings (docs/meta-graph-api.md §2.3). Refused here, never sent.
+ */
+export function pixelUnassignRefusal (endpoint: string): MetaApiError {
+  return new MetaApiError({
+    message: 'Meta\'s API cannot remove a person from a pixel; remove them in Business Settings',
+    source: 'unsupported',
+    errorClass: 'business_rule',
+    endpoint
+  })
+}
 
 /** Graph path segment of an asset: ad accounts are addressed as `act_<id>` (§1.7). */
 export function assetNodeId (asset: AssetRef): string {
@@ -35,8 +49,4 @@ export function assetScope (asset: AssetRef): CallScope {
     bucType,
     adAccountId: asset.type === 'ad_account' ? objectId : undefined
   }
-}
-
-export function assignedUserSchemaOf<T extends AssetType> (type: T): z.ZodType<AssignedUserOf<T>> {
-  return assignedUserSchema(type) as unknown as z.ZodType<AssignedUserOf<T>>
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { assetNodeId, assetScope, assignedUserSchemaOf, type AssetRef, type AssignedUserOf } from './assets.js'
+import { assetNodeId, assetScope, pixelUnassignRefusal, type AssetRef, type AssignedUserOf } from './assets.js'
 import { batchOperations } from './batch-operations.js'
 import type { MetaCallObserver } from './call-report.js'
 import { runBatch, type BatchOperation, type BatchResults } from './batch.js'
@@ -11,7 +11,7 @@ import type { CallScope, MetaGovernor } from './governor.js'
 import { Requester, type CallOptions } from './requester.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
 import * as S from './schemas.js'
-import { GraphTransport } from './transport.js'
+import { GraphTransport, type Params } from './transport.js'
 
 export interface MetaClientOptions {
   /** `META_GRAPH_URL`, e.g. https://graph.facebook.com or the simulator's http://127.0.0.1:4010 */
@@ -90,7 +90,9 @@ export function createMetaClient (options: MetaClientOptions) {
   const fields = (given: readonly string[] | undefined, fallback: readonly string[]): string =>
     F.fieldsParam(given ?? fallback)
 
-  async function write (method: 'POST' | 'DELETE', path: string, params: Record<string, string | readonly string[] | undefined>, scope: CallScope, o: CallOptions = {}): Promise<void> {
+  async function write (
+    method: 'POST' | 'DELETE', path: string, params: Params, scope: CallScope, o: CallOptions = {}
+  ): Promise<void> {
     await req.call({ method, path, params, schema: S.SuccessSchema, scope, idempotent: true, signal: o.signal })
   }
 
@@ -180,16 +182,28 @@ export function createMetaClient (options: MetaClientOptions) {
     },
     /** §2.3: people on an asset with their tasks. */
     async getAssignedUsers<T extends AssetType> (asset: AssetRef<T>, o: ListOptions = {}): Promise<Array<AssignedUserOf<T>>> {
-      return await req.list(`${assetNodeId(asset)}/assigned_users`, { business: businessId, fields: fields(o.fields, F.ASSIGNED_USER_FIELDS) }, assignedUserSchemaOf(asset.type), assetScope(asset), o)
+      const params = { business: businessId, fields: fields(o.fields, F.ASSIGNED_USER_FIELDS) }
+      const path = `${assetNodeId(asset)}/assigned_users`
+      const rows = await req.list(path, params, S.AssignedUserSchema, assetScope(asset), o)
+      return rows as Array<AssignedUserOf<T>>
     },
-    /** §2.3/§8.2: sets a person's tasks on an asset (user = business-scoped or system user id). */
+    /**
+     * §2.3/§8.2: sets a person's tasks on an asset (user = business-scoped or system user id).
+     * Sent as a JSON body, the one encoding every asset type accepts (Instagram refuses form
+     * bodies); `business` because page grants fail without it.
+     */
     async assignUser<T extends AssetType> (asset: AssetRef<T>, userId: string, tasks: ReadonlyArray<AssetTask<T>>, o: CallOptions = {}): Promise<void> {
-      const op = operations.assignUser(asset, userId, tasks)
-      await write('POST', op.path, { user: userId, tasks, business: businessId }, op.scope ?? biz, o)
+      const params = { user: userId, tasks, business: businessId }
+      await write('POST', `${assetNodeId(asset)}/assigned_users`, params, assetScope(asset), o)
     },
-    /** §2.3: removes a person from an asset. */
+    /**
+     * §2.3: removes a person from an asset; the spec documents only `user`. Pixels cannot be
+     * un-assigned through the API: refused without a call (MetaApiError, source `unsupported`).
+     */
     async unassignUser (asset: AssetRef, userId: string, o: CallOptions = {}): Promise<DeleteOutcome> {
-      return await remove(`${assetNodeId(asset)}/assigned_users`, { user: userId, business: businessId }, assetScope(asset), o)
+      const path = `${assetNodeId(asset)}/assigned_users`
+      if (asset.type === 'pixel') throw pixelUnassignRefusal(transport.endpoint('DELETE', path))
+      return await remove(path, { user: userId }, assetScope(asset), o)
     },
     /** §1.6: any number of operations, sent 50 at a time; one result per operation, in order. */
     async batch<const Ops extends ReadonlyArray<BatchOperation<unknown>>> (ops: Ops, o: CallOptions = {}): Promise<BatchResults<Ops>> {

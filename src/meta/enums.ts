@@ -1,5 +1,7 @@
-// Enum values copied from the reference (meta-graph-api.md §3). They are the single source of
-// truth for the client's literal unions and for the simulator's parameter validation.
+// What the client may SEND, copied from Meta's spec enums (docs/meta-graph-api.md §3;
+// test/meta/spec-contract.test.ts proves every value is in the spec's enum for the edge it is
+// sent to). What Meta sends back is read as plain strings (schemas.ts): it returns values
+// outside these lists.
 
 /** §3.1: the 15 business roles (codegen `businessuser_role` and siblings). */
 export const BUSINESS_ROLES = [
@@ -32,8 +34,7 @@ export const ASSET_TASKS = {
     'MODERATE_COMMUNITY', 'MANAGE_JOBS', 'MANAGE_LEADS', 'PAGES_MESSAGING',
     'PAGES_MESSAGING_SUBSCRIPTIONS', 'CASHIER_ROLE', 'GLOBAL_STRUCTURE_MANAGEMENT',
     'READ_PAGE_MAILBOXES', 'VIEW_MONETIZATION_INSIGHTS', 'PROFILE_PLUS_ADVERTISE',
-    'PROFILE_PLUS_ANALYZE', 'PROFILE_PLUS_CREATE_CONTENT', 'PROFILE_PLUS_CREATIVE_MANAGEMENT',
-    'PROFILE_PLUS_CREATOR_MANAGEMENT', 'PROFILE_PLUS_FACEBOOK_ACCESS', 'PROFILE_PLUS_FULL_CONTROL',
+    'PROFILE_PLUS_ANALYZE', 'PROFILE_PLUS_CREATE_CONTENT', 'PROFILE_PLUS_FACEBOOK_ACCESS', 'PROFILE_PLUS_FULL_CONTROL',
     'PROFILE_PLUS_GLOBAL_STRUCTURE_MANAGEMENT', 'PROFILE_PLUS_MANAGE', 'PROFILE_PLUS_MANAGE_LEADS',
     'PROFILE_PLUS_MESSAGING', 'PROFILE_PLUS_MODERATE', 'PROFILE_PLUS_MODERATE_DELEGATE_COMMUNITY',
     'PROFILE_PLUS_REVENUE'
@@ -66,7 +67,7 @@ export const ASSET_EDGES = {
 
 /**
  * §5.1: which Business Use Case bucket governs `assigned_users` traffic of each asset type.
- * [U] inferred by the reference; pixels are not mentioned, so they fall under platform limits.
+ * [U] inferred (docs/meta-graph-api.md §5.1); pixels are not mentioned, so they fall under platform limits.
  */
 export const BUC_TYPE_BY_ASSET: Record<AssetType, BucType | null> = {
   ad_account: 'ads_management',

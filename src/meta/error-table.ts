@@ -1,4 +1,4 @@
-// Classification of Graph API errors by body, never by HTTP status (reference §4.1, §4.2, §4.3).
+// Classification of Graph API errors by body, never by HTTP status (docs/meta-graph-api.md §4.1, §4.2, §4.3).
 
 export type MetaErrorClass =
   | 'transient' // retry with jittered backoff (§4.3)
@@ -15,7 +15,7 @@ export interface ErrorRow {
   subcode?: number
   errorClass: MetaErrorClass
   meaning: string
-  verified: boolean // false = [U]/[S] in the reference
+  verified: boolean // false = [U] in docs/meta-graph-api.md
 }
 
 // Order matters: the first row whose code and subcode match wins, so subcode rows come first.

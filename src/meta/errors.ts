@@ -4,9 +4,10 @@ import { classifyMetaError, isRetryableClass, type MetaErrorClass } from './erro
  * Where the failure came from. `graph` = Meta answered with an error envelope (§4.1);
  * `timeout`/`network` = no answer, the outcome of a write is unknown (re-read before retrying,
  * §4.3); `response` = an answer that fails its schema or says `success: false`; `governor` = the
- * call was not sent because its rate-limit bucket is paused (§5.4).
+ * call was not sent because its rate-limit bucket is paused (§5.4); `unsupported` = not sent
+ * because Meta's API has no such operation (§2.3: pixels cannot be un-assigned).
  */
-export type MetaErrorSource = 'graph' | 'timeout' | 'network' | 'response' | 'governor'
+export type MetaErrorSource = 'graph' | 'timeout' | 'network' | 'response' | 'governor' | 'unsupported'
 
 export interface MetaApiErrorInit {
   message: string
@@ -25,7 +26,7 @@ export interface MetaApiErrorInit {
   cause?: unknown
 }
 
-/** The one error type the Meta client throws (reference §4). */
+/** The one error type the Meta client throws (docs/meta-graph-api.md §4). */
 export class MetaApiError extends Error {
   override readonly name = 'MetaApiError'
   readonly source: MetaErrorSource

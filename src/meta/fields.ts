@@ -1,8 +1,9 @@
 import type { AssetType } from './enums.js'
 
-// The `fields=` lists the client asks for by default (reference §9 sync outline, §1.4).
-// Fields Meta may not expose (BusinessUser.invited_user_type, [U] §10) are left out: an
-// unknown field fails the whole call with code 100.
+// The `fields=` lists the client asks for by default (docs/meta-graph-api.md §1.4, §9). Each
+// names only fields Meta's spec gives the node type (or that the edge documents, §2.3, §2.4):
+// one unknown field fails the whole call with code 100. test/meta/spec-contract.test.ts checks
+// every list that goes over the wire against the spec files.
 
 export const BUSINESS_USER_FIELDS = [
   'id', 'name', 'email', 'first_name', 'last_name', 'role', 'finance_permission', 'ip_permission',
@@ -14,8 +15,9 @@ export const PENDING_USER_FIELDS = [
   'finance_role', 'ip_role', 'tasks'
 ] as const
 
+/** SystemUser has no `role` field in the spec. */
 export const SYSTEM_USER_FIELDS = [
-  'id', 'name', 'role', 'created_time', 'finance_permission', 'ip_permission'
+  'id', 'name', 'created_time', 'finance_permission', 'ip_permission'
 ] as const
 
 export const AGENCY_FIELDS = [
@@ -25,6 +27,7 @@ export const AGENCY_FIELDS = [
 
 export const CLIENT_FIELDS = ['id', 'name'] as const
 
+/** AssignedUser fields plus the edge's `tasks` and `permitted_tasks` (absent on Instagram rows). */
 export const ASSIGNED_USER_FIELDS = ['id', 'name', 'tasks', 'permitted_tasks', 'user_type'] as const
 
 export const ASSET_FIELDS: Record<AssetType, readonly string[]> = {
@@ -32,7 +35,8 @@ export const ASSET_FIELDS: Record<AssetType, readonly string[]> = {
   page: ['id', 'name'],
   pixel: ['id', 'name'],
   product_catalog: ['id', 'name'],
-  instagram_account: ['id', 'username'],
+  // InstagramBusinessAsset has only these three fields: no `name`, no `username`.
+  instagram_account: ['id', 'ig_user_id', 'ig_username'],
   whatsapp_business_account: ['id', 'name']
 }
 

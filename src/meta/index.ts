@@ -1,4 +1,4 @@
-// Public API of the Meta Graph client (reference: docs/meta-graph-api.md).
+// Public API of the Meta Graph client (docs/meta-graph-api.md; checked against Meta's spec files).
 export { createMetaClient } from './client.js'
 export type { MetaClient, MetaClientOptions, ListOptions, DeleteOutcome, RoleChange, Invitation } from './client.js'
 export type { AssetRef, AssignedUserOf } from './assets.js'

@@ -6,7 +6,7 @@ export interface PageResult<T> {
 }
 
 /**
- * Cursor paging (reference §1.5). A page may hold fewer items than `limit`, even none, while
+ * Cursor paging (docs/meta-graph-api.md §1.5). A page may hold fewer items than `limit`, even none, while
  * more remain, so paging stops only when `paging.next` is absent. The next request is rebuilt
  * from the `after` cursor instead of fetching the server-supplied URL (which would carry the
  * token and skip our signing); cursors are opaque and never stored.

@@ -1,11 +1,13 @@
 import { z } from 'zod'
-import { ASSET_TASKS, BUSINESS_ROLES, INVITED_USER_TYPES, type AssetType } from './enums.js'
 
-// zod schemas for the Graph responses the client reads (reference §6). Field names stay as on
-// the wire. Only `id` is required: which other fields appear depends on `fields=` (§1.4).
+// zod schemas for the Graph responses the client reads (docs/meta-graph-api.md §6). Field names
+// stay as on the wire. Only `id` is required: which other fields appear depends on `fields=`
+// (§1.4). Roles, task names, types and statuses are read as plain strings: Meta returns values
+// outside its own enums (§3.2), and an unknown value is data to keep and show, never a reason
+// to fail a call or a sync. What the client sends is checked against the spec's enums instead.
 
-const role = z.enum(BUSINESS_ROLES)
-const invitedUserTypes = z.array(z.enum(INVITED_USER_TYPES))
+const name = z.string()
+const names = z.array(z.string())
 const businessRef = z.object({ id: z.string(), name: z.string().optional() })
 
 /** §4.1 error envelope; `code` sometimes arrives as a numeric string. */
@@ -45,16 +47,16 @@ export const BusinessUserSchema = z.object({
   email: z.string().optional(),
   first_name: z.string().optional(),
   last_name: z.string().optional(),
-  role: role.optional(),
-  tasks: z.array(role).optional(),
+  role: name.optional(),
+  tasks: names.optional(),
   title: z.string().optional(),
   finance_permission: z.string().nullable().optional(),
   ip_permission: z.string().nullable().optional(),
   pending_email: z.string().nullable().optional(),
   marked_for_removal: z.boolean().optional(),
   two_fac_status: z.string().optional(),
-  // [U] §6/§10: py-sdk lists it on BusinessUser; docs and codegen do not.
-  invited_user_type: invitedUserTypes.optional(),
+  // Not a BusinessUser field in Meta's spec (§6, §10): never asked for, kept if it appears.
+  invited_user_type: names.optional(),
   business: businessRef.optional()
 })
 export type BusinessUser = z.infer<typeof BusinessUserSchema>
@@ -63,10 +65,10 @@ export type BusinessUser = z.infer<typeof BusinessUserSchema>
 export const BusinessRoleRequestSchema = z.object({
   id: z.string(),
   email: z.string().optional(),
-  role: role.optional(),
-  tasks: z.array(role).optional(),
+  role: name.optional(),
+  tasks: names.optional(),
   status: z.string().optional(),
-  invited_user_type: invitedUserTypes.optional(),
+  invited_user_type: names.optional(),
   expiration_time: z.string().optional(),
   created_time: z.string().optional(),
   updated_time: z.string().optional(),
@@ -77,11 +79,10 @@ export const BusinessRoleRequestSchema = z.object({
 })
 export type BusinessRoleRequest = z.infer<typeof BusinessRoleRequestSchema>
 
-/** SystemUser (§6, P12). */
+/** SystemUser (§6, P12). The spec gives it no `role` field. */
 export const SystemUserSchema = z.object({
   id: z.string(),
   name: z.string().optional(),
-  role: role.optional(),
   created_time: z.string().optional(),
   finance_permission: z.string().nullable().optional(),
   ip_permission: z.string().nullable().optional()
@@ -100,28 +101,33 @@ export const PartnerBusinessSchema = z.object({
 })
 export type PartnerBusiness = z.infer<typeof PartnerBusinessSchema>
 
-/** An asset node from the §2.2 lists; ad accounts carry `act_<n>` ids and `account_id` (§1.7). */
+/**
+ * An asset node from the §2.2 lists; ad accounts carry `act_<n>` ids and `account_id` (§1.7);
+ * Instagram assets have no `name`, only `ig_user_id` and `ig_username`.
+ */
 export const AssetNodeSchema = z.object({
   id: z.string(),
   name: z.string().optional(),
   account_id: z.string().optional(),
-  username: z.string().optional()
+  ig_user_id: z.string().optional(),
+  ig_username: z.string().optional()
 })
 export type AssetNode = z.infer<typeof AssetNodeSchema>
 
-/** AssignedUser on an asset (§2.3, §6), tasks typed by the asset's task enum (§3.2). */
-export function assignedUserSchema<T extends AssetType> (type: T) {
-  const task = z.enum(ASSET_TASKS[type] as readonly string[] as [string, ...string[]])
-  return z.object({
-    id: z.string(),
-    name: z.string().optional(),
-    user_type: z.string().optional(),
-    business: businessRef.optional(),
-    tasks: z.array(task).optional(),
-    permitted_tasks: z.array(task).optional()
-  })
-}
-export type AssignedUser = z.infer<ReturnType<typeof assignedUserSchema>>
+/**
+ * AssignedUser on an asset (§2.3, §6). Task names are strings: Meta reads back names outside
+ * the asset's enum (FB_EMPLOYEE_DSO_ADVERTISE, FULL_CONTROL, ...), and Instagram rows carry no
+ * `permitted_tasks` at all.
+ */
+export const AssignedUserSchema = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  user_type: z.string().optional(),
+  business: businessRef.optional(),
+  tasks: names.optional(),
+  permitted_tasks: names.optional()
+})
+export type AssignedUser = z.infer<typeof AssignedUserSchema>
 
 export const SuccessSchema = z.object({ success: z.boolean() })
 export const IdSchema = z.object({ id: z.string() })

@@ -47,7 +47,10 @@ export interface GraphAnswer {
   headers: Headers
 }
 
-/** §1.3: lists are sent JSON-encoded (`tasks=["MANAGE","ADVERTISE"]`). */
+/**
+ * §1.3: query strings and form bodies (the batch endpoint and its operations) carry lists
+ * JSON-encoded (`tasks=["MANAGE","ADVERTISE"]`).
+ */
 export function encodeParams (params: Params | undefined): URLSearchParams {
   const out = new URLSearchParams()
   for (const [key, value] of Object.entries(params ?? {})) {
@@ -55,6 +58,15 @@ export function encodeParams (params: Params | undefined): URLSearchParams {
     out.set(key, Array.isArray(value) ? JSON.stringify(value) : String(value))
   }
   return out
+}
+
+/**
+ * §1.3/§2.3: the JSON body of a POST, lists as JSON arrays. Every edge the client posts to
+ * accepts JSON (Meta's Node SDK posts JSON), while Instagram's assigned_users refuses form
+ * bodies with JSON-string lists.
+ */
+export function jsonBody (params: Params | undefined): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(params ?? {}).filter(([, v]) => v !== undefined)))
 }
 
 /**
@@ -135,18 +147,21 @@ export class GraphTransport {
 
   private async fetchOnce (call: GraphCall, endpoint: string): Promise<GraphAnswer> {
     const { accessToken, appSecret, clock, timeoutMs } = this.options
-    const params = encodeParams(call.params)
-    if (appSecret !== undefined) {
-      for (const [k, v] of Object.entries(appSecretParams(accessToken, appSecret, clock.now()))) params.set(k, v)
-    }
-    const url = new URL(call.path === '' ? `${this.base}/` : `${this.base}/${call.path}`)
+    const batch = call.path === ''
+    const url = new URL(batch ? `${this.base}/` : `${this.base}/${call.path}`)
     const headers: Record<string, string> = { authorization: `Bearer ${accessToken}`, accept: 'application/json' }
+    // The proof goes with the parameters: in the query, or in the form body of a batch (§7).
+    const proof = appSecret === undefined ? {} : appSecretParams(accessToken, appSecret, clock.now())
     let body: string | undefined
-    if (call.method === 'POST') {
+    if (call.method === 'POST' && batch) {
       headers['content-type'] = 'application/x-www-form-urlencoded'
-      body = params.toString()
+      body = encodeParams({ ...call.params, ...proof }).toString()
+    } else if (call.method === 'POST') {
+      headers['content-type'] = 'application/json'
+      body = jsonBody(call.params)
+      url.search = encodeParams(proof).toString()
     } else {
-      url.search = params.toString()
+      url.search = encodeParams({ ...call.params, ...proof }).toString()
     }
     const timeout = new AbortController()
     const callEnded = new AbortController()

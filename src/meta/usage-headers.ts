@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-// Parsers for the rate-limit usage headers (reference §5.2). Percentages are whole numbers but
+// Parsers for the rate-limit usage headers (docs/meta-graph-api.md §5.2). Percentages are whole numbers but
 // third-party parsers also see numeric strings, so values are coerced. A missing or malformed
 // header means "no information", never an error: endpoints only send them under load.
 

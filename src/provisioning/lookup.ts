@@ -50,6 +50,12 @@ function isPending (status: string | undefined): boolean {
 
 const key = (email: string): string => email.toLowerCase()
 
+/**
+ * A role as Meta reported it. Read leniently (docs/meta-graph-api.md §3.2): a value outside our
+ * enum is kept as given, so it is compared, recorded and shown rather than failing the lookup.
+ */
+const readRole = (role: string | undefined): BusinessRole | null => (role ?? null) as BusinessRole | null
+
 function emptyListing (readAt: number): Listing {
   return { pending: new Map(), members: new Map(), pendingEmailOf: new Map(), memberEmailOf: new Map(), readAt, size: 0 }
 }
@@ -75,7 +81,7 @@ function setMembers (listing: Listing, members: readonly BusinessUser[]): void {
   for (const m of members) {
     if (m.email === undefined || m.email === '') continue
     // The first one listed wins, as a lookup by email would find it.
-    if (!listing.members.has(key(m.email))) setEntry(listing, 'member', key(m.email), { id: m.id, role: m.role ?? null })
+    if (!listing.members.has(key(m.email))) setEntry(listing, 'member', key(m.email), { id: m.id, role: readRole(m.role) })
   }
 }
 
@@ -83,7 +89,7 @@ function listingOf (pending: readonly BusinessRoleRequest[], members: readonly B
   const listing = emptyListing(readAt)
   for (const r of pending) {
     if (r.email === undefined || r.email === '' || !isPending(r.status) || listing.pending.has(key(r.email))) continue
-    setEntry(listing, 'pending', key(r.email), { id: r.id, role: r.role ?? null })
+    setEntry(listing, 'pending', key(r.email), { id: r.id, role: readRole(r.role) })
   }
   setMembers(listing, members)
   listing.size = pending.length + members.length
@@ -191,7 +197,7 @@ export class MemberDirectory {
     const members = await this.client.listBusinessUsers()
     if (this.latest !== undefined) setMembers(this.latest, members)
     const member = members.find((m) => key(m.email ?? '') === key(email))
-    return member === undefined ? { kind: 'absent' } : { kind: 'member', businessUserId: member.id, role: member.role ?? null }
+    return member === undefined ? { kind: 'absent' } : { kind: 'member', businessUserId: member.id, role: readRole(member.role) }
   }
 
   /** P6 by email; what it says replaces what the listing said. */
@@ -203,7 +209,7 @@ export class MemberDirectory {
       if (this.latest !== undefined) dropEntry(this.latest, 'pending', k)
       return undefined
     }
-    const role = request.role ?? null
+    const role = readRole(request.role)
     if (this.latest !== undefined) setEntry(this.latest, 'pending', k, { id: request.id, role })
     return { kind: 'invited', inviteId: request.id, role }
   }
@@ -222,7 +228,7 @@ export class MemberDirectory {
       if (this.latest !== undefined) dropEntry(this.latest, 'member', k)
       return undefined
     }
-    return { kind: 'member', businessUserId: member.id, role: member.role ?? entry.role }
+    return { kind: 'member', businessUserId: member.id, role: readRole(member.role) ?? entry.role }
   }
 
   /**

@@ -48,6 +48,7 @@ export async function buildSimulator (options: BuildSimulatorOptions = {}): Prom
       const body = typeof request.body === 'object' && request.body !== null ? request.body as RawParams : {}
       const params: RawParams = { ...query, ...body }
       const { version, segments } = splitPath(request.url)
+      const contentType = request.headers['content-type'] ?? ''
       const aborter = new AbortController()
       reply.raw.on('close', () => {
         if (!reply.raw.writableFinished) aborter.abort()
@@ -60,6 +61,9 @@ export async function buildSimulator (options: BuildSimulatorOptions = {}): Prom
         ...tokenOf(request, params),
         origin: `${request.protocol}://${request.host}`,
         inBatch: false,
+        bodyEncoding: request.body === undefined || request.body === null
+          ? 'none'
+          : contentType.startsWith('application/json') ? 'json' : 'form',
         signal: aborter.signal
       })
       if ('unfinished' in outcome) return await reply.code(500).send({ error: { message: 'unfinished', code: 1 } })

@@ -1,7 +1,8 @@
-import type { AssetType } from '../meta/enums.js'
+import type { SimAssetType } from './vocabulary.js'
 
-// Every behaviour the reference (meta-graph-api.md) marks [U] is a setting here, with the
-// section it comes from. Defaults follow the reference's own suggestion where it gives one.
+// Every behaviour docs/meta-graph-api.md marks [U] is a setting here, with the section it
+// comes from. Where real Graph answers are known ([live] in that document) the default is the
+// real behaviour; the other answer stays available for tests that need it.
 
 export interface ErrorSpec {
   code: number
@@ -51,7 +52,7 @@ export interface SimulatorSettings {
   showClosedInvites: boolean
   /** §8.1: delay between acceptance and the person appearing in business_users. */
   acceptanceVisibleAfterMs: number
-  /** §6/§10: BusinessUser exposes `invited_user_type` on read. */
+  /** §6/§10: BusinessUser exposes `invited_user_type` on read (not in Meta's spec; py-sdk has it). */
   exposeInvitedUserTypeOnMembers: boolean
   /** §2.1 note: system users are listed only in system_users, not business_users. */
   systemUsersInBusinessUsers: boolean
@@ -63,17 +64,31 @@ export interface SimulatorSettings {
   /** §4.2: 2FA (415) applies to these routes when the business enforces it. */
   twoFactorRoutes: string[]
   twoFactorError: ErrorSpec
-  /** §4.3: the error for an id that does not exist. */
+  /** §4.3: the error for an id that does not exist, or an edge or method its node type lacks. */
   notFoundError: ErrorSpec
   /** §8.2: POST assigned_users replaces the person's task set (or merges into it). */
   taskAssignment: 'replace' | 'merge'
   /** §3.2: allowed task sets per asset type (null = any non-empty subset of the enum). */
-  taskCombinations: Partial<Record<AssetType, string[][] | null>>
+  taskCombinations: Partial<Record<SimAssetType, string[][] | null>>
   /** §2.3: `tasks` required on POST assigned_users for these types (codegen). */
-  tasksRequiredFor: AssetType[]
+  tasksRequiredFor: SimAssetType[]
   /** §2.3 [S]: Page assignment fails without `business`. */
   pageAssignRequiresBusiness: boolean
-  /** §2.3 / Q10: DELETE /{pixel}/assigned_users exists. */
+  /**
+   * §2.3 [live]: `permitted_tasks` read on assigned_users rows, per asset type: Meta's live list
+   * (names outside the spec's enum included); null or absent = the spec's enum.
+   */
+  permittedTasksOnRead: Partial<Record<SimAssetType, string[] | null>>
+  /** §2.3 [live]: asset types whose assigned_users rows have no `permitted_tasks` field at all. */
+  rowsWithoutPermittedTasks: SimAssetType[]
+  /**
+   * §2.3 [live]: asset types whose POST assigned_users refuses a form-encoded body (lists as JSON
+   * strings, batch operations included) with 400/100; a JSON body is accepted.
+   */
+  formBodyRefusedFor: SimAssetType[]
+  /** §2.3 [live]: task names POST assigned_users accepts beyond the spec's enum, per asset type. */
+  extraAcceptedTasks: Partial<Record<SimAssetType, string[] | null>>
+  /** §2.3 / Q10: DELETE /{pixel}/assigned_users exists (the spec dropped it). */
   pixelUnassignSupported: boolean
   /** §8.2: removing a person drops their asset assignments. */
   removeCascadesAssignments: boolean
@@ -89,7 +104,7 @@ export interface SimulatorSettings {
     /** §5.4: each call while blocked extends the block by this much (0 = not at all). */
     blockExtensionMs: number
     /** §5.1 [U]: BUC type per asset type for assigned_users traffic (null = platform). */
-    bucByAssetType: Record<AssetType, string | null>
+    bucByAssetType: Record<SimAssetType, string | null>
     /** Throttle error codes (§5.3). */
     appThrottle: ErrorSpec
     bucThrottle: Record<string, ErrorSpec>
@@ -126,20 +141,32 @@ export function defaultSettings (): SimulatorSettings {
     inviteStatus: { pending: 'PENDING', accepted: 'ACCEPTED', declined: 'DECLINED', expired: 'EXPIRED', canceled: 'CANCELED' },
     showClosedInvites: false,
     acceptanceVisibleAfterMs: 0,
-    exposeInvitedUserTypeOnMembers: true,
+    exposeInvitedUserTypeOnMembers: false,
     systemUsersInBusinessUsers: false,
     peopleManagementRequiresAdmin: true,
     permissionError: { code: 200, type: 'OAuthException', status: 403, message: '(#200) Permissions error' },
     appOwnershipError: { code: 200, type: 'OAuthException', status: 403, message: '(#200) The app must be claimed by this business or its parent business.' },
     twoFactorRoutes: ['business_users.invite', 'business_user.update', 'business_user.delete'],
     twoFactorError: { code: 415, type: 'OAuthException', status: 400, message: '(#415) Two factor authentication required. The user has to enable two factor authentication to perform this action.' },
-    notFoundError: { code: 100, subcode: 33, type: 'GraphMethodException', status: 400, message: "Unsupported request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation." },
+    notFoundError: { code: 100, subcode: 33, type: 'GraphMethodException', status: 400, message: "Unsupported {method} request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation." },
     taskAssignment: 'replace',
     taskCombinations: {
       ad_account: [['MANAGE', 'ADVERTISE', 'ANALYZE'], ['ADVERTISE', 'ANALYZE'], ['ANALYZE']]
     },
     tasksRequiredFor: ['pixel', 'product_catalog', 'whatsapp_business_account'],
-    pageAssignRequiresBusiness: false,
+    pageAssignRequiresBusiness: true,
+    permittedTasksOnRead: {
+      ad_account: ['MANAGE', 'ADVERTISE', 'ANALYZE', 'FB_EMPLOYEE_DSO_ADVERTISE', 'CREATIVE', 'DRAFT', 'AA_ANALYZE'],
+      pixel: ['EDIT', 'ANALYZE', 'UPLOAD', 'ADVERTISE', 'AA_ANALYZE']
+    },
+    rowsWithoutPermittedTasks: ['instagram_account'],
+    formBodyRefusedFor: ['instagram_account'],
+    extraAcceptedTasks: {
+      instagram_account: [
+        'FULL_CONTROL', 'IG_APP_ADMIN', 'IG_APP', 'SPARK_INSIGHTS', 'SPARK_PUBLISH', 'SPARK_EVERYTHING',
+        'CREATOR_MANAGEMENT', 'CREATIVE_MANAGEMENT'
+      ]
+    },
     pixelUnassignSupported: true,
     removeCascadesAssignments: true,
     proofWindowSec: 300,

@@ -1,10 +1,11 @@
-import { ASSET_TYPES, MetaApiError, type AssetType, type BusinessUser, type BusinessRoleRequest, type MetaClient, type PartnerBusiness } from '../meta/index.js'
-import { BUSINESS_USER_FIELDS } from '../meta/fields.js'
+import {
+  ASSET_TYPES, type AssetType, type BusinessUser, type BusinessRoleRequest, type MetaClient, type PartnerBusiness
+} from '../meta/index.js'
 import { canonicalAssetId } from './asset-ids.js'
 import type { DirectorySnapshot, MetaAsset, MetaAssignment, MetaPartner, MetaPerson } from './model.js'
 
-// Reads one business through the Meta client, in the order of the reference's sync outline
-// (§9): members, pending invites, system users, partners, assets, then who holds which tasks on
+// Reads one business through the Meta client, in the order of the sync outline
+// (docs/meta-graph-api.md §9): members, pending invites, system users, partners, assets, then who holds which tasks on
 // each asset. Paging, retries and the rate-limit governor live in the client.
 
 export type ImportPhase = 'members' | 'invites' | 'system_users' | 'partners' | 'assets' | 'assignments'
@@ -66,19 +67,6 @@ function fromPartner (kind: 'agency' | 'client', b: PartnerBusiness): MetaPartne
   return { kind, metaId: id, name: name ?? null, permissions }
 }
 
-/**
- * P1 with `invited_user_type`, which marks Work Account members where Meta exposes it ([U]
- * §6/§10); Meta answers an unknown field with code 100, so fall back to the standard fields.
- */
-async function listMembers (client: MetaClient): Promise<BusinessUser[]> {
-  try {
-    return await client.listBusinessUsers({ fields: [...BUSINESS_USER_FIELDS, 'invited_user_type'] })
-  } catch (err) {
-    if (err instanceof MetaApiError && err.code === 100) return await client.listBusinessUsers()
-    throw err
-  }
-}
-
 async function listAssignments (client: MetaClient, assets: readonly MetaAsset[], firstPage: number): Promise<MetaAssignment[]> {
   const refs = assets.map((a) => ({ type: a.assetType, id: a.assetId }))
   const firstPages = await client.batch(refs.map((ref) => client.operations.getAssignedUsers(ref, { limit: firstPage })))
@@ -97,7 +85,9 @@ async function listAssignments (client: MetaClient, assets: readonly MetaAsset[]
 export async function importDirectory (client: MetaClient, progress: ImportProgress, now: () => Date, assignedFirstPage = ASSIGNED_FIRST_PAGE): Promise<DirectorySnapshot> {
   const counts: Record<string, number> = {}
   await progress('members', counts)
-  const people = (await listMembers(client)).map(fromMember)
+  // `invited_user_type` is not a BusinessUser field in Meta's spec (docs/meta-graph-api.md §10):
+  // a member is known as a Work Account from its invitation, or kept as such once matched.
+  const people = (await client.listBusinessUsers()).map(fromMember)
   counts.members = people.length
   await progress('invites', counts)
   const invites = (await client.listPendingUsers()).map(fromInvite)
@@ -106,7 +96,7 @@ export async function importDirectory (client: MetaClient, progress: ImportProgr
   await progress('system_users', counts)
   const systemUsers = await client.listSystemUsers()
   for (const s of systemUsers) {
-    people.push({ ...fromMember({ id: s.id, name: s.name, role: s.role, finance_permission: s.finance_permission, ip_permission: s.ip_permission }), kind: 'system_user' })
+    people.push({ ...fromMember({ id: s.id, name: s.name, finance_permission: s.finance_permission, ip_permission: s.ip_permission }), kind: 'system_user' })
   }
   counts.system_users = systemUsers.length
   await progress('partners', counts)
@@ -121,7 +111,7 @@ export async function importDirectory (client: MetaClient, progress: ImportProgr
   for (const assetType of ASSET_TYPES) {
     for (const relation of ['owned', 'client'] as const) {
       for (const node of await client.listAssets(assetType, { relation })) {
-        assets.push({ assetType, assetId: canonicalAssetId(assetType, node.id), relation, name: node.name ?? node.username ?? null })
+        assets.push({ assetType, assetId: canonicalAssetId(assetType, node.id), relation, name: node.name ?? node.ig_username ?? null })
       }
     }
   }

@@ -30,7 +30,9 @@ t.test('reads are retried after a timeout', async t => {
 })
 
 t.test('an invite is not retried after a timeout (its outcome is unknown)', async t => {
-  const { client, sim } = await setup(t, { client: { timeoutMs: 100 } })
+  // A timeout long enough for the call to reach the simulator on a busy machine, far shorter
+  // than the injected delay.
+  const { client, sim } = await setup(t, { client: { timeoutMs: 1000 } })
   sim.faults.add({ route: 'business_users.invite', delayMs: 30_000 })
   const err = await client.inviteUser({ email: 'slow@corp.example', role: 'EMPLOYEE' }).catch((e: unknown) => e)
   t.match(err, { source: 'timeout' })

@@ -1,9 +1,11 @@
 import { z } from 'zod'
-import { ASSET_TYPES, BUSINESS_ROLES, INVITED_USER_TYPES, TWO_FACTOR_TYPES } from '../../meta/enums.js'
+import {
+  enumTuple, INVITED_USER_TYPES, ROLES, SIM_ASSET_TYPES, TWO_FACTOR_TYPES, type SimAssetType
+} from '../vocabulary.js'
 
 // Bodies of the /__sim control endpoints (not part of Meta's API).
 
-const role = z.enum(BUSINESS_ROLES)
+const role = z.enum(enumTuple(ROLES))
 
 export const PersonBody = z.object({
   email: z.string().min(3),
@@ -18,7 +20,7 @@ export const PersonBody = z.object({
 export const BusinessBody = z.object({
   name: z.string().optional(),
   parentId: z.string().nullable().optional(),
-  twoFactorType: z.enum(TWO_FACTOR_TYPES).optional(),
+  twoFactorType: z.enum(enumTuple(TWO_FACTOR_TYPES)).optional(),
   appSecret: z.string().nullable().optional(),
   requireAppSecret: z.boolean().optional(),
   claimApp: z.boolean().optional(),
@@ -31,7 +33,7 @@ export const InviteBody = z.object({
   email: z.string().min(3),
   role: role.optional(),
   tasks: z.array(role).optional(),
-  invitedUserType: z.array(z.enum(INVITED_USER_TYPES)).optional()
+  invitedUserType: z.array(z.enum(enumTuple(INVITED_USER_TYPES))).optional()
 })
 
 export const SystemUserBody = z.object({
@@ -51,7 +53,7 @@ export const TokenBody = z.object({
 })
 
 export const AssetBody = z.object({
-  type: z.enum(ASSET_TYPES),
+  type: z.enum(SIM_ASSET_TYPES as [SimAssetType, ...SimAssetType[]]),
   name: z.string().optional(),
   sharedWith: z.array(z.string()).optional()
 })

@@ -5,7 +5,7 @@ import { invalidParam, newTraceId, type GraphError } from './graph-error.js'
 import type { RawParams } from './params.js'
 import { splitPath, type GraphMethod, type GraphRequest, type GraphResponse } from './request.js'
 
-// The batch endpoint (reference §1.6): POST /{version}/ with `batch=[{method, relative_url,
+// The batch endpoint (docs/meta-graph-api.md §1.6): POST /{version}/ with `batch=[{method, relative_url,
 // body?}]`, at most 50 operations, each counted separately against rate limits; the answer is
 // one `{code, headers, body}` per operation in order, or `null` for an operation that did not
 // finish within the batch's time. `{result=...}` dependencies are not simulated.
@@ -53,6 +53,8 @@ function opRequest (parent: GraphRequest, op: BatchOp): GraphRequest | GraphErro
     tokenVia: ownToken === null ? parent.tokenVia : 'param',
     origin: parent.origin,
     inBatch: true,
+    // §1.6: an operation's body is a URL-encoded string.
+    bodyEncoding: typeof op.body === 'string' ? 'form' : 'none',
     signal: parent.signal
   }
 }

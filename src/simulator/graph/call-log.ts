@@ -1,5 +1,7 @@
-// Every Graph call the simulator received (batch operations individually), for assertions and
-// demos. Tokens are never recorded.
+import type { BodyEncoding } from './request.js'
+
+// Every Graph call the simulator received (batch operations individually), for assertions, the
+// spec contract test and demos. Tokens and appsecret proofs are never recorded.
 
 export interface CallRecord {
   seq: number
@@ -18,6 +20,16 @@ export interface CallRecord {
   /** appsecret_proof as received: none, valid, invalid. */
   proof: 'none' | 'valid' | 'invalid'
   tokenVia: 'header' | 'param' | 'none'
+  /** Query and body parameters as received, without credentials. */
+  params: Record<string, unknown>
+  bodyEncoding: BodyEncoding
+}
+
+const CREDENTIALS = new Set(['access_token', 'appsecret_proof', 'appsecret_time'])
+
+/** Parameters worth recording: everything but the token and its proof. */
+export function recordableParams (params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([k]) => !CREDENTIALS.has(k)))
 }
 
 export class CallLog {

@@ -1,6 +1,6 @@
 import type { SimContext } from '../context.js'
 import { authenticate, authorize, type ProofState } from './auth.js'
-import type { CallLog } from './call-log.js'
+import { recordableParams, type CallLog } from './call-log.js'
 import { defaultErrorStatus, type Fault, type FaultQueue } from './faults.js'
 import { GraphError, newTraceId, unknownPath } from './graph-error.js'
 import type { BucketRef, RateLimiter } from './rate-limiter.js'
@@ -56,7 +56,9 @@ export class GraphDispatcher {
         blocked,
         inBatch: req.inBatch,
         proof,
-        tokenVia: req.tokenVia
+        tokenVia: req.tokenVia,
+        params: recordableParams(req.params),
+        bodyEncoding: req.bodyEncoding
       })
       return { status, body, headers }
     }

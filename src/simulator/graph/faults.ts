@@ -1,4 +1,4 @@
-// Injected failures for tests and demos (reference §12.4): the next N calls of a route get an
+// Injected failures for tests and demos (docs/meta-graph-api.md §12): the next N calls of a route get an
 // error envelope, an arbitrary body, a delay, or (inside a batch) a `null` entry.
 
 export interface FaultSpec {

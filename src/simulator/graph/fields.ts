@@ -1,6 +1,6 @@
 import { invalidParam } from './graph-error.js'
 
-// `fields=` selection with nested expansion `business{id,name}` (reference §1.4). Modifiers
+// `fields=` selection with nested expansion `business{id,name}` (docs/meta-graph-api.md §1.4). Modifiers
 // such as `.limit(5)` are accepted and ignored.
 
 export interface FieldSelection {
@@ -44,24 +44,31 @@ export function parseFields (text: string): FieldSelection[] {
 export type FieldGetter<T> = (value: T, sub: FieldSelection[] | null) => unknown
 
 export interface NodeType<T> {
-  /** Graph node type name used in error messages. */
+  /** Graph node type name (Meta's spec file name), used in error messages. */
   name: string
+  /** Every field the node type has: the spec's fields, plus fields its edge documents. */
+  known: ReadonlySet<string>
   /** Fields returned when `fields` is absent. */
   defaults: readonly string[]
-  fields: Record<string, FieldGetter<T>>
+  /** Getters for the fields the simulator models; a known field without one is left out. */
+  fields: Partial<Record<string, FieldGetter<T>>>
 }
 
-/** Projects a value onto the selection; unknown names fail like Graph does (§1.4, message [U]). */
+/**
+ * Projects a value onto the selection. A name the node type does not have fails the whole
+ * call the way Graph does: `(#100) Tried accessing nonexisting field (x) on node type (T)`.
+ */
 export function project<T> (type: NodeType<T>, value: T, selection: FieldSelection[] | null): Record<string, unknown> {
   const sel: FieldSelection[] = selection === null ? [] : [...selection]
   if (selection === null) sel.push(...type.defaults.map(name => ({ name, sub: null })))
-  if (type.fields.id !== undefined && !sel.some(f => f.name === 'id')) sel.unshift({ name: 'id', sub: null })
+  if (type.known.has('id') && !sel.some(f => f.name === 'id')) sel.unshift({ name: 'id', sub: null })
   const out: Record<string, unknown> = {}
   for (const { name, sub } of sel) {
-    const getter = type.fields[name]
-    if (getter === undefined) {
+    if (!type.known.has(name)) {
       throw invalidParam(`Tried accessing nonexisting field (${name}) on node type (${type.name})`)
     }
+    const getter = type.fields[name]
+    if (getter === undefined) continue
     const v = getter(value, sub)
     if (v !== undefined && v !== null) out[name] = v
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { ErrorSpec } from '../settings.js'
 
-/** An error the simulator answers with, in Graph's envelope (reference §4.1). */
+/** An error the simulator answers with, in Graph's envelope (docs/meta-graph-api.md §4.1). */
 export class GraphError extends Error {
   constructor (readonly spec: ErrorSpec) {
     super(spec.message)
@@ -31,8 +31,10 @@ export function invalidParam (message: string, subcode?: number): GraphError {
   return new GraphError({ code: 100, subcode, type: 'OAuthException', status: 400, message: `(#100) ${message}` })
 }
 
-export function withId (spec: ErrorSpec, id: string): GraphError {
-  return new GraphError({ ...spec, message: spec.message.replace('{id}', id) })
+/** An error naming the object (`{id}`) and the request's method (`{method}`: get, post, delete). */
+export function withId (spec: ErrorSpec, id: string, method = 'GET'): GraphError {
+  const message = spec.message.replace('{id}', id).replace('{method}', method.toLowerCase())
+  return new GraphError({ ...spec, message })
 }
 
 /** 3914: last admin (§4.2, business-user doc). */

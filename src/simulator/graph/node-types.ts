@@ -1,10 +1,12 @@
-import { ASSET_TASKS } from '../../meta/enums.js'
 import { graphTime, type SimContext } from '../context.js'
 import type { SimAsset, SimBusiness, SimMember, SimRoleRequest, SimSystemUser } from '../state/model.js'
 import { refreshStatus } from '../state/lifecycle.js'
+import { ASSET_KINDS, specTasks } from '../vocabulary.js'
+import { knownFields } from './edge-fields.js'
 import { project, type FieldSelection, type NodeType } from './fields.js'
 
-// Field registries per node type (reference §6) with the defaults of §1.4.
+// What each node type answers (docs/meta-graph-api.md §6): the field names come from Meta's
+// spec files; the getters give the simulator's state for the fields it models. Defaults: §1.4.
 
 export function businessType (ctx: SimContext, viewerId: string | null = null, defaults: readonly string[] = ['id', 'name']): NodeType<SimBusiness> {
   const sharedWith = (b: SimBusiness, type: SimAsset['type']): Array<{ id: string }> | undefined => {
@@ -15,6 +17,7 @@ export function businessType (ctx: SimContext, viewerId: string | null = null, d
   }
   return {
     name: 'Business',
+    known: knownFields('Business', viewerId === null ? null : 'agencies'),
     defaults,
     fields: {
       id: b => b.id,
@@ -52,14 +55,21 @@ export function memberType (ctx: SimContext, viaEdge: boolean): NodeType<SimMemb
     marked_for_removal: m => m.markedForRemoval,
     business: (m, sub) => businessRef(ctx, m.businessId, sub)
   }
-  if (ctx.settings.exposeInvitedUserTypeOnMembers) fields.invited_user_type = m => m.invitedUserType
-  return { name: 'BusinessUser', defaults: viaEdge ? ['id', 'name', 'business', 'role'] : ['id', 'name', 'business'], fields }
+  const known = new Set(knownFields('BusinessUser'))
+  // Not in the spec (only Meta's Python SDK lists it): off by default, see the setting.
+  if (ctx.settings.exposeInvitedUserTypeOnMembers) {
+    known.add('invited_user_type')
+    fields.invited_user_type = m => m.invitedUserType
+  }
+  const defaults = viaEdge ? ['id', 'name', 'business', 'role'] : ['id', 'name', 'business']
+  return { name: 'BusinessUser', known, defaults, fields }
 }
 
 export function roleRequestType (ctx: SimContext): NodeType<SimRoleRequest> {
   const names = ctx.settings.inviteStatus
   return {
     name: 'BusinessRoleRequest',
+    known: knownFields('BusinessRoleRequest'),
     defaults: ['id', 'email', 'role', 'status'],
     fields: {
       id: r => r.id,
@@ -84,11 +94,11 @@ export function roleRequestType (ctx: SimContext): NodeType<SimRoleRequest> {
 export function systemUserType (): NodeType<SimSystemUser> {
   return {
     name: 'SystemUser',
+    known: knownFields('SystemUser'),
     defaults: ['id', 'name'],
     fields: {
       id: s => s.id,
       name: s => s.name,
-      role: s => s.role,
       created_time: s => graphTime(s.createdTime),
       finance_permission: () => null,
       ip_permission: () => null
@@ -96,16 +106,23 @@ export function systemUserType (): NodeType<SimSystemUser> {
   }
 }
 
-export function assetType (ctx: SimContext): NodeType<SimAsset> {
+/** An asset node of one type (AdAccount, Page, ...): its fields are its own spec file's. */
+export function assetType (ctx: SimContext, type: SimAsset['type']): NodeType<SimAsset> {
+  const name = ASSET_KINDS[type].node
+  const known = knownFields(name)
   return {
-    name: 'Asset',
-    defaults: ['id', 'name'],
+    name,
+    known,
+    defaults: ['id', 'name'].filter(f => known.has(f)),
     fields: {
       id: a => a.id,
       name: a => a.name,
-      account_id: a => (a.type === 'ad_account' ? a.id.slice(4) : undefined),
-      username: a => (a.type === 'instagram_account' ? a.name : undefined),
-      business: (a, sub) => businessRef(ctx, a.ownerBusinessId, sub)
+      account_id: a => a.id.slice(4),
+      // InstagramBusinessAsset has no `name`: the account's handle is `ig_username` (§2.2).
+      ig_username: a => a.name,
+      ig_user_id: a => `178414${a.id.padStart(11, '0')}`,
+      business: (a, sub) => businessRef(ctx, a.ownerBusinessId, sub),
+      owner_business: (a, sub) => businessRef(ctx, a.ownerBusinessId, sub)
     }
   }
 }
@@ -119,8 +136,10 @@ export interface AssignedPerson {
 export function assignedUserType (ctx: SimContext): NodeType<AssignedPerson> {
   const person = (id: string): SimMember | SimSystemUser | undefined =>
     ctx.store.members.get(id) ?? ctx.store.systemUsers.get(id)
+  const { settings } = ctx
   return {
     name: 'AssignedUser',
+    known: knownFields('AssignedUser', 'assigned_users'),
     defaults: ['id', 'tasks'],
     fields: {
       id: p => p.personId,
@@ -135,7 +154,11 @@ export function assignedUserType (ctx: SimContext): NodeType<AssignedPerson> {
         return x === undefined ? undefined : businessRef(ctx, x.businessId, sub)
       },
       tasks: p => p.tasks,
-      permitted_tasks: p => [...ASSET_TASKS[p.asset.type]]
+      // §2.3 [live]: Meta's own lists carry names outside the spec's enums, and Instagram rows
+      // have no permitted_tasks at all.
+      permitted_tasks: p => settings.rowsWithoutPermittedTasks.includes(p.asset.type)
+        ? undefined
+        : [...(settings.permittedTasksOnRead[p.asset.type] ?? specTasks(p.asset.type))]
     }
   }
 }

@@ -2,7 +2,7 @@ import type { SimulatorSettings } from '../settings.js'
 import { invalidParam } from './graph-error.js'
 import { int, str, type RawParams } from './params.js'
 
-// Cursor paging (reference §1.5): opaque cursors, `limit`, `after`/`before`, `paging.next` only
+// Cursor paging (docs/meta-graph-api.md §1.5): opaque cursors, `limit`, `after`/`before`, `paging.next` only
 // while more remain, `summary=total_count`. Cursors name the item they follow, so deleting that
 // item invalidates them (§1.5), unless the setting says otherwise.
 

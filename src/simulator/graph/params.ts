@@ -1,6 +1,6 @@
 import { invalidParam } from './graph-error.js'
 
-// Parameter readers with Graph-style (#100) errors (reference §1.3, §12.2). Messages are [U].
+// Parameter readers with Graph-style (#100) errors (docs/meta-graph-api.md §1.3, §12). Messages are [U].
 
 export type RawParams = Record<string, unknown>
 

@@ -1,6 +1,6 @@
 import type { BucketLimit, SimulatorSettings } from '../settings.js'
 
-// Usage accounting per bucket from a call budget per rolling window (reference §5.1, §5.2).
+// Usage accounting per bucket from a call budget per rolling window (docs/meta-graph-api.md §5.1, §5.2).
 // When the budget is used up the bucket is blocked until its oldest call leaves the window;
 // calls that arrive meanwhile are refused and counted (Meta: continued calls extend the block).
 

@@ -19,8 +19,12 @@ export interface GraphRequest {
   /** http://127.0.0.1:port, for paging links. */
   origin: string
   inBatch: boolean
+  /** How the body arrived: JSON, form fields (batch operations too), or no body. */
+  bodyEncoding: BodyEncoding
   signal?: AbortSignal
 }
+
+export type BodyEncoding = 'json' | 'form' | 'none'
 
 export interface GraphResponse {
   status: number

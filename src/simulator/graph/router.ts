@@ -1,10 +1,15 @@
 import type { SimContext } from '../context.js'
 import * as assets from '../routes/assets.js'
 import * as people from '../routes/people.js'
+import type { SimNode } from '../state/store.js'
+import { ASSET_KINDS } from '../vocabulary.js'
 import { GraphError, unknownPath, withId } from './graph-error.js'
 import type { GraphRequest, HandlerInput } from './request.js'
+import { specEdge } from './spec.js'
 
-// Path → route (reference §2). Route names are what faults and the call log use.
+// Path → route (docs/meta-graph-api.md §2). Route names are what faults and the call log use.
+// Only edges and methods Meta's spec gives the node type are answered; anything else gets
+// Graph's 100/33 "Unsupported <method> request".
 
 export type BucketSpec = { kind: 'app' } | { kind: 'buc', objectId: string, type: string, adAccount: boolean }
 
@@ -25,8 +30,10 @@ export function resolveRoute (ctx: SimContext, req: GraphRequest, callerBusiness
   const m = req.method
   if (id === undefined || rest.length > 0) return unknownPath(req.segments.join('/'))
   const node = ctx.store.node(id)
-  if (node === undefined) return withId(ctx.settings.notFoundError, id)
-  const unsupported = withId(ctx.settings.notFoundError, id)
+  if (node === undefined) return withId(ctx.settings.notFoundError, id, m)
+  const unsupported = withId(ctx.settings.notFoundError, id, m)
+  const inSpec = specEdge(specNodeName(node), edge ?? null, m) !== undefined
+  if (!inSpec && !allowedBeyondSpec(ctx, node, edge, m)) return unsupported
   const route = (name: string, businessId: string, run: Route['run'], extra: Partial<Route> = {}): Route =>
     ({ name, businessId, bucket: APP, peopleWrite: false, run, ...extra })
 
@@ -88,6 +95,23 @@ export function resolveRoute (ctx: SimContext, req: GraphRequest, callerBusiness
     return route('assigned_users.unassign', business, i => assets.unassign(i, v), { bucket })
   }
   return unknownPath(req.segments.join('/'))
+}
+
+/** The Meta node type (spec file) of a simulated object. */
+export function specNodeName (node: SimNode): string {
+  switch (node.kind) {
+    case 'business': return 'Business'
+    case 'member': return 'BusinessUser'
+    case 'role_request': return 'BusinessRoleRequest'
+    case 'system_user': return 'SystemUser'
+    case 'asset': return ASSET_KINDS[node.value.type].node
+  }
+}
+
+/** Calls the spec lacks that a setting may still allow ([U] behaviours kept switchable). */
+function allowedBeyondSpec (ctx: SimContext, node: SimNode, edge: string | undefined, method: string): boolean {
+  return node.kind === 'asset' && node.value.type === 'pixel' && edge === 'assigned_users' && method === 'DELETE' &&
+    ctx.settings.pixelUnassignSupported
 }
 
 /** A client's asset shared with the caller is managed in the caller's business (§2.4). */

@@ -1,17 +1,21 @@
-import { ASSET_EDGES, ASSET_TASKS, type AssetType } from '../../meta/enums.js'
 import { project, selectionFrom } from '../graph/fields.js'
 import { GraphError, invalidParam, notBusinessScopedError, taskCombinationError, withId } from '../graph/graph-error.js'
 import { assetType, assignedUserType, businessType } from '../graph/node-types.js'
 import { enumList, required, str } from '../graph/params.js'
 import { listAnswer, type HandlerInput } from '../graph/request.js'
 import type { SimAsset } from '../state/model.js'
+import { ASSET_KINDS, SIM_ASSET_TYPES, specTasks, type SimAssetType } from '../vocabulary.js'
 
-// Assets, assignments (reference §2.2, §2.3, §8.2) and partners (§2.4).
+// Assets, assignments (docs/meta-graph-api.md §2.2, §2.3, §8.2) and partners (§2.4).
+
+type AssetType = SimAssetType
 
 /** Edge name → [asset type, owned or client]. */
 export const ASSET_EDGE_INDEX = new Map<string, [AssetType, 'owned' | 'client']>(
-  (Object.entries(ASSET_EDGES) as Array<[AssetType, { owned: string, client: string }]>)
-    .flatMap(([type, e]) => [[e.owned, [type, 'owned']], [e.client, [type, 'client']]])
+  SIM_ASSET_TYPES.flatMap(type => [
+    [ASSET_KINDS[type].owned, [type, 'owned']] as const,
+    [ASSET_KINDS[type].client, [type, 'client']] as const
+  ])
 )
 
 /** §2.2 lists: owned assets, or assets of client businesses shared with us. */
@@ -22,11 +26,11 @@ export function listAssets (input: HandlerInput, edge: string): unknown {
     ? a.ownerBusinessId === businessId
     : a.ownerBusinessId !== businessId && a.sharedWith.has(businessId)))
   const sel = selectionFrom(input.req.params)
-  return listAnswer(input, items, a => a.id, a => project(assetType(ctx), a, sel))
+  return listAnswer(input, items, a => a.id, a => project(assetType(ctx, type), a, sel))
 }
 
 export function getAsset (input: HandlerInput, asset: SimAsset): unknown {
-  return project(assetType(input.ctx), asset, selectionFrom(input.req.params))
+  return project(assetType(input.ctx, asset.type), asset, selectionFrom(input.req.params))
 }
 
 /** `business` must name the caller's business (required on GET, §2.3). */
@@ -67,9 +71,14 @@ export function assign (input: HandlerInput, asset: SimAsset): unknown {
   const { settings } = ctx
   if (asset.type === 'page' && settings.pageAssignRequiresBusiness) checkBusinessParam(input, true)
   else checkBusinessParam(input, false)
+  // §2.3 [live]: "Failed to parse the request body parameters" for a form body on Instagram.
+  if (req.bodyEncoding === 'form' && settings.formBodyRefusedFor.includes(asset.type)) {
+    throw invalidParam('Failed to parse the request body parameters')
+  }
   const user = required(req.params, 'user')
   personOf(input, user)
-  const given = enumList(req.params, 'tasks', ASSET_TASKS[asset.type] as readonly string[], settings.acceptCommaLists)
+  const accepted = [...specTasks(asset.type), ...(settings.extraAcceptedTasks[asset.type] ?? [])]
+  const given = enumList(req.params, 'tasks', accepted, settings.acceptCommaLists)
   if (given === undefined && settings.tasksRequiredFor.includes(asset.type)) throw invalidParam('The parameter tasks is required')
   const current = ctx.store.assignmentsOf(asset.id).get(user) ?? []
   const requested = given ?? defaultTasks(input, asset.type)
@@ -82,12 +91,14 @@ export function assign (input: HandlerInput, asset: SimAsset): unknown {
 /** [U]: tasks omitted where optional → the first allowed combination, else every task. */
 function defaultTasks (input: HandlerInput, type: AssetType): string[] {
   const combos = input.ctx.settings.taskCombinations[type]
-  return [...(combos?.[0] ?? ASSET_TASKS[type])]
+  return [...(combos?.[0] ?? specTasks(type))]
 }
 
 export function unassign (input: HandlerInput, asset: SimAsset): unknown {
   const { ctx, req } = input
-  if (asset.type === 'pixel' && !ctx.settings.pixelUnassignSupported) throw withId(ctx.settings.notFoundError, asset.id)
+  if (asset.type === 'pixel' && !ctx.settings.pixelUnassignSupported) {
+    throw withId(ctx.settings.notFoundError, asset.id, req.method)
+  }
   checkBusinessParam(input, false)
   const user = required(req.params, 'user')
   ctx.store.assignmentsOf(asset.id).delete(user)

@@ -1,4 +1,4 @@
-import { BUSINESS_ROLES, INVITED_USER_TYPES } from '../../meta/enums.js'
+import { INVITED_USER_TYPES, ROLES } from '../vocabulary.js'
 import { GraphError, invalidParam, lastAdminError, withId } from '../graph/graph-error.js'
 import { project, selectionFrom } from '../graph/fields.js'
 import { businessType, memberType, roleRequestType, systemUserType } from '../graph/node-types.js'
@@ -8,7 +8,7 @@ import type { SimBusiness, SimMember, SimRoleRequest, SimSystemUser } from '../s
 import { addInvite } from '../state/seed.js'
 import { adminCount, isListed, refreshStatus } from '../state/lifecycle.js'
 
-// People in the business (reference §2.1 P1–P9, P12) and the rules of §4.2 / §8.1.
+// People in the business (docs/meta-graph-api.md §2.1 P1–P9, P12) and the rules of §4.2 / §8.1.
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/
 
@@ -33,9 +33,9 @@ export function invite (input: HandlerInput): unknown {
   const email = required(req.params, 'email')
   if (!EMAIL.test(email)) throw invalidParam(`Param email must be a valid email address - got "${email}"`)
   const roleParam = str(req.params, 'role')
-  const role = roleParam === undefined ? 'EMPLOYEE' : oneOf('role', roleParam, BUSINESS_ROLES)
+  const role = roleParam === undefined ? 'EMPLOYEE' : oneOf('role', roleParam, ROLES)
   const types = enumList(req.params, 'invited_user_type', INVITED_USER_TYPES, settings.acceptCommaLists) ?? ['FB']
-  const tasks = enumList(req.params, 'tasks', BUSINESS_ROLES, settings.acceptCommaLists) ?? []
+  const tasks = enumList(req.params, 'tasks', ROLES, settings.acceptCommaLists) ?? []
   if (store.memberByEmail(businessId, email) !== undefined) throw new GraphError(settings.alreadyMemberError)
   const existing = store.requestsByEmailOf(businessId, email).find(r => refreshStatus(ctx, r) === 'pending')
   if (existing !== undefined && settings.duplicateInvite !== 'new') {
@@ -70,8 +70,8 @@ export function updateMember (input: HandlerInput, m: SimMember): unknown {
   const { ctx, req } = input
   const p = req.params
   const roleParam = str(p, 'role')
-  const role = roleParam === undefined ? undefined : oneOf('role', roleParam, BUSINESS_ROLES)
-  const tasks = enumList(p, 'tasks', BUSINESS_ROLES, ctx.settings.acceptCommaLists)
+  const role = roleParam === undefined ? undefined : oneOf('role', roleParam, ROLES)
+  const tasks = enumList(p, 'tasks', ROLES, ctx.settings.acceptCommaLists)
   if (role !== undefined && m.role === 'ADMIN' && role !== 'ADMIN' && adminCount(ctx, m.businessId) <= 1) {
     throw lastAdminError()
   }
@@ -119,15 +119,15 @@ export function getRequest (input: HandlerInput, r: SimRoleRequest): unknown {
 }
 
 function requirePending (input: HandlerInput, r: SimRoleRequest): void {
-  if (refreshStatus(input.ctx, r) !== 'pending') throw withId(input.ctx.settings.notFoundError, r.id)
+  if (refreshStatus(input.ctx, r) !== 'pending') throw withId(input.ctx.settings.notFoundError, r.id, input.req.method)
 }
 
 /** P8: change the role of a pending invite (it stays pending). */
 export function updateRequest (input: HandlerInput, r: SimRoleRequest): unknown {
   requirePending(input, r)
   const { params } = input.req
-  const role = oneOf('role', required(params, 'role'), BUSINESS_ROLES)
-  const tasks = enumList(params, 'tasks', BUSINESS_ROLES, input.ctx.settings.acceptCommaLists)
+  const role = oneOf('role', required(params, 'role'), ROLES)
+  const tasks = enumList(params, 'tasks', ROLES, input.ctx.settings.acceptCommaLists)
   r.role = role
   if (tasks !== undefined) r.tasks = tasks
   r.updatedTime = input.ctx.now()

@@ -1,12 +1,12 @@
-import type { AssetType, BusinessRole, InvitedUserType, TwoFactorType } from '../../meta/enums.js'
+import type { SimAssetType } from '../vocabulary.js'
 
-// The simulator's world: businesses and what they hold (reference §6, §8).
+// The simulator's world: businesses and what they hold (docs/meta-graph-api.md §6, §8).
 
 export interface SimBusiness {
   id: string
   name: string
   parentId: string | null
-  twoFactorType: TwoFactorType
+  twoFactorType: string
   /** Apps claimed by this business (§2.1 note). */
   claimedAppIds: Set<string>
   /** Partner businesses: agencies have access to our assets, clients share theirs with us (§2.4). */
@@ -23,15 +23,15 @@ export interface SimMember {
   email: string
   firstName: string
   lastName: string
-  role: BusinessRole
-  tasks: BusinessRole[]
+  role: string
+  tasks: string[]
   title: string | null
   pendingEmail: string | null
   financePermission: string | null
   ipPermission: string | null
   twoFacStatus: string
   markedForRemoval: boolean
-  invitedUserType: InvitedUserType[]
+  invitedUserType: string[]
   isWorkAccount: boolean
   /** Hidden from business_users until then (acceptance timing, §8.1 [U]). */
   visibleFrom: number
@@ -41,10 +41,10 @@ export interface SimRoleRequest {
   id: string
   businessId: string
   email: string
-  role: BusinessRole
-  tasks: BusinessRole[]
+  role: string
+  tasks: string[]
   status: 'pending' | 'accepted' | 'declined' | 'expired' | 'canceled'
-  invitedUserType: InvitedUserType[]
+  invitedUserType: string[]
   createdTime: number
   updatedTime: number
   expirationTime: number
@@ -57,14 +57,14 @@ export interface SimSystemUser {
   id: string
   businessId: string
   name: string
-  role: BusinessRole
+  role: string
   createdTime: number
 }
 
 export interface SimAsset {
   /** Graph id; ad accounts are `act_<n>` (§1.7). */
   id: string
-  type: AssetType
+  type: SimAssetType
   name: string
   ownerBusinessId: string
   /** Businesses the owner shared the asset with (its agencies). */
@@ -88,7 +88,7 @@ export interface SimToken {
   businessId: string
   actor: TokenActor
   /** Actor's business role, which decides admin-only operations (§7). */
-  role: BusinessRole
+  role: string
   twoFactorVerified: boolean
   expiresAt: number | null
 }

@@ -1,4 +1,4 @@
-import type { AssetType, BusinessRole, InvitedUserType, TwoFactorType } from '../../meta/enums.js'
+import type { SimAssetType } from '../vocabulary.js'
 import type { SimApp, SimAsset, SimBusiness, SimMember, SimRoleRequest, SimSystemUser, SimToken, TokenActor } from './model.js'
 import type { SimStore } from './store.js'
 
@@ -8,8 +8,8 @@ export interface PersonInput {
   email: string
   firstName?: string
   lastName?: string
-  role?: BusinessRole
-  tasks?: BusinessRole[]
+  role?: string
+  tasks?: string[]
   twoFacStatus?: string
   workAccount?: boolean
 }
@@ -17,7 +17,7 @@ export interface PersonInput {
 export interface SeedBusinessInput {
   name?: string
   parentId?: string | null
-  twoFactorType?: TwoFactorType
+  twoFactorType?: string
   /** App secret; when set the app requires appsecret_proof unless `requireAppSecret` is false. */
   appSecret?: string | null
   requireAppSecret?: boolean
@@ -26,7 +26,7 @@ export interface SeedBusinessInput {
   /** Reuse an existing app instead of creating one. */
   appId?: string
   admins?: PersonInput[]
-  systemUserRole?: BusinessRole
+  systemUserRole?: string
 }
 
 export interface SeededBusiness {
@@ -98,7 +98,7 @@ export function addMember (store: SimStore, now: number, businessId: string, p: 
 }
 
 export function addInvite (store: SimStore, now: number, ttlMs: number, businessId: string, p: {
-  email: string, role?: BusinessRole, tasks?: BusinessRole[], invitedUserType?: InvitedUserType[], createdBy?: string | null
+  email: string, role?: string, tasks?: string[], invitedUserType?: string[], createdBy?: string | null
 }): SimRoleRequest {
   const request: SimRoleRequest = {
     id: store.nextId(),
@@ -118,14 +118,14 @@ export function addInvite (store: SimStore, now: number, ttlMs: number, business
   return request
 }
 
-export function addSystemUser (store: SimStore, now: number, businessId: string, p: { name: string, role?: BusinessRole }): SimSystemUser {
+export function addSystemUser (store: SimStore, now: number, businessId: string, p: { name: string, role?: string }): SimSystemUser {
   const su: SimSystemUser = { id: store.nextId(), businessId, name: p.name, role: p.role ?? 'EMPLOYEE', createdTime: now }
   store.systemUsers.set(su.id, su)
   return su
 }
 
 export function addToken (store: SimStore, p: {
-  businessId: string, appId: string, actor: TokenActor, role: BusinessRole, twoFactorVerified?: boolean, expiresAt?: number | null, value?: string
+  businessId: string, appId: string, actor: TokenActor, role: string, twoFactorVerified?: boolean, expiresAt?: number | null, value?: string
 }): SimToken {
   const token: SimToken = {
     value: p.value ?? store.newToken(),
@@ -140,7 +140,7 @@ export function addToken (store: SimStore, p: {
   return token
 }
 
-export function addAsset (store: SimStore, businessId: string, p: { type: AssetType, name?: string }): SimAsset {
+export function addAsset (store: SimStore, businessId: string, p: { type: SimAssetType, name?: string }): SimAsset {
   const n = store.nextId()
   const asset: SimAsset = {
     id: p.type === 'ad_account' ? `act_${n}` : n,
