@@ -6,6 +6,7 @@ import type { Config } from './config.js'
 import type { DB } from './db/schema.js'
 import { errorHandlerPlugin } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
+import { inputGuardPlugin } from './http/input-guard.js'
 import { scimApi } from './scim-api/plugin.js'
 import { noopAccessChangeSink, type AccessChangeSink } from './directory/access-change-sink.js'
 import type { ReadOnlyUserExtension } from './directory/user-extensions.js'
@@ -85,6 +86,7 @@ async function baseApp (deps: WorkerAppDeps): Promise<{ app: FastifyInstance, me
   })
   await app.register(sensible)
   await app.register(errorHandlerPlugin)
+  await app.register(inputGuardPlugin)
   const metrics = deps.metrics ?? createMetrics()
   if (deps.pool) {
     const detachPool = metrics.observeDatabasePool(deps.pool)

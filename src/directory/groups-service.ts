@@ -8,6 +8,8 @@ import { memberValues, type MemberDelta, type MemberValue } from '../scim/patch/
 import type { PatchOperationInput } from '../scim/patch/operations.js'
 import type { JsonObject } from '../scim/resource/json.js'
 import { checkRequired, normalizeResource } from '../scim/resource/normalize.js'
+import { checkResourceLimits } from '../scim/resource/size-limits.js'
+import { scimLimits } from '../scim/limits.js'
 import { groupResourceType } from '../scim/schemas/resource-types.js'
 import { findAttribute } from '../scim/schemas/types.js'
 import { isUuid } from './db-errors.js'
@@ -42,6 +44,8 @@ function unique (members: MemberValue[]): MemberValue[] {
  */
 async function checkMembers (trx: Executor, tenantId: string, members: MemberValue[]): Promise<void> {
   const malformed = members.find((m) => !isUuid(m.value))
+  const long = members.find((m) => (m.display?.length ?? 0) > scimLimits.stringLength)
+  if (long) throw ScimError.of('invalidValue', `the display of member ${long.value} is longer than ${scimLimits.stringLength} characters`)
   if (malformed) throw ScimError.of('invalidValue', `member ${malformed.value} is not a User of this tenant`)
   const found = await existingUserIds(trx, tenantId, members.map((m) => m.value))
   const missing = members.find((m) => !found.has(m.value))
@@ -139,6 +143,7 @@ export function createGroupsService (deps: DirectoryDeps) {
     async create (tenantId: string, body: unknown): Promise<GroupRecord> {
       const { data, members } = splitMembers(normalizeResource(type, body))
       checkRequired(type, data)
+      checkResourceLimits(data)
       return db.transaction().execute(async (trx) => {
         const group = await insertGroup(trx, tenantId, data)
         const changed = await applyDeltas(trx, deps, tenantId, group.id, members ? [{ kind: 'add', members }] : [])
@@ -155,6 +160,7 @@ export function createGroupsService (deps: DirectoryDeps) {
     async replace (tenantId: string, id: string, body: unknown, ifMatch?: string): Promise<GroupRecord> {
       const { data, members } = splitMembers(normalizeResource(type, body))
       checkRequired(type, data)
+      checkResourceLimits(data)
       return db.transaction().execute(async (trx) => {
         const current = await locked(trx, tenantId, id, ifMatch)
         const group = await updateGroup(trx, tenantId, id, data)
@@ -169,6 +175,7 @@ export function createGroupsService (deps: DirectoryDeps) {
       return db.transaction().execute(async (trx) => {
         const current = await locked(trx, tenantId, id, ifMatch)
         const { data, memberDeltas } = applyPatch(type, current.data, operations, { id, deltaAttribute: 'members' })
+        checkResourceLimits(data)
         const group = await updateGroup(trx, tenantId, id, data)
         const changed = await applyDeltas(trx, deps, tenantId, id, memberDeltas)
         await notify(trx, tenantId, id, changed, current.displayName !== group.displayName)
