@@ -7,6 +7,7 @@ import type { DB } from './db/schema.js'
 import { errorHandlerPlugin } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { inputGuardPlugin } from './http/input-guard.js'
+import { httpServerLimits } from './http/server-limits.js'
 import { scimApi } from './scim-api/plugin.js'
 import { noopAccessChangeSink, type AccessChangeSink } from './directory/access-change-sink.js'
 import type { ReadOnlyUserExtension } from './directory/user-extensions.js'
@@ -73,8 +74,11 @@ async function baseApp (deps: WorkerAppDeps): Promise<{ app: FastifyInstance, me
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    return503OnClosing: true
+    return503OnClosing: true,
+    ...httpServerLimits(deps.config)
   })
+  // Connections past the cap are closed by Node as they arrive (no 503: nothing is read yet).
+  app.server.maxConnections = deps.config.httpMaxConnections
   const routes: RegisteredRoute[] = []
   app.decorate('registeredRoutes', routes)
   app.addHook('onRoute', (route) => {
@@ -142,7 +146,11 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     rateLimit: { perMinute: deps.config.scimRateLimitPerMinute, burst: deps.config.scimRateLimitBurst },
     now: deps.now,
     db: deps.db,
-    config: { scimMaxPageSize: deps.config.scimMaxPageSize, publicBaseUrl: deps.config.publicBaseUrl },
+    config: {
+      scimMaxPageSize: deps.config.scimMaxPageSize,
+      publicBaseUrl: deps.config.publicBaseUrl,
+      scimMaxMembersPerResponse: deps.config.scimMaxMembersPerResponse
+    },
     accessChanges: deps.accessChanges ?? noopAccessChangeSink,
     userExtensions: deps.userExtensions
   })

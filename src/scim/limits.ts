@@ -31,7 +31,13 @@ export const scimLimits = {
    * Largest `startIndex` honoured; beyond it a page is past the end of any list this server
    * keeps. Clamped rather than refused: RFC 7644 §3.4.2.4 has no error for a large index.
    */
-  maxStartIndex: 2_147_483_647
+  maxStartIndex: 2_147_483_647,
+  /**
+   * Default of SCIM_MAX_MEMBERS_PER_RESPONSE: members one answer carries over all its groups.
+   * A member is about 150 bytes of JSON (at most ~700 with a 512-character display), so an
+   * answer's members stay near 1.5 MB (at most ~7 MB).
+   */
+  membersPerAnswer: 10_000
 } as const
 
 /** Attributes stored in indexed columns (src/directory: users and groups tables). */
