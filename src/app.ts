@@ -8,6 +8,9 @@ import { errorHandlerPlugin } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { inputGuardPlugin } from './http/input-guard.js'
 import { httpServerLimits } from './http/server-limits.js'
+import { queryTokenPlugin } from './http/query-token.js'
+import { publicOrigin } from './http/public-origin.js'
+import { frameworkErrors } from './http/framework-errors.js'
 import { scimApi } from './scim-api/plugin.js'
 import { noopAccessChangeSink, type AccessChangeSink } from './directory/access-change-sink.js'
 import type { ReadOnlyUserExtension } from './directory/user-extensions.js'
@@ -75,6 +78,7 @@ async function baseApp (deps: WorkerAppDeps): Promise<{ app: FastifyInstance, me
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    frameworkErrors,
     ...httpServerLimits(deps.config)
   })
   // Connections past the cap are closed by Node as they arrive (no 503: nothing is read yet).
@@ -91,6 +95,7 @@ async function baseApp (deps: WorkerAppDeps): Promise<{ app: FastifyInstance, me
   await app.register(sensible)
   await app.register(errorHandlerPlugin)
   await app.register(inputGuardPlugin)
+  await app.register(queryTokenPlugin)
   const metrics = deps.metrics ?? createMetrics()
   if (deps.pool) {
     const detachPool = metrics.observeDatabasePool(deps.pool)
@@ -148,7 +153,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     db: deps.db,
     config: {
       scimMaxPageSize: deps.config.scimMaxPageSize,
-      publicBaseUrl: deps.config.publicBaseUrl,
+      publicBaseUrl: publicOrigin(deps.config),
       scimMaxMembersPerResponse: deps.config.scimMaxMembersPerResponse
     },
     accessChanges: deps.accessChanges ?? noopAccessChangeSink,

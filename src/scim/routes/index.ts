@@ -29,7 +29,12 @@ function withMemberPaging (record: GroupRecord, shown: JsonObject): JsonObject {
 
 export interface ScimRoutesOptions {
   db: Kysely<DB>
-  config: { scimMaxPageSize: number, publicBaseUrl: string | undefined, scimMaxMembersPerResponse?: number | undefined }
+  config: {
+    scimMaxPageSize: number
+    /** The origin of absolute URLs in answers (src/http/public-origin.ts), never taken from a request. */
+    publicBaseUrl: string
+    scimMaxMembersPerResponse?: number | undefined
+  }
   accessChanges: AccessChangeSink
   /** Read-only blocks added to every User (issue 5's Meta state). */
   userExtensions?: ReadOnlyUserExtension[]
