@@ -6,6 +6,11 @@ import type { Config } from './config.js'
 import type { DB } from './db/schema.js'
 import { errorHandlerPlugin } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
+import { inputGuardPlugin } from './http/input-guard.js'
+import { httpServerLimits } from './http/server-limits.js'
+import { queryTokenPlugin } from './http/query-token.js'
+import { publicOrigin } from './http/public-origin.js'
+import { frameworkErrors } from './http/framework-errors.js'
 import { scimApi } from './scim-api/plugin.js'
 import { noopAccessChangeSink, type AccessChangeSink } from './directory/access-change-sink.js'
 import type { ReadOnlyUserExtension } from './directory/user-extensions.js'
@@ -72,8 +77,12 @@ async function baseApp (deps: WorkerAppDeps): Promise<{ app: FastifyInstance, me
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    return503OnClosing: true
+    return503OnClosing: true,
+    frameworkErrors,
+    ...httpServerLimits(deps.config)
   })
+  // Connections past the cap are closed by Node as they arrive (no 503: nothing is read yet).
+  app.server.maxConnections = deps.config.httpMaxConnections
   const routes: RegisteredRoute[] = []
   app.decorate('registeredRoutes', routes)
   app.addHook('onRoute', (route) => {
@@ -85,6 +94,8 @@ async function baseApp (deps: WorkerAppDeps): Promise<{ app: FastifyInstance, me
   })
   await app.register(sensible)
   await app.register(errorHandlerPlugin)
+  await app.register(inputGuardPlugin)
+  await app.register(queryTokenPlugin)
   const metrics = deps.metrics ?? createMetrics()
   if (deps.pool) {
     const detachPool = metrics.observeDatabasePool(deps.pool)
@@ -140,7 +151,11 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     rateLimit: { perMinute: deps.config.scimRateLimitPerMinute, burst: deps.config.scimRateLimitBurst },
     now: deps.now,
     db: deps.db,
-    config: { scimMaxPageSize: deps.config.scimMaxPageSize, publicBaseUrl: deps.config.publicBaseUrl },
+    config: {
+      scimMaxPageSize: deps.config.scimMaxPageSize,
+      publicBaseUrl: publicOrigin(deps.config),
+      scimMaxMembersPerResponse: deps.config.scimMaxMembersPerResponse
+    },
     accessChanges: deps.accessChanges ?? noopAccessChangeSink,
     userExtensions: deps.userExtensions
   })

@@ -24,6 +24,12 @@ export const envSchema = z.object({
   SCIM_BEARER_TOKEN: z.preprocess(empty, z.string().min(20, 'must be at least 20 characters').optional()),
   SCIM_MAX_PAGE_SIZE: z.preprocess(empty, positiveInt.max(10_000).default(1000)),
   BODY_LIMIT_BYTES: z.preprocess(empty, positiveInt.default(1_048_576)),
+  // Bounds on hostile or unlucky clients (docs/scim.md "Input limits", docs/operations.md).
+  SCIM_MAX_MEMBERS_PER_RESPONSE: z.preprocess(empty, positiveInt.max(100_000).default(10_000)),
+  HTTP_REQUEST_TIMEOUT_MS: z.preprocess(empty, positiveInt.default(30_000)),
+  HTTP_HEADERS_TIMEOUT_MS: z.preprocess(empty, positiveInt.default(10_000)),
+  HTTP_IDLE_TIMEOUT_MS: z.preprocess(empty, positiveInt.default(60_000)),
+  HTTP_MAX_CONNECTIONS: z.preprocess(empty, positiveInt.default(1000)),
   SHUTDOWN_GRACE_MS: z.preprocess(empty, positiveInt.default(10_000)),
   ROLE: z.preprocess(empty, z.enum(['all', 'api', 'worker']).default('all')),
   TRUST_PROXY: z.preprocess(empty, bool.default(false)),
@@ -96,6 +102,16 @@ export type Config = Readonly<{
   adminToken: string | undefined
   scimMaxPageSize: number
   bodyLimitBytes: number
+  /** Most group members one SCIM answer carries (docs/scim.md "Group answers"). */
+  scimMaxMembersPerResponse: number
+  /** Whole request, headers and body, must arrive within this (408 otherwise). */
+  httpRequestTimeoutMs: number
+  /** Request headers must arrive within this (408 otherwise). */
+  httpHeadersTimeoutMs: number
+  /** A connection with no traffic for this long is closed. */
+  httpIdleTimeoutMs: number
+  /** Connections beyond this are closed as they arrive. */
+  httpMaxConnections: number
   shutdownGraceMs: number
   role: 'all' | 'api' | 'worker'
   trustProxy: boolean
@@ -152,6 +168,12 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: e.ADMIN_TOKEN,
     scimMaxPageSize: e.SCIM_MAX_PAGE_SIZE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    scimMaxMembersPerResponse: e.SCIM_MAX_MEMBERS_PER_RESPONSE,
+    httpRequestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+    // Node requires headersTimeout ≤ requestTimeout.
+    httpHeadersTimeoutMs: Math.min(e.HTTP_HEADERS_TIMEOUT_MS, e.HTTP_REQUEST_TIMEOUT_MS),
+    httpIdleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS,
+    httpMaxConnections: e.HTTP_MAX_CONNECTIONS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     role: e.ROLE,
     trustProxy: e.TRUST_PROXY,

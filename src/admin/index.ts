@@ -29,7 +29,7 @@ export interface AdminRoutesOptions {
 /** The admin API, registered under /admin/v1; every route needs an admin token. */
 export async function adminRoutes (app: FastifyInstance, opts: AdminRoutesOptions): Promise<void> {
   addAdminAuth(app, opts.adminTokens)
-  await app.register(tenantRoutes, { db: opts.db })
+  await app.register(tenantRoutes, { db: opts.db, tokens: opts.tokens })
   await app.register(tokenRoutes, { db: opts.db, tokens: opts.tokens })
   await app.register(syncRoutes, { db: opts.db, sync: opts.sync })
   await app.register(driftRoutes, { db: opts.db, sync: opts.sync })

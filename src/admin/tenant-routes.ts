@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { DB } from '../db/schema.js'
 import type { Tenant } from '../tenants/tables.js'
+import type { TokenService } from '../tenants/token-service.js'
 import {
   deleteTenant, findTenantById, findTenantByName, insertTenant, listTenantsPage, renameTenant
 } from '../tenants/tenants-repository.js'
@@ -30,7 +31,7 @@ async function assertNameFree (db: Kysely<DB>, name: string, exceptId?: string):
   if (existing && existing.id !== exceptId) throw new AdminError(409, 'conflict', `a tenant named "${name}" exists`)
 }
 
-export async function tenantRoutes (app: FastifyInstance, opts: { db: Kysely<DB> }): Promise<void> {
+export async function tenantRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, tokens?: TokenService | undefined }): Promise<void> {
   const { db } = opts
 
   app.get('/tenants', async (request) => {
@@ -60,6 +61,8 @@ export async function tenantRoutes (app: FastifyInstance, opts: { db: Kysely<DB>
   app.delete('/tenants/:tenantId', async (request, reply) => {
     const tenant = await requireTenant(db, request.params)
     await deleteTenant(db, tenant.id)
+    // Its tokens stop working now, not when the verification cache expires.
+    opts.tokens?.forgetTenant(tenant.id)
     return reply.code(204).send()
   })
 }

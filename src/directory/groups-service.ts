@@ -8,12 +8,14 @@ import { memberValues, type MemberDelta, type MemberValue } from '../scim/patch/
 import type { PatchOperationInput } from '../scim/patch/operations.js'
 import type { JsonObject } from '../scim/resource/json.js'
 import { checkRequired, normalizeResource } from '../scim/resource/normalize.js'
+import { checkResourceLimits } from '../scim/resource/size-limits.js'
+import { scimLimits } from '../scim/limits.js'
 import { groupResourceType } from '../scim/schemas/resource-types.js'
 import { findAttribute } from '../scim/schemas/types.js'
 import { isUuid } from './db-errors.js'
 import { countGroups, deleteGroup, findGroup, insertGroup, listGroups, updateGroup } from './groups-repository.js'
 import {
-  addMembers, membersOfGroups, removeAllMembers, removeMembers, removeMembersWhere, replaceMembers
+  addMembers, memberCounts, membersOfGroups, removeAllMembers, removeMembers, removeMembersWhere, replaceMembers
 } from './members-repository.js'
 import type { GroupRecord, MemberRef } from './records.js'
 import { existingUserIds } from './users-repository.js'
@@ -42,6 +44,9 @@ function unique (members: MemberValue[]): MemberValue[] {
  */
 async function checkMembers (trx: Executor, tenantId: string, members: MemberValue[]): Promise<void> {
   const malformed = members.find((m) => !isUuid(m.value))
+  // A member's display is a user's display name: the same limit, and it bounds a Group answer.
+  const long = members.find((m) => (m.display?.length ?? 0) > scimLimits.indexedStringLength)
+  if (long) throw ScimError.of('invalidValue', `the display of member ${long.value} is longer than ${scimLimits.indexedStringLength} characters`)
   if (malformed) throw ScimError.of('invalidValue', `member ${malformed.value} is not a User of this tenant`)
   const found = await existingUserIds(trx, tenantId, members.map((m) => m.value))
   const missing = members.find((m) => !found.has(m.value))
@@ -83,12 +88,64 @@ async function applyDeltas (trx: Transaction<DB>, deps: DirectoryDeps, tenantId:
   return changed
 }
 
+export interface GroupsServiceOptions {
+  /** Most members one answer carries, over all its groups (docs/scim.md "Group answers"). */
+  maxMembersPerAnswer?: number
+}
+
+/**
+ * Reads the members of one group for an answer: at most `cap`, the first ones added; when
+ * the group has more, `totalMembers` says how many (the answer's member-paging block).
+ */
+async function attachBoundedMembers (db: Executor, tenantId: string, group: GroupRecord, cap: number): Promise<GroupRecord> {
+  const members = (await membersOfGroups(db, tenantId, [group.id], cap + 1)).get(group.id) ?? []
+  if (members.length > cap) {
+    group.totalMembers = (await memberCounts(db, tenantId, [group.id])).get(group.id) ?? members.length
+    members.length = cap
+  }
+  group.members = members
+  return group
+}
+
+/**
+ * Members for a page of groups within one budget of `cap` members. The page ends before the
+ * first group whose members no longer fit (RFC 7644 §3.4.2.4 lets a page hold fewer resources
+ * than `count`; clients go on from `startIndex + itemsPerPage`); a first group larger than the
+ * budget comes alone, with its first `cap` members. The page that is kept.
+ */
+async function attachMembersWithinBudget (db: Executor, tenantId: string, page: GroupRecord[], cap: number): Promise<GroupRecord[]> {
+  if (page.length === 0) return page
+  const counts = await memberCounts(db, tenantId, page.map((g) => g.id))
+  const allowance = new Map<string, number>()
+  let budget = cap
+  for (const group of page) {
+    const count = counts.get(group.id) ?? 0
+    if (allowance.size > 0 && count > budget) break
+    allowance.set(group.id, Math.min(count, budget))
+    budget -= Math.min(count, budget)
+  }
+  const kept = page.filter((g) => allowance.has(g.id))
+  const members = await membersOfGroups(db, tenantId, kept.map((g) => g.id), cap)
+  for (const group of kept) {
+    const loaded = members.get(group.id) ?? []
+    const allowed = allowance.get(group.id) ?? 0
+    // Members added between the count and the read are left for the next read, not over budget.
+    if (loaded.length > allowed || (counts.get(group.id) ?? 0) > allowed) {
+      group.totalMembers = Math.max(counts.get(group.id) ?? 0, loaded.length)
+      loaded.length = allowed
+    }
+    group.members = loaded
+  }
+  return kept
+}
+
 /**
  * SCIM Groups (RFC 7644 §3). Membership is a set of rows changed by deltas under the group's
  * row lock, so concurrent PATCHes never lose a member and cost what they change.
  */
-export function createGroupsService (deps: DirectoryDeps) {
+export function createGroupsService (deps: DirectoryDeps, options: GroupsServiceOptions = {}) {
   const { db, accessChanges } = deps
+  const cap = options.maxMembersPerAnswer ?? scimLimits.membersPerAnswer
 
   async function locked (trx: Executor, tenantId: string, id: string, ifMatch: string | undefined): Promise<GroupRecord> {
     const group = isUuid(id) ? await findGroup(trx, tenantId, id, { forUpdate: true }) : undefined
@@ -109,16 +166,20 @@ export function createGroupsService (deps: DirectoryDeps) {
     async get (tenantId: string, id: string, options: { withMembers?: boolean } = {}): Promise<GroupRecord> {
       const group = isUuid(id) ? await findGroup(db, tenantId, id) : undefined
       if (!group) throw notFound(id)
-      if (options.withMembers) group.members = (await membersOfGroups(db, tenantId, [id])).get(id) ?? []
-      return group
+      return options.withMembers ? attachBoundedMembers(db, tenantId, group, cap) : group
     },
 
-    /** All members of the group (only when a client asks for them). */
+    /** The group with its members as an answer shows them (only when a client asks for them). */
+    async attachMembers (tenantId: string, group: GroupRecord): Promise<GroupRecord> {
+      return attachBoundedMembers(db, tenantId, group, cap)
+    },
+
+    /** The members an answer would show: the first `maxMembersPerAnswer`. */
     async membersOf (tenantId: string, id: string): Promise<MemberRef[]> {
-      return (await membersOfGroups(db, tenantId, [id])).get(id) ?? []
+      return (await membersOfGroups(db, tenantId, [id], cap)).get(id) ?? []
     },
 
-    /** Lists groups; members are read (one query per page) only when asked for. */
+    /** Lists groups; members are read (two queries per page) only when asked for, within the budget. */
     async list (tenantId: string, request: ListRequest, options: { withMembers?: boolean } = {}): Promise<ListResult<GroupRecord>> {
       const filter = request.filter === undefined ? undefined : parseFilter(type, request.filter)
       const sort = request.sortBy ? { attr: resolveSort(type, request.sortBy), descending: request.descending === true } : undefined
@@ -129,16 +190,13 @@ export function createGroupsService (deps: DirectoryDeps) {
       // total without a second statement: the common `userName eq` lookup costs one query.
       const lastPage = items.length < request.count && (items.length > 0 || offset === 0)
       const totalResults = lastPage ? offset + items.length : await countGroups(db, tenantId, filter)
-      if (options.withMembers) {
-        const members = await membersOfGroups(db, tenantId, items.map((g) => g.id))
-        for (const group of items) group.members = members.get(group.id) ?? []
-      }
-      return { totalResults, items }
+      return { totalResults, items: options.withMembers ? await attachMembersWithinBudget(db, tenantId, items, cap) : items }
     },
 
     async create (tenantId: string, body: unknown): Promise<GroupRecord> {
       const { data, members } = splitMembers(normalizeResource(type, body))
       checkRequired(type, data)
+      checkResourceLimits(data)
       return db.transaction().execute(async (trx) => {
         const group = await insertGroup(trx, tenantId, data)
         const changed = await applyDeltas(trx, deps, tenantId, group.id, members ? [{ kind: 'add', members }] : [])
@@ -155,6 +213,7 @@ export function createGroupsService (deps: DirectoryDeps) {
     async replace (tenantId: string, id: string, body: unknown, ifMatch?: string): Promise<GroupRecord> {
       const { data, members } = splitMembers(normalizeResource(type, body))
       checkRequired(type, data)
+      checkResourceLimits(data)
       return db.transaction().execute(async (trx) => {
         const current = await locked(trx, tenantId, id, ifMatch)
         const group = await updateGroup(trx, tenantId, id, data)
@@ -169,6 +228,7 @@ export function createGroupsService (deps: DirectoryDeps) {
       return db.transaction().execute(async (trx) => {
         const current = await locked(trx, tenantId, id, ifMatch)
         const { data, memberDeltas } = applyPatch(type, current.data, operations, { id, deltaAttribute: 'members' })
+        checkResourceLimits(data)
         const group = await updateGroup(trx, tenantId, id, data)
         const changed = await applyDeltas(trx, deps, tenantId, id, memberDeltas)
         await notify(trx, tenantId, id, changed, current.displayName !== group.displayName)

@@ -6,15 +6,35 @@ import { memberElementTarget } from './filter-targets.js'
 import type { MemberRef } from './records.js'
 import type { Executor } from '../db/executor.js'
 
-/** Members of each group, in the order they were added. Only called when members are asked for. */
-export async function membersOfGroups (db: Executor, tenantId: string, groupIds: string[]): Promise<Map<string, MemberRef[]>> {
+/**
+ * Members of each group, in the order they were added, at most `perGroup` of each: an answer
+ * never holds more members than that, whatever the group's size. Only called when members are
+ * asked for.
+ */
+export async function membersOfGroups (db: Executor, tenantId: string, groupIds: string[], perGroup: number): Promise<Map<string, MemberRef[]>> {
   const out = new Map<string, MemberRef[]>(groupIds.map((id) => [id, []]))
+  if (groupIds.length === 0 || perGroup <= 0) return out
+  const result = await sql<{ group_id: string, member_id: string, display: string | null }>`
+    select group_id, member_id, display from (
+      select group_id, member_id, display, added_at,
+        row_number() over (partition by group_id order by added_at, member_id) as position
+      from group_members
+      where tenant_id = ${tenantId}::uuid and group_id = any(${groupIds}::uuid[])
+    ) ranked
+    where position <= ${perGroup}
+    order by group_id, added_at, member_id`.execute(db)
+  for (const row of result.rows) out.get(row.group_id)?.push({ id: row.member_id, display: row.display })
+  return out
+}
+
+/** How many members each group has (0 for none), from the membership index alone. */
+export async function memberCounts (db: Executor, tenantId: string, groupIds: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>(groupIds.map((id) => [id, 0]))
   if (groupIds.length === 0) return out
-  const rows = await db.selectFrom('group_members').select(['group_id', 'member_id', 'display'])
+  const rows = await db.selectFrom('group_members').select(['group_id', (eb) => eb.fn.countAll<string>().as('members')])
     .where('tenant_id', '=', tenantId).where(sql<boolean>`group_id = any(${groupIds}::uuid[])`)
-    .orderBy('added_at').orderBy('member_id')
-    .execute()
-  for (const row of rows) out.get(row.group_id)?.push({ id: row.member_id, display: row.display })
+    .groupBy('group_id').execute()
+  for (const row of rows) out.set(row.group_id, Number(row.members))
   return out
 }
 

@@ -20,6 +20,8 @@ export interface GroupRecord extends StoredResource {
   displayName: string
   externalId: string | null
   members?: MemberRef[]
+  /** Set when `members` holds only the first members: how many the group has in all. */
+  totalMembers?: number
 }
 
 /** A page request against one resource table. */

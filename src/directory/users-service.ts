@@ -5,6 +5,7 @@ import { applyPatch } from '../scim/patch/apply.js'
 import type { PatchOperationInput } from '../scim/patch/operations.js'
 import type { JsonObject } from '../scim/resource/json.js'
 import { checkRequired, normalizeResource } from '../scim/resource/normalize.js'
+import { checkResourceLimits } from '../scim/resource/size-limits.js'
 import { userResourceType, type ResourceTypeDefinition } from '../scim/schemas/resource-types.js'
 import { checkIfMatch, type DirectoryDeps, type ListRequest, type ListResult } from './common.js'
 import { isUniqueViolation, isUuid } from './db-errors.js'
@@ -85,6 +86,7 @@ export function createUsersService (deps: DirectoryDeps, type: ResourceTypeDefin
     async create (tenantId: string, body: unknown, options: ReadOptions = {}): Promise<UserRecord> {
       const data = withDefaults(normalizeResource(type, body))
       checkRequired(type, data)
+      checkResourceLimits(data)
       return save(() => db.transaction().execute(async (trx) => {
         const user = await insertUser(trx, tenantId, data, { extensions })
         if (options.withGroups) user.groups = []
@@ -97,6 +99,7 @@ export function createUsersService (deps: DirectoryDeps, type: ResourceTypeDefin
     async replace (tenantId: string, id: string, body: unknown, ifMatch?: string, options: ReadOptions = {}): Promise<UserRecord> {
       const data = withDefaults(normalizeResource(type, body))
       checkRequired(type, data)
+      checkResourceLimits(data)
       return save(() => db.transaction().execute(async (trx) => {
         await locked(trx, tenantId, id, ifMatch)
         const user = await updateUser(trx, tenantId, id, data, includes(options))
@@ -112,6 +115,7 @@ export function createUsersService (deps: DirectoryDeps, type: ResourceTypeDefin
         const current = await locked(trx, tenantId, id, ifMatch)
         const { data } = applyPatch(type, current.data, operations, { id })
         userName = data.userName
+        checkResourceLimits(data)
         const user = await updateUser(trx, tenantId, id, withDefaults(data), includes(options))
         await accessChanges.usersChanged(trx, tenantId, [id])
         return user

@@ -30,11 +30,14 @@ export async function healthRoutes (app: FastifyInstance, opts: HealthOptions): 
 
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }))
 
+  // The probe is unauthenticated: the reason says what failed, the log says why (a driver's
+  // message can carry a host, a port or a user name).
   app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
     try {
       await withTimeout(sql`select 1`.execute(opts.db), timeoutMs)
     } catch (err) {
-      return reply.code(503).send({ status: 'unavailable', reason: `database: ${(err as Error).message}` })
+      app.log.warn({ err }, 'readiness: the database does not answer')
+      return reply.code(503).send({ status: 'unavailable', reason: 'database unavailable' })
     }
     try {
       const pending = await withTimeout(pendingMigrations(opts.db), timeoutMs)
@@ -42,7 +45,8 @@ export async function healthRoutes (app: FastifyInstance, opts: HealthOptions): 
         return reply.code(503).send({ status: 'unavailable', reason: `migrations pending: ${pending.join(', ')}` })
       }
     } catch (err) {
-      return reply.code(503).send({ status: 'unavailable', reason: `migrations: ${(err as Error).message}` })
+      app.log.warn({ err }, 'readiness: the migration state cannot be read')
+      return reply.code(503).send({ status: 'unavailable', reason: 'migration state unavailable' })
     }
     return { status: 'ready' }
   })

@@ -33,7 +33,8 @@ const assetInput = z.object({
 }).strict()
 
 export const accessRuleInputSchema = z.object({
-  group: z.string().trim().min(1),
+  // The group name is indexed, like a SCIM Group's displayName: the same length limit (docs/scim.md).
+  group: z.string().trim().min(1).max(512),
   role: z.preprocess((v) => (typeof v === 'string' ? v.trim().toUpperCase() : v), z.enum(BUSINESS_ROLES).nullable().optional()),
   assets: z.array(assetInput).default([]),
   priority: z.number().int().default(DEFAULT_RULE_PRIORITY)

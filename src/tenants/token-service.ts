@@ -74,6 +74,17 @@ export class TokenService {
     }))
   }
 
+  /**
+   * Drops every cached token of a tenant that was just deleted, so they stop working in this
+   * process at once; other replicas follow within `cacheTtlMs` (their writes meanwhile fail on
+   * the missing tenant and answer 401, src/scim-api/error-handler.ts).
+   */
+  forgetTenant (tenantId: string): void {
+    for (const [hash, entry] of this.#cache) {
+      if (entry.verified.tenantId === tenantId) this.#cache.delete(hash)
+    }
+  }
+
   async revoke (tenantId: string, tokenId: string): Promise<boolean> {
     const revoked = await revokeScimToken(this.db, tenantId, tokenId)
     for (const [hash, entry] of this.#cache) {

@@ -114,7 +114,9 @@ t.test('discovery documents', async (t) => {
   t.match((await send('GET', '/scim/v2/ResourceTypes/user')).body, { id: 'User', schemaExtensions: [{ schema: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', required: false }] })
   const schemas = await send('GET', '/scim/v2/Schemas')
   t.same(schemas.body.Resources.map((s: any) => s.id), [
-    'urn:ietf:params:scim:schemas:core:2.0:User', GROUP, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
+    'urn:ietf:params:scim:schemas:core:2.0:User', GROUP, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+    // Present on a Group answer only when it lists part of the members (docs/scim.md "Group answers").
+    'urn:scim-meta-bridge:schemas:extension:members:1.0:Group'
   ])
   const user = schemas.body.Resources[0]
   t.equal(user.description, 'User Account')

@@ -2,13 +2,30 @@ import type { JsonObject } from '../resource/json.js'
 import type { ResourceTypeDefinition } from '../schemas/resource-types.js'
 import type { AttributeDefinition, SchemaDefinition } from '../schemas/types.js'
 import { URN } from '../schemas/urns.js'
+import { INDEXED_ATTRIBUTES, scimLimits } from '../limits.js'
 
-function attributeDocument (def: AttributeDefinition): JsonObject {
+/**
+ * RFC 7643 §7 has no maxLength or maxItems characteristic, so this server's input limits
+ * (docs/scim.md "Input limits") are published where a client can read them: the description.
+ */
+function withLimits (def: AttributeDefinition, topLevel: boolean): string {
+  const notes: string[] = []
+  if (def.mutability !== 'readOnly' && (def.type === 'string' || def.type === 'reference' || def.type === 'binary')) {
+    const length = topLevel && INDEXED_ATTRIBUTES.has(def.name) ? scimLimits.indexedStringLength : scimLimits.stringLength
+    notes.push(`This server accepts at most ${length} characters.`)
+  }
+  if (def.multiValued && def.mutability !== 'readOnly' && def.name !== 'members') {
+    notes.push(`This server accepts at most ${scimLimits.multiValuedCount} values.`)
+  }
+  return notes.length === 0 ? def.description : `${def.description} ${notes.join(' ')}`
+}
+
+function attributeDocument (def: AttributeDefinition, topLevel = true): JsonObject {
   const doc: JsonObject = {
     name: def.name,
     type: def.type,
     multiValued: def.multiValued,
-    description: def.description,
+    description: withLimits(def, topLevel),
     required: def.required,
     caseExact: def.caseExact,
     mutability: def.mutability,
@@ -17,7 +34,7 @@ function attributeDocument (def: AttributeDefinition): JsonObject {
   }
   if (def.canonicalValues) doc.canonicalValues = def.canonicalValues
   if (def.referenceTypes) doc.referenceTypes = def.referenceTypes
-  if (def.subAttributes) doc.subAttributes = def.subAttributes.map(attributeDocument)
+  if (def.subAttributes) doc.subAttributes = def.subAttributes.map((sub) => attributeDocument(sub, false))
   return doc
 }
 
@@ -28,7 +45,7 @@ export function schemaDocument (schema: SchemaDefinition, baseUrl: string): Json
     id: schema.id,
     name: schema.name,
     description: schema.description,
-    attributes: schema.attributes.map(attributeDocument),
+    attributes: schema.attributes.map((def) => attributeDocument(def)),
     meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${schema.id}` }
   }
 }

@@ -81,13 +81,21 @@ function elementLeaf (collection: AttributeDefinition, node: Filter & { attrPath
 export function compileFilter (node: Filter, scope: FilterScope): FilterNode {
   switch (node.op) {
     case 'and':
-    case 'or':
-      return { kind: node.op, items: (node as { filters: Filter[] }).filters.map((f) => compileFilter(f, scope)) }
-    case 'not':
-      return { kind: 'not', item: compileFilter((node as { filter: Filter }).filter, scope) }
+    case 'or': {
+      const items = (node as { filters?: unknown }).filters
+      if (!Array.isArray(items) || items.length === 0) throw invalid(`${node.op} needs filters on both sides`)
+      return { kind: node.op, items: (items as Filter[]).map((f) => compileFilter(f, scope)) }
+    }
+    case 'not': {
+      // The parser reads `a pr not (b pr)` as a two-sided "not": not is prefix-only (RFC 7644 §3.4.2.2).
+      const item = (node as { filter?: unknown }).filter
+      if (item === null || typeof item !== 'object') throw invalid('"not" takes one parenthesised filter after it')
+      return { kind: 'not', item: compileFilter(item as Filter, scope) }
+    }
     case '[]': {
       if (scope.kind === 'element') throw invalid('value paths cannot be nested')
-      const { attrPath, valFilter } = node as { attrPath: string, valFilter: Filter }
+      const { attrPath, valFilter } = node as { attrPath?: unknown, valFilter?: Filter }
+      if (typeof attrPath !== 'string' || valFilter === null || typeof valFilter !== 'object') throw invalid('malformed value path')
       const resolved = resolveAttributePath(scope.type, attrPath)
       if (!resolved || resolved.kind !== 'attribute' || resolved.sub || !resolved.attribute.multiValued || resolved.attribute.type !== 'complex') {
         throw invalid(`${attrPath}[…] needs a multi-valued complex attribute`)
@@ -97,6 +105,7 @@ export function compileFilter (node: Filter, scope: FilterScope): FilterNode {
     }
     default: {
       const leafNode = node as Filter & { attrPath: string }
+      if (typeof leafNode.attrPath !== 'string') throw invalid(`unsupported operator ${String(node.op)}`)
       return scope.kind === 'resource' ? resourceLeaf(scope.type, leafNode) : elementLeaf(scope.attribute, leafNode)
     }
   }

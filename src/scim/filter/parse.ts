@@ -4,13 +4,12 @@ import type { ResourceTypeDefinition } from '../schemas/resource-types.js'
 import type { AttributeDefinition } from '../schemas/types.js'
 import { compileFilter, type FilterScope } from './compile.js'
 import type { FilterNode } from './ir.js'
+import { checkFilterCost, checkFilterText } from './limits.js'
 import { toStrictFilter } from './lenient.js'
 
-/** Filters longer than this are refused rather than parsed (no IdP sends anything close). */
-const MAX_FILTER_LENGTH = 4096
-
 function parseIn (text: string, scope: FilterScope): FilterNode {
-  if (text.length > MAX_FILTER_LENGTH) throw ScimError.of('invalidFilter', `filter is longer than ${MAX_FILTER_LENGTH} characters`)
+  // Length and depth before parsing, cost after: docs/scim.md "Input limits".
+  checkFilterText(text)
   if (text.trim() === '') throw ScimError.of('invalidFilter', 'filter is empty')
   let ast
   try {
@@ -19,7 +18,9 @@ function parseIn (text: string, scope: FilterScope): FilterNode {
     if (err instanceof ScimError) throw err
     throw ScimError.of('invalidFilter', `cannot parse filter: ${err instanceof Error ? err.message : String(err)}`)
   }
-  return compileFilter(ast, scope)
+  const node = compileFilter(ast, scope)
+  checkFilterCost(node)
+  return node
 }
 
 /** RFC 7644 §3.4.2.2: a `filter` query parameter against a resource type. */

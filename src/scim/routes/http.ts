@@ -10,9 +10,13 @@ export interface RouteContext {
   maxPageSize: number
 }
 
-/** The SCIM base URL: the configured public URL, else what the request was addressed to. */
-export function baseUrlResolver (publicBaseUrl: string | undefined, prefix: string): (request: FastifyRequest) => string {
-  return (request) => `${publicBaseUrl ?? `${request.protocol}://${request.host}`}${prefix}`
+/**
+ * The SCIM base URL: the service's configured origin (src/http/public-origin.ts), never the
+ * request's Host header, so no client can put a URL of its choosing into an answer.
+ */
+export function baseUrlResolver (origin: string, prefix: string): (request: FastifyRequest) => string {
+  const base = `${origin}${prefix}`
+  return () => base
 }
 
 /** A single header value (the first, when a client repeats it). */

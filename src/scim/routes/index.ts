@@ -12,10 +12,29 @@ import { registerDiscoveryRoutes } from './discovery.js'
 import { baseUrlResolver, parseJsonBody, type RouteContext } from './http.js'
 import { registerResourceRoutes, type ResourceRouteSpec } from './resource-routes.js'
 import { registerRootSearch, searchable } from './root-search.js'
+import { MEMBER_PAGING_URN } from '../schemas/group-members-extension.js'
+import type { JsonObject } from '../resource/json.js'
+
+/**
+ * A Group answer whose `members` lists only the group's first members carries the
+ * member-paging block beside them (docs/scim.md "Group answers"); without `members`, neither.
+ */
+function withMemberPaging (record: GroupRecord, shown: JsonObject): JsonObject {
+  if (record.totalMembers === undefined || !Array.isArray(shown.members)) return shown
+  const { meta, ...rest } = shown
+  const schemas = Array.isArray(shown.schemas) ? [...shown.schemas as string[], MEMBER_PAGING_URN] : [MEMBER_PAGING_URN]
+  const block = { totalMembers: record.totalMembers, membersReturned: shown.members.length, membersFilter: `groups.value eq "${record.id}"` }
+  return { ...rest, schemas, [MEMBER_PAGING_URN]: block, ...(meta === undefined ? {} : { meta }) }
+}
 
 export interface ScimRoutesOptions {
   db: Kysely<DB>
-  config: { scimMaxPageSize: number, publicBaseUrl: string | undefined }
+  config: {
+    scimMaxPageSize: number
+    /** The origin of absolute URLs in answers (src/http/public-origin.ts), never taken from a request. */
+    publicBaseUrl: string
+    scimMaxMembersPerResponse?: number | undefined
+  }
   accessChanges: AccessChangeSink
   /** Read-only blocks added to every User (the Meta state). */
   userExtensions?: ReadOnlyUserExtension[]
@@ -31,7 +50,9 @@ export async function scimRoutes (app: FastifyInstance, opts: ScimRoutesOptions)
   const userType = extensions.reduce((type, e) => withReadOnlyExtension(type, e.schema), userResourceType)
   const deps = { db: opts.db, accessChanges: opts.accessChanges }
   const users = createUsersService(deps, userType, extensions)
-  const groups = createGroupsService(deps)
+  const groups = createGroupsService(deps, {
+    ...(opts.config.scimMaxMembersPerResponse === undefined ? {} : { maxMembersPerAnswer: opts.config.scimMaxMembersPerResponse })
+  })
   const context: RouteContext = { baseUrl: baseUrlResolver(opts.config.publicBaseUrl, app.prefix), maxPageSize: opts.config.scimMaxPageSize }
 
   const userSpec: ResourceRouteSpec<UserRecord> = {
@@ -49,11 +70,9 @@ export async function scimRoutes (app: FastifyInstance, opts: ScimRoutesOptions)
     map: (record, baseUrl) => toScimResource(userType, record, { baseUrl, groups: record.groups, extensionBlocks: record.extensionBlocks })
   }
   // A group's members can be many (50,000 in bench/): they are read after the write, only when
-  // the answer shows them.
-  const withMembers = async (tenantId: string, record: GroupRecord, wanted: boolean): Promise<GroupRecord> => {
-    if (wanted) record.members = await groups.membersOf(tenantId, record.id)
-    return record
-  }
+  // the answer shows them, and no more than an answer carries.
+  const withMembers = async (tenantId: string, record: GroupRecord, wanted: boolean): Promise<GroupRecord> =>
+    wanted ? groups.attachMembers(tenantId, record) : record
   const groupSpec: ResourceRouteSpec<GroupRecord> = {
     type: groupResourceType,
     related: 'members',
@@ -66,7 +85,8 @@ export async function scimRoutes (app: FastifyInstance, opts: ScimRoutesOptions)
       patch: async (tenantId, id, operations, ifMatch, wanted) => withMembers(tenantId, await groups.patch(tenantId, id, operations, ifMatch), wanted),
       delete: groups.delete
     },
-    map: (record, baseUrl) => toScimResource(groupResourceType, record, { baseUrl, members: record.members })
+    map: (record, baseUrl) => toScimResource(groupResourceType, record, { baseUrl, members: record.members }),
+    finish: withMemberPaging
   }
 
   registerResourceRoutes(app, userSpec, context)

@@ -37,6 +37,17 @@ export interface ResourceRouteSpec<R extends StoredResource> {
    * resource; Groups 204 unless attributes are asked for (docs/scim.md).
    */
   patchAnswer: 'resource' | 'noContent'
+  /**
+   * Completes a representation after `attributes`/`excludedAttributes` were applied, with what
+   * depends on what is shown (a Group's member-paging block goes with its `members`).
+   */
+  finish?: (record: R, shown: JsonObject) => JsonObject
+}
+
+/** A record as an answer shows it: mapped, projected (RFC 7644 §3.9), finished. */
+export function renderRecord<R extends StoredResource> (spec: ResourceRouteSpec<R>, record: R, baseUrl: string, projection: Projection): JsonObject {
+  const shown = applyProjection(spec.map(record, baseUrl), projection)
+  return spec.finish ? spec.finish(record, shown) : shown
 }
 
 interface IdParams { id: string }
@@ -53,7 +64,7 @@ export function registerResourceRoutes<R extends StoredResource> (app: FastifyIn
   }
   const wantsRelated = (projection: Projection): boolean => projectionIncludes(projection, spec.related)
   const render = (request: FastifyRequest, record: R, projection: Projection): JsonObject =>
-    applyProjection(spec.map(record, context.baseUrl(request)), projection)
+    renderRecord(spec, record, context.baseUrl(request), projection)
 
   async function list (request: FastifyRequest, reply: FastifyReply, raw: RawListParams): Promise<FastifyReply> {
     const params = parseListParams(raw, context.maxPageSize)
@@ -62,7 +73,7 @@ export function registerResourceRoutes<R extends StoredResource> (app: FastifyIn
       filter: params.filter, startIndex: params.startIndex, count: params.count, sortBy: params.sortBy, descending: params.sortOrder === 'descending'
     }, wantsRelated(projection))
     const baseUrl = context.baseUrl(request)
-    const resources = result.items.map((record) => applyProjection(spec.map(record, baseUrl), projection))
+    const resources = result.items.map((record) => renderRecord(spec, record, baseUrl, projection))
     return sendScim(reply, 200, listResponse(resources, result.totalResults, params.startIndex))
   }
 

@@ -4,24 +4,24 @@ import { listResponse } from '../list/list-response.js'
 import { parseListParams } from '../list/params.js'
 import type { JsonObject } from '../resource/json.js'
 import type { StoredResource } from '../resource/mapper.js'
-import { applyProjection, projectionIncludes, projectionOf } from '../resource/projection.js'
+import { projectionIncludes, projectionOf, type Projection } from '../resource/projection.js'
 import type { ListRequest } from '../../directory/common.js'
 import { sendScim, type RouteContext } from './http.js'
-import type { ResourceRouteSpec } from './resource-routes.js'
+import { renderRecord, type ResourceRouteSpec } from './resource-routes.js'
 import { parseSearchBody } from './schemas.js'
 
 /** One resource type as the root search sees it: list a page and render it. */
 export interface SearchableType {
   spec: Pick<ResourceRouteSpec<StoredResource>, 'type' | 'related'>
-  search: (tenantId: string, request: ListRequest, withRelated: boolean, baseUrl: string) => Promise<{ totalResults: number, resources: JsonObject[] }>
+  search: (tenantId: string, request: ListRequest, withRelated: boolean, baseUrl: string, projection: Projection) => Promise<{ totalResults: number, resources: JsonObject[] }>
 }
 
 export function searchable<R extends StoredResource> (spec: ResourceRouteSpec<R>): SearchableType {
   return {
     spec,
-    search: async (tenantId, request, withRelated, baseUrl) => {
+    search: async (tenantId, request, withRelated, baseUrl, projection) => {
       const result = await spec.service.list(tenantId, request, withRelated)
-      return { totalResults: result.totalResults, resources: result.items.map((record) => spec.map(record, baseUrl)) }
+      return { totalResults: result.totalResults, resources: result.items.map((record) => renderRecord(spec, record, baseUrl, projection)) }
     }
   }
 }
@@ -46,7 +46,7 @@ export function registerRootSearch (app: FastifyInstance, types: SearchableType[
       const withRelated = projectionIncludes(projection, spec.related)
       let result
       try {
-        result = await search(request.tenantId, { filter: params.filter, startIndex: offset + 1, count: remaining }, withRelated, context.baseUrl(request))
+        result = await search(request.tenantId, { filter: params.filter, startIndex: offset + 1, count: remaining }, withRelated, context.baseUrl(request), projection)
       } catch (err) {
         if (!(err instanceof ScimError) || err.scimType !== 'invalidFilter') throw err
         lastError = err
@@ -54,7 +54,7 @@ export function registerRootSearch (app: FastifyInstance, types: SearchableType[
         continue
       }
       totalResults += result.totalResults
-      resources.push(...result.resources.map((r) => applyProjection(r, projection)))
+      resources.push(...result.resources)
       remaining -= result.resources.length
       offset = Math.max(0, offset - result.totalResults)
     }

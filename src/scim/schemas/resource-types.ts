@@ -1,5 +1,6 @@
 import { enterpriseUserSchema } from './enterprise-schema.js'
 import { groupSchema } from './group-schema.js'
+import { memberPagingSchema } from './group-members-extension.js'
 import type { SchemaDefinition } from './types.js'
 import { userSchema } from './user-schema.js'
 
@@ -36,7 +37,7 @@ export const groupResourceType: ResourceTypeDefinition = {
   endpoint: '/Groups',
   description: 'Group',
   schema: groupSchema,
-  extensions: []
+  extensions: [{ schema: memberPagingSchema, required: false, readOnly: true }]
 }
 
 /** The same resource type with one more read-only extension block (e.g. Meta state). */
