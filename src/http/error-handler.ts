@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { ScimError } from '../scim/errors.js'
+import { ScimError, scimErrorBody } from '../scim/errors.js'
+import { isScimPath } from './scim-path.js'
 import { AdminError } from '../admin/admin-errors.js'
 import { isStalePlan } from '../db/statement-cache.js'
 
@@ -72,11 +73,14 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
       return reply.code(err.statusCode).send(body)
     }
     const error = classifyError(err, request, reply)
+    // A SCIM-looking path no SCIM route matched (e.g. `/scim/v2/` itself): a SCIM error body.
+    if (isScimPath(request.url)) return reply.code(error.status).type(SCIM_CONTENT_TYPE).send(scimErrorBody(error.status, error.message, error.scimType))
     return reply.code(error.status).send({ error: httpErrorCode(error.status), message: error.message, status: error.status })
   })
 
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const detail = `no route for ${request.method} ${request.url.split('?')[0] ?? ''}`
+    if (isScimPath(request.url)) return reply.code(404).type(SCIM_CONTENT_TYPE).send(scimErrorBody(404, detail))
     return reply.code(404).send({ error: 'not_found', message: detail, status: 404 })
   })
 }, { name: 'error-handler' })

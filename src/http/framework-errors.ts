@@ -1,13 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { scimErrorBody } from '../scim/errors.js'
 import { SCIM_CONTENT_TYPE } from './error-handler.js'
-
-/** Whether a raw request path is under the SCIM API, however it is spelled (case, `//`, `%73`). */
-function isScimPath (url: string): boolean {
-  let path = url.split('?')[0] ?? ''
-  try { path = decodeURIComponent(path) } catch { /* undecodable: checked as sent */ }
-  return /^\/*scim\/+v2(\/|$)/i.test(path.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, ''))
-}
+import { isScimPath } from './scim-path.js'
 
 /**
  * Errors the router raises before any route (and so any scope's error handler) is chosen: an
