@@ -2,6 +2,7 @@ import type { AssetTask, AssetType, MetaClient } from '../meta/index.js'
 import type { MemberDirectory } from './lookup.js'
 import type { Step } from './model.js'
 import type { PersonPatch } from './people-repository.js'
+import { taskGap } from './task-coverage.js'
 
 /** What a step that Meta accepted changes in the person's record. */
 export interface Applied {
@@ -39,8 +40,12 @@ export async function applyStep (client: MetaClient, members: MemberDirectory, s
     case 'assign': {
       const { assetType, assetId, tasks } = step.asset
       await client.assignUser<AssetType>({ type: assetType, id: assetId }, step.businessUserId, tasks as AssetTask[])
-      const next = [...(assets ?? []).filter((a) => !(a.assetType === assetType && a.assetId === assetId)), step.asset]
-      return { patch: { assets: next, state: 'member' }, detail: { assetType, assetId, tasks, previous: step.previous } }
+      // Extra tasks seen before this POST of exactly the desired ones: if a later read still
+      // shows them, Meta keeps them, and the plan does not narrow again (model.ts `narrowed`).
+      const extra = step.previous === null ? [] : taskGap(assetType, tasks, step.previous).extra
+      const granted = { assetType, assetId, tasks: [...tasks], ...(extra.length > 0 ? { narrowed: extra } : {}) }
+      const next = [...(assets ?? []).filter((a) => !(a.assetType === assetType && a.assetId === assetId)), granted]
+      return { patch: { assets: next, state: 'member' }, detail: { assetType, assetId, tasks, previous: step.previous, ...(extra.length > 0 ? { narrowing: extra } : {}) } }
     }
     case 'unassign': {
       const outcome = await client.unassignUser({ type: step.assetType, id: step.assetId }, step.businessUserId)

@@ -13,6 +13,13 @@ export interface AssetAccess {
   assetId: string
   /** Sorted, without duplicates. */
   tasks: string[]
+  /**
+   * Observed side only: reported tasks beyond the desired ones that the bridge already tried to
+   * take away by setting exactly the desired tasks. When Meta keeps reporting them, they are
+   * Meta's own unpacking (or Meta merges rather than replaces): the plan does not send the same
+   * narrowing again, so an unknown expansion costs one call, never a loop (task-coverage.ts).
+   */
+  narrowed?: string[]
 }
 
 /** What the IdP entitles a user to; `role` null means no access at all. */

@@ -35,7 +35,12 @@ function toRecord (row: MetaPersonRow): PersonRecord {
     inviteId: row.invite_id,
     businessUserId: row.business_user_id,
     role: row.role as BusinessRole | null,
-    assets: row.assets.map((a) => ({ assetType: a.assetType as AssetType, assetId: a.assetId, tasks: [...a.tasks] })),
+    assets: row.assets.map((a) => ({
+      assetType: a.assetType as AssetType,
+      assetId: a.assetId,
+      tasks: [...a.tasks],
+      ...(Array.isArray(a.narrowed) && a.narrowed.length > 0 ? { narrowed: [...a.narrowed] } : {})
+    })),
     state: row.state,
     lastError: row.last_error,
     lastErrorCode: row.last_error_code,

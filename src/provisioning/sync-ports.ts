@@ -24,7 +24,7 @@ function observedPatch (p: ObservedPerson, record: PersonRecord | undefined, man
     managed.has(`${a.assetType}:${a.assetId}`) || (record?.assets ?? []).some((r) => r.assetType === a.assetType && r.assetId === a.assetId)
   switch (p.state) {
     case 'active':
-      return { businessUserId: p.businessUserId, inviteId: null, role, assets: p.assets.filter(keep).map((a) => ({ ...a, tasks: [...a.tasks].sort() })), state: 'member' }
+      return { businessUserId: p.businessUserId, inviteId: null, role, assets: p.assets.filter(keep).map((a) => withNarrowed(a, record)), state: 'member' }
     case 'invited':
       return { inviteId: p.roleRequestId, businessUserId: null, role, assets: [], state: 'invited' }
     case 'invite_expired':
@@ -34,6 +34,12 @@ function observedPatch (p: ObservedPerson, record: PersonRecord | undefined, man
       if (record === undefined || (record.inviteId === null && record.businessUserId === null)) return undefined
       return { inviteId: null, businessUserId: null, role: null, assets: [], state: 'removed' }
   }
+}
+
+/** What Meta reports on an asset, keeping the record's note of a narrowing already tried there. */
+function withNarrowed (a: ObservedPerson['assets'][number], record: PersonRecord | undefined): PersonRecord['assets'][number] {
+  const narrowed = record?.assets.find((r) => r.assetType === a.assetType && r.assetId === a.assetId)?.narrowed
+  return { assetType: a.assetType, assetId: a.assetId, tasks: [...a.tasks].sort(), ...(narrowed === undefined ? {} : { narrowed }) }
 }
 
 function unchanged (patch: PersonPatch, record: PersonRecord | undefined): boolean {

@@ -3,6 +3,7 @@ import { graphTime, type SimContext } from '../context.js'
 import type { SimAsset, SimBusiness, SimMember, SimRoleRequest, SimSystemUser } from '../state/model.js'
 import { refreshStatus } from '../state/lifecycle.js'
 import { project, type FieldSelection, type NodeType } from './fields.js'
+import { expandTasks, openStatusSpelling } from './task-expansion.js'
 
 // Field registries per node type (reference §6) with the defaults of §1.4.
 
@@ -66,7 +67,10 @@ export function roleRequestType (ctx: SimContext): NodeType<SimRoleRequest> {
       email: r => r.email,
       role: r => r.role,
       tasks: r => r.tasks,
-      status: r => names[refreshStatus(ctx, r)],
+      status: r => {
+        const status = refreshStatus(ctx, r)
+        return status === 'pending' ? openStatusSpelling(ctx.settings, r.id, names.pending) : names[status]
+      },
       invited_user_type: r => r.invitedUserType,
       created_time: r => graphTime(r.createdTime),
       updated_time: r => graphTime(r.updatedTime),
@@ -134,7 +138,7 @@ export function assignedUserType (ctx: SimContext): NodeType<AssignedPerson> {
         const x = person(p.personId)
         return x === undefined ? undefined : businessRef(ctx, x.businessId, sub)
       },
-      tasks: p => p.tasks,
+      tasks: p => expandTasks(ctx.settings, p.asset.type, p.tasks),
       permitted_tasks: p => [...ASSET_TASKS[p.asset.type]]
     }
   }
