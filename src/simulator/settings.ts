@@ -120,6 +120,11 @@ export interface SimulatorSettings {
     emitAdAccountUsage: boolean
     /** §5.2: key ad accounts in X-Business-Use-Case-Usage with `act_`. */
     bucKeyWithActPrefix: boolean
+    /**
+     * What X-Business-Use-Case-Usage is keyed by: the rate-limiting doc's text says "the ID of the
+     * business associated with the token", its samples key by the object's id. Both by setting.
+     */
+    bucHeaderKeyedBy: 'object' | 'business'
   }
   batch: {
     maxOps: number
@@ -209,7 +214,8 @@ export function defaultSettings (): SimulatorSettings {
       },
       headersFromPct: 0,
       emitAdAccountUsage: false,
-      bucKeyWithActPrefix: false
+      bucKeyWithActPrefix: false,
+      bucHeaderKeyedBy: 'object'
     },
     batch: { maxOps: 50, timeoutMs: 10_000 }
   }
