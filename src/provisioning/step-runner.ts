@@ -128,8 +128,14 @@ export async function runSteps (run: RunContext, plan: Plan, start: PersonRecord
     if (client === null || members === null) throw new Error('steps that call Meta need a client (dry run is handled before)')
     let accepted = false
     try {
-      const { value, traceId } = await traced(async () => await applyStep(client, members, step, record.assets))
+      const { value, traceId } = await traced(async () => await applyStep(client, members, step, record.assets, { email: run.email ?? record.email }))
       accepted = true
+      if (value.replan !== undefined) {
+        run.metrics?.recordProvisioningAction(actionLabel(step), 'skipped')
+        record = await save(run, record, { ...value.patch, lastTraceId: traceId })
+        await writeAudit(run.db, audit(run, { action: actionOf(step), outcome: value.replan.outcome, message: value.replan.message, detail: value.detail, metaTraceId: traceId }))
+        return { kind: 'replan', record }
+      }
       run.metrics?.recordProvisioningAction(actionLabel(step), 'applied')
       record = await save(run, record, { ...value.patch, lastTraceId: traceId })
       await writeAudit(run.db, audit(run, { action: actionOf(step), outcome: 'applied', detail: value.detail, metaTraceId: traceId }))
