@@ -85,6 +85,7 @@ export async function applyStep (client: MetaClient, members: MemberDirectory, s
     }
     case 'skip':
     case 'blocked':
+    case 'manual':
       throw new Error(`${step.kind} steps are recorded, not applied`)
   }
 }

@@ -63,6 +63,12 @@ export type Step =
   | { kind: 'remove', businessUserId: string }
   /** Work Accounts mode: the IdP ↔ Meta connection owns this step (DESIGN.md identity modes). */
   | { kind: 'skip', action: SkippedAction, reason: string }
+  /**
+   * A change Meta's API cannot make: pixel access cannot be un-assigned (Meta's ads-pixel
+   * assigned_users reference: "Deleting: You can't perform this operation on this endpoint").
+   * Nothing is sent; the person's record shows it until a read shows it done by hand.
+   */
+  | { kind: 'manual', action: 'unassign', businessUserId: string, assetType: AssetType, assetId: string, instruction: string }
   /** Cannot be done until the IdP sends more (e.g. no email address): recorded as failed. */
   | { kind: 'blocked', action: 'invite', reason: string }
 
@@ -71,6 +77,16 @@ export interface Plan {
   /** Asset tasks that wait for the invitation to be accepted (§8.2). */
   waitingAssets: AssetAccess[]
 }
+
+/** A manual step as the person's record keeps it (meta_people.manual_steps). */
+export interface ManualStep {
+  action: 'unassign'
+  assetType: AssetType
+  assetId: string
+  instruction: string
+}
+
+export const PIXEL_REMOVAL_INSTRUCTION = 'remove in Business Settings: Meta\'s API cannot take pixel access away'
 
 export function emptyObserved (): ObservedAccess {
   return { inviteId: null, businessUserId: null, role: null, assets: [], state: 'none' }

@@ -1,5 +1,5 @@
 import type { InvitedUserType } from '../meta/index.js'
-import { presenceOf, type AssetAccess, type DesiredAccess, type IdentityMode, type ObservedAccess, type Plan, type Step } from './model.js'
+import { PIXEL_REMOVAL_INSTRUCTION, presenceOf, type ManualStep, type AssetAccess, type DesiredAccess, type IdentityMode, type ObservedAccess, type Plan, type Step } from './model.js'
 import { taskGap } from './task-coverage.js'
 
 // The plan: a pure diff of desired and observed access in one identity mode (DESIGN.md
@@ -48,7 +48,11 @@ export function assetSteps (businessUserId: string, desired: readonly AssetAcces
     }
   }
   for (const asset of observed) {
-    if (!want.has(assetKey(asset))) steps.push({ kind: 'unassign', businessUserId, assetType: asset.assetType, assetId: asset.assetId })
+    if (want.has(assetKey(asset))) continue
+    const place = { businessUserId, assetType: asset.assetType, assetId: asset.assetId }
+    steps.push(asset.assetType === 'pixel'
+      ? { kind: 'manual', action: 'unassign', ...place, instruction: PIXEL_REMOVAL_INSTRUCTION }
+      : { kind: 'unassign', ...place })
   }
   return steps
 }
@@ -109,7 +113,12 @@ export function isRemoval (step: Step): boolean {
   return false
 }
 
-/** Steps that call Meta (everything but skips and blocked ones). */
+/** Steps that call Meta (everything but skips, blocked and manual ones). */
 export function callsMeta (step: Step): boolean {
-  return step.kind !== 'skip' && step.kind !== 'blocked'
+  return step.kind !== 'skip' && step.kind !== 'blocked' && step.kind !== 'manual'
+}
+
+/** The plan's manual steps, as the person's record keeps them. */
+export function manualStepsOf (steps: readonly Step[]): ManualStep[] {
+  return steps.flatMap((s) => s.kind === 'manual' ? [{ action: s.action, assetType: s.assetType, assetId: s.assetId, instruction: s.instruction }] : [])
 }

@@ -63,7 +63,10 @@ export function audit (run: RunContext, event: Omit<AuditEvent, 'tenantId' | 'ac
   return { tenantId: run.tenant.tenantId, actor: 'provisioning', userId: run.userId, email: run.email, reason: run.reason, ...event, detail: { ...event.detail, jobId: run.jobId } }
 }
 
-const actionOf = (step: Step): string => step.kind === 'skip' || step.kind === 'blocked' ? `${step.kind}:${step.action}` : step.kind
+const actionOf = (step: Step): string => {
+  if (step.kind === 'skip' || step.kind === 'blocked') return `${step.kind}:${step.action}`
+  return step.kind === 'manual' ? step.action : step.kind
+}
 
 /** What a Meta lookup found, as a record patch (adopting an existing member or invitation). */
 export function adoptPatch (found: Exclude<Found, { kind: 'absent' }>): PersonPatch {
@@ -106,6 +109,14 @@ export async function runSteps (run: RunContext, plan: Plan, start: PersonRecord
   let failure: Failure | null = null
   let held: string | null = null
   for (const step of plan.steps) {
+    if (step.kind === 'manual') {
+      // Nothing to send: the record (saved with the plan) shows it until a read shows it done.
+      run.metrics?.recordProvisioningAction(actionLabel(step), 'manual')
+      if (!wasPlanned(record, step)) {
+        await writeAudit(run.db, audit(run, { action: actionOf(step), outcome: 'manual', message: step.instruction, detail: { assetType: step.assetType, assetId: step.assetId } }))
+      }
+      continue
+    }
     if (step.kind === 'skip' || step.kind === 'blocked') {
       run.metrics?.recordProvisioningAction(actionLabel(step), unsentOutcome(step))
       const repeated = wasPlanned(record, step)

@@ -1,3 +1,4 @@
+import { PIXEL_REMOVAL_INSTRUCTION } from '../provisioning/model.js'
 import { gapIsEmpty, taskGap } from '../provisioning/task-coverage.js'
 import { canonicalAssetId } from './asset-ids.js'
 import type { AssetAccess, DesiredAccess, ObservedPerson } from './ports.js'
@@ -9,7 +10,7 @@ export type Difference =
   | { type: 'missing' }
   | { type: 'not_entitled' }
   | { type: 'role', desired: string, observed: string | null }
-  | { type: 'asset', asset_type: string, asset_id: string, desired: string[], observed: string[], missing: string[], extra: string[] }
+  | { type: 'asset', asset_type: string, asset_id: string, desired: string[], observed: string[], missing: string[], extra: string[], manual_step?: string }
 
 const inBusiness = (o: ObservedPerson): boolean => o.state === 'active' || o.state === 'invited'
 
@@ -41,7 +42,9 @@ function assetDifferences (desired: readonly AssetAccess[], observed: readonly A
     // The plan's rule (task-coverage.ts): contained is in place; only unexplained extras differ.
     const gap = taskGap(assetType, desiredTasks, observedTasks)
     if (!gapIsEmpty(gap)) {
-      out.push({ type: 'asset', asset_type: assetType, asset_id: id, desired: desiredTasks, observed: observedTasks, ...gap })
+      // The API cannot take pixel access away (Meta's ads-pixel assigned_users reference).
+      const manual = assetType === 'pixel' && w === undefined ? { manual_step: PIXEL_REMOVAL_INSTRUCTION } : {}
+      out.push({ type: 'asset', asset_type: assetType, asset_id: id, desired: desiredTasks, observed: observedTasks, ...gap, ...manual })
     }
   }
   return out
