@@ -81,10 +81,18 @@ function forgetMissing (step: Step): PersonPatch {
   return { businessUserId: null, assets: [] }
 }
 
+/** JSON with keys sorted: a step read back from jsonb has its keys in jsonb's order, not ours. */
+function canonical (value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value)
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+}
+
 function wasPlanned (record: PersonRecord, step: Step): boolean {
   const last = record.lastPlan as { steps?: unknown[] } | null
-  const text = JSON.stringify(step)
-  return Array.isArray(last?.steps) && last.steps.some((s) => JSON.stringify(s) === text)
+  const text = canonical(step)
+  return Array.isArray(last?.steps) && last.steps.some((s) => canonical(s) === text)
 }
 
 /** After an invitation without an answer: did it land after all? */
