@@ -37,8 +37,15 @@ t.test('assign, read and unassign people on every asset type', async t => {
     const assigned = await client.getAssignedUsers(ref)
     t.equal(assigned.length, 1, `${type} has one person`)
     t.equal(assigned[0]?.id, person.id)
-    t.same(assigned[0]?.tasks, SAMPLE_TASKS[type], `${type} tasks`)
+    const read: string[] = assigned[0]?.tasks ?? []
+    t.ok(SAMPLE_TASKS[type].every((task) => read.includes(task)), `${type} tasks: what was posted, and what Meta unpacks from it`)
     t.same(assigned[0]?.permitted_tasks, [...ASSET_TASKS[type]], `${type} permitted_tasks`)
+    if (type === 'pixel') {
+      // Meta cannot un-assign pixels: 100/33, which the client does not read as "gone".
+      t.equal(await client.unassignUser(ref, person.id), 'not_found', 'pixel: 100/33')
+      t.equal((await client.getAssignedUsers(ref)).length, 1, 'pixel: still assigned')
+      continue
+    }
     t.equal(await client.unassignUser(ref, person.id), 'removed')
     t.same(await client.getAssignedUsers(ref), [], `${type} empty again`)
   }
