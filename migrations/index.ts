@@ -5,6 +5,7 @@ import * as provisioning from './20261129T000300Z-provisioning.js'
 import * as adminTokens from './20261129T000400Z-admin-tokens.js'
 import * as sync from './20261129T000500Z-sync.js'
 import * as removalBrake from './20261129T000600Z-removal-brake.js'
+import * as manualSteps from './20261203T000200Z-manual-steps.js'
 import * as settingsOwnership from './20261203T000400Z-settings-ownership.js'
 
 /**
@@ -18,5 +19,6 @@ export const migrations: Record<string, Migration> = {
   '20261129T000400Z-admin-tokens': adminTokens,
   '20261129T000500Z-sync': sync,
   '20261129T000600Z-removal-brake': removalBrake,
+  '20261203T000200Z-manual-steps': manualSteps,
   '20261203T000400Z-settings-ownership': settingsOwnership
 }

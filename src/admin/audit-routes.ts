@@ -7,7 +7,7 @@ import { parseInput } from './admin-errors.js'
 import { page, pageQuery } from './paging.js'
 import { requireTenant } from './tenant-routes.js'
 
-const OUTCOMES = ['applied', 'adopted', 'skipped', 'failed', 'refused', 'dry_run', 'held', 'retrying'] as const
+const OUTCOMES = ['applied', 'adopted', 'skipped', 'failed', 'refused', 'dry_run', 'held', 'retrying', 'manual'] as const
 const auditQuery = pageQuery.extend({
   user_id: z.string().uuid().optional(),
   action: z.string().trim().min(1).max(100).optional(),

@@ -26,7 +26,8 @@ export function personView (p: PersonRow) {
       assets: o.assets,
       invite_id: o.inviteId,
       business_user_id: o.businessUserId,
-      updated_at: o.updatedAt
+      updated_at: o.updatedAt,
+      manual_steps: o.manualSteps.map((m) => ({ action: m.action, asset_type: m.assetType, asset_id: m.assetId, instruction: m.instruction }))
     },
     last_error: o.lastError === null ? null : { message: o.lastError, code: o.lastErrorCode, trace_id: o.lastTraceId }
   }

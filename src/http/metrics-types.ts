@@ -29,7 +29,7 @@ export type ProvisioningAction =
  * `applied`: Meta accepted it; `skipped`: a `skip` step (Work Accounts mode); `blocked`: a
  * `blocked` step (no email); `held`: the removal brake kept it; `dry_run`: planned, not called.
  */
-export type ActionOutcome = 'applied' | 'skipped' | 'blocked' | 'held' | 'dry_run' | 'failed'
+export type ActionOutcome = 'applied' | 'skipped' | 'blocked' | 'held' | 'dry_run' | 'failed' | 'manual'
 
 export type SyncTrigger = 'scheduled' | 'manual'
 
@@ -68,6 +68,8 @@ export interface SyncSample {
   oldestSuccessAgeSeconds: number | null
   /** People whose desired and observed Meta access differ (last drift report, all tenants). */
   driftedPeople?: number
+  /** Changes waiting to be made by hand in Business Settings (pixel access), all tenants. */
+  manualSteps?: number
 }
 
 export interface RemovalBrakeSample {

@@ -47,7 +47,12 @@ export interface ListOptions extends CallOptions {
   fields?: readonly string[]
 }
 
-export type DeleteOutcome = 'removed' | 'already_absent'
+/**
+ * `not_found`: Meta answered 100/33, whose text is "does not exist, cannot be loaded due to
+ * missing permissions, or does not support this operation". That is not proof of absence:
+ * callers confirm with a read before recording anything as gone.
+ */
+export type DeleteOutcome = 'removed' | 'not_found'
 
 export interface RoleChange {
   role: BusinessRole
@@ -96,13 +101,13 @@ export function createMetaClient (options: MetaClientOptions) {
     await req.call({ method, path, params, schema: S.SuccessSchema, scope, idempotent: true, signal: o.signal })
   }
 
-  /** Deletes are idempotent: an object that is already gone counts as done ([U] §4.3). */
+  /** 100/33 comes back as `not_found`, for the caller to confirm by reading (see DeleteOutcome). */
   async function remove (path: string, params: Record<string, string>, scope: CallScope, o: CallOptions = {}): Promise<DeleteOutcome> {
     try {
       await write('DELETE', path, params, scope, o)
       return 'removed'
     } catch (err) {
-      if (err instanceof MetaApiError && err.errorClass === 'not_found') return 'already_absent'
+      if (err instanceof MetaApiError && err.errorClass === 'not_found') return 'not_found'
       throw err
     }
   }

@@ -20,8 +20,10 @@ function isBucCode (code: number): boolean {
  * - 4 / 341 are app-wide limits: the `app` bucket.
  * - 17 / 613 / 368 hit whoever made the call: `app` for platform calls, else the call's BUC
  *   bucket; 17 with subcode 2446079 is the legacy per-ad-account limit.
- * - 32 and 80000–80014 are BUC throttles: every bucket the usage header reports as exhausted,
- *   else the call's own BUC bucket.
+ * - 32 and 80000–80014 are BUC throttles: the call's own bucket and every bucket the usage
+ *   header reports as exhausted. The rate-limiting doc says the header is keyed by "the ID of
+ *   the business associated with the token" while its samples key it by object ids, so a header
+ *   naming only other ids must not leave the throttled object's own bucket open.
  */
 export function pausePlan (
   scope: CallScope,
@@ -43,9 +45,7 @@ export function pausePlan (
     const exhausted = report.buc
       .filter(e => e.etaMinutes > 0 || Math.max(e.callCount, e.totalTime, e.totalCputime) >= 100)
       .map(e => `buc:${e.objectId}:${e.type}`)
-    if (exhausted.length > 0) return exhausted
-    // No header named the bucket: close the call's own one.
-    return [primary]
+    return [...new Set([primary, ...exhausted])]
   }
   return [primary]
 }

@@ -1,3 +1,4 @@
+import { invitationIsOpen } from '../meta/invitation-status.js'
 import { isMetaApiError, type BusinessRole, type BusinessRoleRequest, type BusinessUser, type MetaClient } from '../meta/index.js'
 
 /** Where an email stands in the business (meta-graph-api.md §2.1 P1 members, P6 invites). */
@@ -43,10 +44,8 @@ export interface MemberDirectoryOptions {
 
 const DEFAULT_OPTIONS = { minAgeMs: 60_000, ageMsPerEntry: 40 }
 
-/** Status spellings are [U] (§3.1): anything that does not say otherwise is pending. */
-function isPending (status: string | undefined): boolean {
-  return status === undefined || /pending/i.test(status)
-}
+/** Status spellings are undocumented: open unless it clearly says closed (invitation-status.ts). */
+const isPending = (status: string | undefined): boolean => invitationIsOpen(status)
 
 const key = (email: string): string => email.toLowerCase()
 
@@ -54,7 +53,7 @@ const key = (email: string): string => email.toLowerCase()
  * A role as Meta reported it. Read leniently (docs/meta-graph-api.md §3.2): a value outside our
  * enum is kept as given, so it is compared, recorded and shown rather than failing the lookup.
  */
-const readRole = (role: string | undefined): BusinessRole | null => (role ?? null) as BusinessRole | null
+export const readRole = (role: string | undefined): BusinessRole | null => (role ?? null) as BusinessRole | null
 
 function emptyListing (readAt: number): Listing {
   return { pending: new Map(), members: new Map(), pendingEmailOf: new Map(), memberEmailOf: new Map(), readAt, size: 0 }

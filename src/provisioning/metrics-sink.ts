@@ -23,12 +23,13 @@ export const noProvisioningMetrics: ProvisioningMetrics = {
 
 /** The action a step stands for: `skip` and `blocked` steps name the one they stand in for. */
 export function actionLabel (step: Step): ProvisioningAction {
-  return step.kind === 'skip' || step.kind === 'blocked' ? step.action : step.kind
+  return step.kind === 'skip' || step.kind === 'blocked' || step.kind === 'manual' ? step.action : step.kind
 }
 
 /** What a step that is not sent to Meta becomes: skipped, blocked, or (dry run) planned only. */
 export function unsentOutcome (step: Step): ActionOutcome {
   if (step.kind === 'skip') return 'skipped'
   if (step.kind === 'blocked') return 'blocked'
+  if (step.kind === 'manual') return 'manual'
   return 'dry_run'
 }

@@ -13,6 +13,13 @@ export interface AssetAccess {
   assetId: string
   /** Sorted, without duplicates. */
   tasks: string[]
+  /**
+   * Observed side only: reported tasks beyond the desired ones that the bridge already tried to
+   * take away by setting exactly the desired tasks. When Meta keeps reporting them, they are
+   * Meta's own unpacking (or Meta merges rather than replaces): the plan does not send the same
+   * narrowing again, so an unknown expansion costs one call, never a loop (task-coverage.ts).
+   */
+  narrowed?: string[]
 }
 
 /** What the IdP entitles a user to; `role` null means no access at all. */
@@ -56,6 +63,12 @@ export type Step =
   | { kind: 'remove', businessUserId: string }
   /** Work Accounts mode: the IdP ↔ Meta connection owns this step (docs/identity-modes.md). */
   | { kind: 'skip', action: SkippedAction, reason: string }
+  /**
+   * A change Meta's API cannot make: pixel access cannot be un-assigned (Meta's ads-pixel
+   * assigned_users reference: "Deleting: You can't perform this operation on this endpoint").
+   * Nothing is sent; the person's record shows it until a read shows it done by hand.
+   */
+  | { kind: 'manual', action: 'unassign', businessUserId: string, assetType: AssetType, assetId: string, instruction: string }
   /** Cannot be done until the IdP sends more (e.g. no email address): recorded as failed. */
   | { kind: 'blocked', action: 'invite', reason: string }
 
@@ -64,6 +77,16 @@ export interface Plan {
   /** Asset tasks that wait for the invitation to be accepted (§8.2). */
   waitingAssets: AssetAccess[]
 }
+
+/** A manual step as the person's record keeps it (meta_people.manual_steps). */
+export interface ManualStep {
+  action: 'unassign'
+  assetType: AssetType
+  assetId: string
+  instruction: string
+}
+
+export const PIXEL_REMOVAL_INSTRUCTION = 'remove in Business Settings: Meta\'s API cannot take pixel access away'
 
 export function emptyObserved (): ObservedAccess {
   return { inviteId: null, businessUserId: null, role: null, assets: [], state: 'none' }

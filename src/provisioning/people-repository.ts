@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { AssetType, BusinessRole } from '../meta/index.js'
-import type { AssetAccess, ObservedAccess } from './model.js'
+import type { AssetAccess, ManualStep, ObservedAccess } from './model.js'
 import type { MetaPersonRow, PersonState } from './tables.js'
 import type { Executor } from '../db/executor.js'
 
@@ -14,13 +14,15 @@ export interface PersonRecord extends ObservedAccess {
   lastTraceId: string | null
   lastPlan: unknown
   inviteAttemptedAt: Date | null
+  /** Changes Meta's API cannot make, shown until a read shows them done by hand. */
+  manualSteps: ManualStep[]
   /** 0 when there is no row yet. */
   version: number
   updatedAt: Date | null
 }
 
 /** Fields a writer changes; anything left out keeps its value. */
-export type PersonPatch = Partial<Pick<PersonRecord, 'email' | 'inviteId' | 'businessUserId' | 'role' | 'assets' | 'state' | 'lastError' | 'lastErrorCode' | 'lastTraceId' | 'lastPlan' | 'inviteAttemptedAt'>>
+export type PersonPatch = Partial<Pick<PersonRecord, 'email' | 'inviteId' | 'businessUserId' | 'role' | 'assets' | 'state' | 'lastError' | 'lastErrorCode' | 'lastTraceId' | 'lastPlan' | 'inviteAttemptedAt' | 'manualSteps'>>
 
 /** Another writer (the acceptance poll, the sync, an admin) changed the record first. */
 export class StaleRecordError extends Error {
@@ -35,13 +37,19 @@ function toRecord (row: MetaPersonRow): PersonRecord {
     inviteId: row.invite_id,
     businessUserId: row.business_user_id,
     role: row.role as BusinessRole | null,
-    assets: row.assets.map((a) => ({ assetType: a.assetType as AssetType, assetId: a.assetId, tasks: [...a.tasks] })),
+    assets: row.assets.map((a) => ({
+      assetType: a.assetType as AssetType,
+      assetId: a.assetId,
+      tasks: [...a.tasks],
+      ...(Array.isArray(a.narrowed) && a.narrowed.length > 0 ? { narrowed: [...a.narrowed] } : {})
+    })),
     state: row.state,
     lastError: row.last_error,
     lastErrorCode: row.last_error_code,
     lastTraceId: row.last_trace_id,
     lastPlan: row.last_plan,
     inviteAttemptedAt: row.invite_attempted_at,
+    manualSteps: (row.manual_steps ?? []).map((m) => ({ action: m.action, assetType: m.assetType as AssetType, assetId: m.assetId, instruction: m.instruction })),
     version: row.version,
     updatedAt: row.updated_at
   }
@@ -62,6 +70,7 @@ export function emptyRecord (tenantId: string, userId: string): PersonRecord {
     lastTraceId: null,
     lastPlan: null,
     inviteAttemptedAt: null,
+    manualSteps: [],
     version: 0,
     updatedAt: null
   }
@@ -101,6 +110,7 @@ function columns (patch: PersonPatch): Record<string, unknown> {
   if (patch.lastTraceId !== undefined) out.last_trace_id = patch.lastTraceId
   if (patch.lastPlan !== undefined) out.last_plan = patch.lastPlan === null ? null : JSON.stringify(patch.lastPlan)
   if (patch.inviteAttemptedAt !== undefined) out.invite_attempted_at = patch.inviteAttemptedAt
+  if (patch.manualSteps !== undefined) out.manual_steps = JSON.stringify(patch.manualSteps)
   return out
 }
 

@@ -1,5 +1,6 @@
 import type { InvitedUserType } from '../meta/index.js'
-import { presenceOf, type AssetAccess, type DesiredAccess, type IdentityMode, type ObservedAccess, type Plan, type Step } from './model.js'
+import { PIXEL_REMOVAL_INSTRUCTION, presenceOf, type ManualStep, type AssetAccess, type DesiredAccess, type IdentityMode, type ObservedAccess, type Plan, type Step } from './model.js'
+import { taskGap } from './task-coverage.js'
 
 // The plan: a pure diff of desired and observed access in one identity mode (docs/architecture.md
 // "Provisioning rules", meta-graph-api.md §8.1 person lifecycle, §8.2 asset assignment).
@@ -19,25 +20,39 @@ const WORK_ACCOUNTS_REMOVE = 'work_accounts: the IdP ↔ Meta connection deprovi
 
 const assetKey = (a: { assetType: string, assetId: string }): string => `${a.assetType}:${a.assetId}`
 
-function sameTasks (a: readonly string[], b: readonly string[]): boolean {
-  const x = [...a].sort()
-  const y = [...b].sort()
-  return x.length === y.length && x.every((t, i) => t === y[i])
+/**
+ * Whether the observed tasks need a POST of the desired ones (task-coverage.ts): a desired task
+ * is missing, or a task is reported that is neither desired nor unpacked from a desired task,
+ * unless a POST of exactly the desired tasks was already answered by Meta keeping it.
+ */
+export function needsGrant (desired: AssetAccess, observed: AssetAccess): boolean {
+  const gap = taskGap(desired.assetType, desired.tasks, observed.tasks)
+  if (gap.missing.length > 0) return true
+  const tried = new Set(observed.narrowed ?? [])
+  return gap.extra.some((t) => !tried.has(t))
 }
 
-/** §8.2: set what differs (POST replaces a person's tasks on an asset), remove what is no longer granted. */
+/**
+ * §8.2: grant what is missing or narrow what is too wide (POST sets a person's tasks on an
+ * asset), remove what is no longer granted. Pixels cannot be un-assigned through the API: the
+ * plan names the manual step instead.
+ */
 export function assetSteps (businessUserId: string, desired: readonly AssetAccess[], observed: readonly AssetAccess[]): Step[] {
   const have = new Map(observed.map((a) => [assetKey(a), a]))
   const want = new Set(desired.map(assetKey))
   const steps: Step[] = []
   for (const asset of desired) {
     const current = have.get(assetKey(asset))
-    if (current === undefined || !sameTasks(current.tasks, asset.tasks)) {
+    if (current === undefined || needsGrant(asset, current)) {
       steps.push({ kind: 'assign', businessUserId, asset, previous: current === undefined ? null : [...current.tasks] })
     }
   }
   for (const asset of observed) {
-    if (!want.has(assetKey(asset))) steps.push({ kind: 'unassign', businessUserId, assetType: asset.assetType, assetId: asset.assetId })
+    if (want.has(assetKey(asset))) continue
+    const place = { businessUserId, assetType: asset.assetType, assetId: asset.assetId }
+    steps.push(asset.assetType === 'pixel'
+      ? { kind: 'manual', action: 'unassign', ...place, instruction: PIXEL_REMOVAL_INSTRUCTION }
+      : { kind: 'unassign', ...place })
   }
   return steps
 }
@@ -98,7 +113,12 @@ export function isRemoval (step: Step): boolean {
   return false
 }
 
-/** Steps that call Meta (everything but skips and blocked ones). */
+/** Steps that call Meta (everything but skips, blocked and manual ones). */
 export function callsMeta (step: Step): boolean {
-  return step.kind !== 'skip' && step.kind !== 'blocked'
+  return step.kind !== 'skip' && step.kind !== 'blocked' && step.kind !== 'manual'
+}
+
+/** The plan's manual steps, as the person's record keeps them. */
+export function manualStepsOf (steps: readonly Step[]): ManualStep[] {
+  return steps.flatMap((s) => s.kind === 'manual' ? [{ action: s.action, assetType: s.assetType, assetId: s.assetId, instruction: s.instruction }] : [])
 }

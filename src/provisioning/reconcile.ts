@@ -10,7 +10,7 @@ import { lookupByEmail } from './lookup.js'
 import { actionLabel, unsentOutcome, type ProvisioningMetrics } from './metrics-sink.js'
 import { presenceOf, type Plan } from './model.js'
 import { emptyRecord, findPerson, savePerson, StaleRecordError, type PersonRecord } from './people-repository.js'
-import { isRemoval, plan } from './plan.js'
+import { isRemoval, manualStepsOf, plan } from './plan.js'
 import type { ReconcileJob } from './queue.js'
 import type { RemovalGate } from './removal-gate.js'
 import { adoptPatch, audit, DEFAULT_UNKNOWN_OUTCOME, runSteps, save, type RunContext, type UnknownOutcomePolicy } from './step-runner.js'
@@ -85,7 +85,7 @@ async function reconcileOnce (deps: ReconcileDeps, tenant: TenantContext, job: R
       if (previous !== JSON.stringify(p.steps)) {
         await writeAudit(deps.db, p.steps.map((step) => audit(run, { action: step.kind, outcome: 'dry_run', detail: { step } })))
       }
-      await save(run, record, { lastPlan })
+      await save(run, record, { lastPlan, manualSteps: manualStepsOf(p.steps) })
       return { kind: 'done' }
     }
     const result = await runSteps(run, p, record)
@@ -99,7 +99,8 @@ async function reconcileOnce (deps: ReconcileDeps, tenant: TenantContext, job: R
       state: failure !== null ? 'failed' : settledState(record, p.steps.length > 0),
       lastError: failure?.message ?? (held === null ? null : `held: ${held}`),
       lastErrorCode: failure?.code ?? null,
-      lastPlan
+      lastPlan,
+      manualSteps: manualStepsOf(p.steps)
     })
     return { kind: 'done' }
   }

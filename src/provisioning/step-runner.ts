@@ -63,7 +63,10 @@ export function audit (run: RunContext, event: Omit<AuditEvent, 'tenantId' | 'ac
   return { tenantId: run.tenant.tenantId, actor: 'provisioning', userId: run.userId, email: run.email, reason: run.reason, ...event, detail: { ...event.detail, jobId: run.jobId } }
 }
 
-const actionOf = (step: Step): string => step.kind === 'skip' || step.kind === 'blocked' ? `${step.kind}:${step.action}` : step.kind
+const actionOf = (step: Step): string => {
+  if (step.kind === 'skip' || step.kind === 'blocked') return `${step.kind}:${step.action}`
+  return step.kind === 'manual' ? step.action : step.kind
+}
 
 /** What a Meta lookup found, as a record patch (adopting an existing member or invitation). */
 export function adoptPatch (found: Exclude<Found, { kind: 'absent' }>): PersonPatch {
@@ -78,10 +81,18 @@ function forgetMissing (step: Step): PersonPatch {
   return { businessUserId: null, assets: [] }
 }
 
+/** JSON with keys sorted: a step read back from jsonb has its keys in jsonb's order, not ours. */
+function canonical (value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value)
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+}
+
 function wasPlanned (record: PersonRecord, step: Step): boolean {
   const last = record.lastPlan as { steps?: unknown[] } | null
-  const text = JSON.stringify(step)
-  return Array.isArray(last?.steps) && last.steps.some((s) => JSON.stringify(s) === text)
+  const text = canonical(step)
+  return Array.isArray(last?.steps) && last.steps.some((s) => canonical(s) === text)
 }
 
 /** After an invitation without an answer: did it land after all? */
@@ -106,6 +117,14 @@ export async function runSteps (run: RunContext, plan: Plan, start: PersonRecord
   let failure: Failure | null = null
   let held: string | null = null
   for (const step of plan.steps) {
+    if (step.kind === 'manual') {
+      // Nothing to send: the record (saved with the plan) shows it until a read shows it done.
+      run.metrics?.recordProvisioningAction(actionLabel(step), 'manual')
+      if (!wasPlanned(record, step)) {
+        await writeAudit(run.db, audit(run, { action: actionOf(step), outcome: 'manual', message: step.instruction, detail: { assetType: step.assetType, assetId: step.assetId } }))
+      }
+      continue
+    }
     if (step.kind === 'skip' || step.kind === 'blocked') {
       run.metrics?.recordProvisioningAction(actionLabel(step), unsentOutcome(step))
       const repeated = wasPlanned(record, step)
@@ -128,8 +147,14 @@ export async function runSteps (run: RunContext, plan: Plan, start: PersonRecord
     if (client === null || members === null) throw new Error('steps that call Meta need a client (dry run is handled before)')
     let accepted = false
     try {
-      const { value, traceId } = await traced(async () => await applyStep(client, members, step, record.assets))
+      const { value, traceId } = await traced(async () => await applyStep(client, members, step, record.assets, { email: run.email ?? record.email }))
       accepted = true
+      if (value.replan !== undefined) {
+        run.metrics?.recordProvisioningAction(actionLabel(step), 'skipped')
+        record = await save(run, record, { ...value.patch, lastTraceId: traceId })
+        await writeAudit(run.db, audit(run, { action: actionOf(step), outcome: value.replan.outcome, message: value.replan.message, detail: value.detail, metaTraceId: traceId }))
+        return { kind: 'replan', record }
+      }
       run.metrics?.recordProvisioningAction(actionLabel(step), 'applied')
       record = await save(run, record, { ...value.patch, lastTraceId: traceId })
       await writeAudit(run.db, audit(run, { action: actionOf(step), outcome: 'applied', detail: value.detail, metaTraceId: traceId }))

@@ -8,6 +8,7 @@ import { listAccessRules } from '../tenants/access-rules-repository.js'
 import { getMetaSettings, loadMetaCredentials } from '../tenants/meta-settings.js'
 import { writeAudit } from './audit.js'
 import { desiredForUsers } from './desired-bulk.js'
+import type { ManualStep } from './model.js'
 import { findPeople, savePerson, type PersonPatch, type PersonRecord } from './people-repository.js'
 import type { ReconcileQueue } from './queue.js'
 import type { RemovalGate } from './removal-gate.js'
@@ -24,7 +25,7 @@ function observedPatch (p: ObservedPerson, record: PersonRecord | undefined, man
     managed.has(`${a.assetType}:${a.assetId}`) || (record?.assets ?? []).some((r) => r.assetType === a.assetType && r.assetId === a.assetId)
   switch (p.state) {
     case 'active':
-      return { businessUserId: p.businessUserId, inviteId: null, role, assets: p.assets.filter(keep).map((a) => ({ ...a, tasks: [...a.tasks].sort() })), state: 'member' }
+      return { businessUserId: p.businessUserId, inviteId: null, role, assets: p.assets.filter(keep).map((a) => withNarrowed(a, record)), state: 'member' }
     case 'invited':
       return { inviteId: p.roleRequestId, businessUserId: null, role, assets: [], state: 'invited' }
     case 'invite_expired':
@@ -34,6 +35,22 @@ function observedPatch (p: ObservedPerson, record: PersonRecord | undefined, man
       if (record === undefined || (record.inviteId === null && record.businessUserId === null)) return undefined
       return { inviteId: null, businessUserId: null, role: null, assets: [], state: 'removed' }
   }
+}
+
+/**
+ * What Meta reports on an asset, keeping the record's note of a narrowing already tried there
+ * for the tasks Meta still reports: once a read shows them gone, the narrowing worked, and a
+ * later widening by hand is narrowed again.
+ */
+function withNarrowed (a: ObservedPerson['assets'][number], record: PersonRecord | undefined): PersonRecord['assets'][number] {
+  const tried = record?.assets.find((r) => r.assetType === a.assetType && r.assetId === a.assetId)?.narrowed ?? []
+  const narrowed = tried.filter((t) => a.tasks.includes(t))
+  return { assetType: a.assetType, assetId: a.assetId, tasks: [...a.tasks].sort(), ...(narrowed.length === 0 ? {} : { narrowed }) }
+}
+
+/** Manual steps (pixel access to remove by hand) that this sync shows done: Meta no longer reports the access. */
+function doneByHand (p: ObservedPerson, record: PersonRecord | undefined): ManualStep[] {
+  return (record?.manualSteps ?? []).filter((m) => !p.assets.some((a) => a.assetType === m.assetType && a.assetId === m.assetId))
 }
 
 function unchanged (patch: PersonPatch, record: PersonRecord | undefined): boolean {
@@ -61,14 +78,21 @@ export function createSyncPorts (deps: { db: Kysely<DB>, box: SecretBox, config:
       const desired = await desiredForUsers(db, tenantId, userIds)
       return new Map([...desired].map(([id, d]) => [id, { role: d.desired.role, assets: d.desired.assets }]))
     },
-    updateObservedState: async (trx, tenantId, people) => {
+    updateObservedState: async (trx, tenantId, people, cause) => {
       const records = await findPeople(trx, tenantId, people.map((p) => p.userId))
       const managed = new Set((await listAccessRules(trx, tenantId)).flatMap((r) => r.assets.map((a) => `${a.assetType}:${a.assetId}`)))
       for (const p of people) {
         const record = records.get(p.userId)
-        const patch = observedPatch(p, record, managed)
+        const observed = observedPatch(p, record, managed)
+        const done = doneByHand(p, record)
+        const patch = done.length === 0 ? observed : { ...observed, manualSteps: record?.manualSteps.filter((m) => !done.includes(m)) ?? [] }
         if (patch === undefined || unchanged(patch, record)) continue
         await savePerson(trx, tenantId, p.userId, patch, record?.version ?? 0)
+        if (done.length > 0) {
+          const base = { tenantId, actor: 'sync', userId: p.userId, email: record?.email ?? null, reason: `sync ${cause.syncRunId}` }
+          const message = 'done by hand: Meta no longer reports this access'
+          await writeAudit(trx, done.map((m) => ({ ...base, action: m.action, outcome: 'applied' as const, detail: { assetType: m.assetType, assetId: m.assetId }, message })))
+        }
       }
     },
     enqueueReconcile: async (trx, tenantId, userIds, cause) => {

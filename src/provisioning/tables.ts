@@ -3,6 +3,13 @@ import type { AssetGrantJson } from '../tenants/provisioning-tables.js'
 import type { Timestamp, NullableTimestamp } from '../db/column-types.js'
 
 type Json<T> = ColumnType<T, string, string>
+
+export interface ManualStepJson {
+  action: 'unassign'
+  assetType: string
+  assetId: string
+  instruction: string
+}
 type NullableJson<T> = ColumnType<T | null, string | null | undefined, string | null>
 
 /** What the bridge last knew of a person on the Meta side (docs/architecture.md "Storage"). */
@@ -27,6 +34,8 @@ export interface MetaPeopleTable {
   last_trace_id: string | null
   /** The steps the last reconcile planned (what a dry run would have done). */
   last_plan: NullableJson<unknown>
+  /** Changes Meta's API cannot make, waiting for an admin (model.ts ManualStep). */
+  manual_steps: ColumnType<ManualStepJson[], string | undefined, string>
   /** When an invitation was sent without an answer (timeout): the outcome is unknown (§4.3). */
   invite_attempted_at: NullableTimestamp
   /** Bumped on every write; writers compare it so a stale reconcile never overwrites a newer fact. */
@@ -35,7 +44,7 @@ export interface MetaPeopleTable {
   updated_at: Timestamp
 }
 
-export type AuditOutcome = 'applied' | 'adopted' | 'skipped' | 'failed' | 'refused' | 'dry_run' | 'held' | 'retrying'
+export type AuditOutcome = 'applied' | 'adopted' | 'skipped' | 'failed' | 'refused' | 'dry_run' | 'held' | 'retrying' | 'manual'
 
 /** One action taken (or not) on Meta's side: who, what, why, outcome, Meta trace id, when. */
 export interface AuditEventsTable {

@@ -9,6 +9,7 @@ import { traced } from './meta-trace.js'
 import type { ProvisioningMetrics } from './metrics-sink.js'
 import type { JobOutcome } from './reconcile.js'
 import type { TenantContext } from './tenant-context.js'
+import { confirmInviteGone, confirmMemberGone } from './confirm-absence.js'
 
 // Removal of people the IdP does not know, asked for by the sync's "remove unmanaged members"
 // policy (src/sync/ports.ts requestRemovals). They have no SCIM user, so they are not
@@ -62,11 +63,25 @@ export async function removeUnmanaged (db: Kysely<DB>, tenant: TenantContext, jo
   if (tenant.settings.connection.status === 'disconnected') return { kind: 'parked', message: tenant.settings.connection.error ?? 'tenant disconnected' }
   const client = tenant.client
   try {
-    const { value, traceId } = await traced(async () => job.kind === 'member'
-      ? await client.removeBusinessUser(job.metaId)
-      : await client.cancelPendingUser(job.metaId))
+    const { value, traceId } = await traced(async () => {
+      if (job.kind === 'member') {
+        const outcome = await client.removeBusinessUser(job.metaId)
+        // 100/33 is not proof of absence: a read must agree (confirm-absence.ts).
+        if (outcome === 'not_found') await confirmMemberGone(client, job.metaId)
+        return { outcome, found: null }
+      }
+      const outcome = await client.cancelPendingUser(job.metaId)
+      return { outcome, found: outcome === 'not_found' ? await confirmInviteGone(client, job.metaId, job.email) : null }
+    })
+    if (value.found?.kind === 'member') {
+      // Accepted before the cancellation: an unmanaged member now, whom the next sync hands to
+      // the removal path (and its brake) like any other.
+      count('skipped')
+      await writeAudit(db, { ...base, action, outcome: 'adopted', detail: { ...detail, outcome: 'accepted_before_cancel', businessUserId: value.found.businessUserId }, metaTraceId: traceId, message: 'the invitation was accepted before it could be cancelled; the next sync removes the member' })
+      return { kind: 'done' }
+    }
     count('applied')
-    await writeAudit(db, { ...base, action, outcome: 'applied', detail: { ...detail, outcome: value }, metaTraceId: traceId })
+    await writeAudit(db, { ...base, action, outcome: 'applied', detail: { ...detail, outcome: value.outcome }, metaTraceId: traceId })
     return { kind: 'done' }
   } catch (err) {
     const f = classifyFailure(err)

@@ -48,6 +48,17 @@ export interface SimulatorSettings {
   /** §3.1 / §8.1: invite lifetime and status spellings. */
   inviteTtlMs: number
   inviteStatus: { pending: string, accepted: string, declined: string, expired: string, canceled: string }
+  /**
+   * How open invitations spell `status` on read, cycled by id (an empty list: `inviteStatus.pending`).
+   * `BusinessRoleRequest.status` has no documented values, so the default mixes spellings a
+   * client must read as open: PENDING, PENDING_INVITE, sent.
+   */
+  openInviteStatuses: string[]
+  /**
+   * Invitations (by email, any case) whose invitee accepts just before a cancellation reaches
+   * Meta: the DELETE then meets a member, and the invitation is gone from pending_users (100/33).
+   */
+  acceptBeforeCancel: string[]
   /** §17 Q17: expired/declined invites stay visible in pending_users. */
   showClosedInvites: boolean
   /** §8.1: delay between acceptance and the person appearing in business_users. */
@@ -70,6 +81,13 @@ export interface SimulatorSettings {
   taskAssignment: 'replace' | 'merge'
   /** §3.2: allowed task sets per asset type (null = any non-empty subset of the enum). */
   taskCombinations: Partial<Record<SimAssetType, string[][] | null>>
+  /**
+   * What each posted task unpacks to when `assigned_users` is read (transitively; see
+   * graph/task-expansion.ts). Ad account and Instagram rows are observed Meta answers; page,
+   * pixel, catalog and WhatsApp rows are assumptions (marked in `defaultSettings`). A task mapped
+   * to `[]` reads back as posted.
+   */
+  taskExpansion: Partial<Record<SimAssetType, Record<string, string[]>>>
   /** §2.3: `tasks` required on POST assigned_users for these types (codegen). */
   tasksRequiredFor: SimAssetType[]
   /** §2.3 [S]: Page assignment fails without `business`. */
@@ -88,7 +106,10 @@ export interface SimulatorSettings {
   formBodyRefusedFor: SimAssetType[]
   /** §2.3 [live]: task names POST assigned_users accepts beyond the spec's enum, per asset type. */
   extraAcceptedTasks: Partial<Record<SimAssetType, string[] | null>>
-  /** §2.3 / Q10: DELETE /{pixel}/assigned_users exists (the spec dropped it). */
+  /**
+   * DELETE /{pixel}/assigned_users exists. Off by default: Meta's pixel reference says "Deleting:
+   * You can't perform this operation on this endpoint", and the call answers `notFoundError` (100/33).
+   */
   pixelUnassignSupported: boolean
   /** §8.2: removing a person drops their asset assignments. */
   removeCascadesAssignments: boolean
@@ -114,6 +135,11 @@ export interface SimulatorSettings {
     emitAdAccountUsage: boolean
     /** §5.2: key ad accounts in X-Business-Use-Case-Usage with `act_`. */
     bucKeyWithActPrefix: boolean
+    /**
+     * What X-Business-Use-Case-Usage is keyed by: the rate-limiting doc's text says "the ID of the
+     * business associated with the token", its samples key by the object's id. Both by setting.
+     */
+    bucHeaderKeyedBy: 'object' | 'business'
   }
   batch: {
     maxOps: number
@@ -139,6 +165,8 @@ export function defaultSettings (): SimulatorSettings {
     inviteLimitError: { code: 368, type: 'OAuthException', status: 400, message: 'You have sent too many invitations to the email address.' },
     inviteTtlMs: 30 * 24 * 3600_000,
     inviteStatus: { pending: 'PENDING', accepted: 'ACCEPTED', declined: 'DECLINED', expired: 'EXPIRED', canceled: 'CANCELED' },
+    openInviteStatuses: ['PENDING', 'PENDING_INVITE', 'sent'],
+    acceptBeforeCancel: [],
     showClosedInvites: false,
     acceptanceVisibleAfterMs: 0,
     exposeInvitedUserTypeOnMembers: false,
@@ -152,6 +180,24 @@ export function defaultSettings (): SimulatorSettings {
     taskAssignment: 'replace',
     taskCombinations: {
       ad_account: [['MANAGE', 'ADVERTISE', 'ANALYZE'], ['ADVERTISE', 'ANALYZE'], ['ANALYZE']]
+    },
+    taskExpansion: {
+      // Observed: ADVERTISE, ANALYZE → DRAFT, ANALYZE, ADVERTISE; MANAGE, ADVERTISE, ANALYZE → + DRAFT.
+      ad_account: { ADVERTISE: ['DRAFT'] },
+      // Observed: ADVERTISE → ADVERTISE, ANALYZE, CONTENT, MESSAGES, COMMUNITY_ACTIVITY.
+      instagram_account: { ADVERTISE: ['ANALYZE', 'CONTENT', 'MESSAGES', 'COMMUNITY_ACTIVITY'] },
+      // Assumed: the classic page role ladder (admin ⊃ editor ⊃ moderator ⊃ advertiser ⊃ analyst).
+      page: { MANAGE: ['CREATE_CONTENT'], CREATE_CONTENT: ['MODERATE'], MODERATE: ['ADVERTISE'], ADVERTISE: ['ANALYZE'] },
+      // Assumed: editing a pixel includes using and reading it.
+      pixel: { EDIT: ['ADVERTISE', 'UPLOAD'], ADVERTISE: ['ANALYZE'] },
+      // Assumed: managing a catalog includes advertising from it.
+      product_catalog: { MANAGE: ['ADVERTISE'] },
+      // Assumed: full control of a WhatsApp account includes the view-only tasks.
+      whatsapp_business_account: {
+        MANAGE: ['MANAGE_TEMPLATES', 'MANAGE_PHONE', 'VIEW_COST'],
+        MANAGE_TEMPLATES: ['VIEW_TEMPLATES'],
+        MANAGE_PHONE: ['VIEW_PHONE_ASSETS']
+      }
     },
     tasksRequiredFor: ['pixel', 'product_catalog', 'whatsapp_business_account'],
     pageAssignRequiresBusiness: true,
@@ -167,7 +213,7 @@ export function defaultSettings (): SimulatorSettings {
         'CREATOR_MANAGEMENT', 'CREATIVE_MANAGEMENT'
       ]
     },
-    pixelUnassignSupported: true,
+    pixelUnassignSupported: false,
     removeCascadesAssignments: true,
     proofWindowSec: 300,
     acceptLegacyProof: false,
@@ -195,7 +241,8 @@ export function defaultSettings (): SimulatorSettings {
       },
       headersFromPct: 0,
       emitAdAccountUsage: false,
-      bucKeyWithActPrefix: false
+      bucKeyWithActPrefix: false,
+      bucHeaderKeyedBy: 'object'
     },
     batch: { maxOps: 50, timeoutMs: 10_000 }
   }

@@ -1,3 +1,5 @@
+import { PIXEL_REMOVAL_INSTRUCTION } from '../provisioning/model.js'
+import { gapIsEmpty, taskGap } from '../provisioning/task-coverage.js'
 import { canonicalAssetId } from './asset-ids.js'
 import type { AssetAccess, DesiredAccess, ObservedPerson } from './ports.js'
 
@@ -8,7 +10,7 @@ export type Difference =
   | { type: 'missing' }
   | { type: 'not_entitled' }
   | { type: 'role', desired: string, observed: string | null }
-  | { type: 'asset', asset_type: string, asset_id: string, desired: string[], observed: string[] }
+  | { type: 'asset', asset_type: string, asset_id: string, desired: string[], observed: string[], missing: string[], extra: string[], manual_step?: string }
 
 const inBusiness = (o: ObservedPerson): boolean => o.state === 'active' || o.state === 'invited'
 
@@ -26,9 +28,6 @@ export function holdsRole (desired: string, o: ObservedPerson): boolean {
   return false
 }
 
-const sameTasks = (a: readonly string[], b: readonly string[]): boolean =>
-  [...a].sort().join(',') === [...b].sort().join(',')
-
 function assetDifferences (desired: readonly AssetAccess[], observed: readonly AssetAccess[]): Difference[] {
   const want = new Map(desired.map((a) => [canonicalAssetId(a.assetType, a.assetId), a]))
   const have = new Map(observed.map((a) => [canonicalAssetId(a.assetType, a.assetId), a]))
@@ -38,8 +37,14 @@ function assetDifferences (desired: readonly AssetAccess[], observed: readonly A
     const h = have.get(id)
     const desiredTasks = [...(w?.tasks ?? [])].sort()
     const observedTasks = [...(h?.tasks ?? [])].sort()
-    if (!sameTasks(desiredTasks, observedTasks)) {
-      out.push({ type: 'asset', asset_type: (w ?? h)?.assetType ?? 'unknown', asset_id: id, desired: desiredTasks, observed: observedTasks })
+    const assetType = (w ?? h)?.assetType
+    if (assetType === undefined) continue
+    // The plan's rule (task-coverage.ts): contained is in place; only unexplained extras differ.
+    const gap = taskGap(assetType, desiredTasks, observedTasks)
+    if (!gapIsEmpty(gap)) {
+      // The API cannot take pixel access away (Meta's ads-pixel assigned_users reference).
+      const manual = assetType === 'pixel' && w === undefined ? { manual_step: PIXEL_REMOVAL_INSTRUCTION } : {}
+      out.push({ type: 'asset', asset_type: assetType, asset_id: id, desired: desiredTasks, observed: observedTasks, ...gap, ...manual })
     }
   }
   return out

@@ -74,6 +74,8 @@ function reportOf (input: DriftInput, matched: MatchedPerson[], observed: Observ
     not_entitled: rows('not_entitled').map(({ type: _type, ...r }) => ({ ...r, state: byUser.get(r.user_id)?.state ?? 'absent' })),
     role_differences: rows('role').map(({ type: _type, ...r }) => r),
     asset_differences: rows('asset').map(({ type: _type, ...r }) => r),
+    manual_steps: rows('asset').filter((r) => r.manual_step !== undefined)
+      .map((r) => ({ user_id: r.user_id, user_name: r.user_name, meta_id: r.meta_id, action: 'unassign', asset_type: r.asset_type, asset_id: r.asset_id, instruction: r.manual_step })),
     stale_invites: matched
       .filter((p) => p.kind === 'invite' && p.invitedAt !== null && p.invitedAt.getTime() <= cutoff)
       .map((p) => ({

@@ -1,4 +1,5 @@
 import { personKey, type MatchedPerson, type MetaPerson, type ScimIdentity } from './model.js'
+import { invitationIsOpen } from '../meta/invitation-status.js'
 
 // Ties Meta people to SCIM users by email, case-insensitively. Nothing stored from an
 // earlier sync is used: a person whose business-scoped id changed (a business moving to Work
@@ -63,7 +64,7 @@ function buildIndex (users: readonly ScimIdentity[]): { resolve: (email: string)
 function preference (p: MetaPerson): string {
   const kind = p.kind === 'member' ? '0' : '1'
   const work = p.workAccount ? '0' : '1'
-  const pending = p.inviteStatus === null || p.inviteStatus.toUpperCase() === 'PENDING' ? '0' : '1'
+  const pending = invitationIsOpen(p.inviteStatus) ? '0' : '1'
   return `${kind}${work}${pending}:${p.metaId}`
 }
 

@@ -3,7 +3,7 @@ import type { SyncSample } from '../http/metrics-types.js'
 import type { Executor } from '../db/executor.js'
 import { DEFAULT_SYNC_SETTINGS } from './settings-repository.js'
 
-interface SampleRow { oldest: string | number | null, drifted: string | number | null }
+interface SampleRow { oldest: string | number | null, drifted: string | number | null, manual: string | number | null }
 
 /**
  * For `metrics.observeSync`, read at scrape time, all tenants in one query, no tenant labels:
@@ -11,7 +11,8 @@ interface SampleRow { oldest: string | number | null, drifted: string | number |
  *   and token and a schedule; a tenant that never synced counts from when its Meta settings
  *   were created, so a first sync that keeps failing shows too;
  * - people whose desired and observed access differed at each tenant's last successful sync
- *   (the reconciles that sync enqueued), summed.
+ *   (the reconciles that sync enqueued), summed;
+ * - manual steps (pixel access to remove in Business Settings) on people's records, summed.
  */
 export async function syncSample (db: Executor): Promise<SyncSample> {
   const { rows } = await sql<SampleRow>`
@@ -29,10 +30,12 @@ export async function syncSample (db: Executor): Promise<SyncSample> {
           and coalesce(s.schedule_minutes, ${DEFAULT_SYNC_SETTINGS.scheduleMinutes}) > 0) as oldest,
       (select sum(coalesce((l.counts->>'reconciles_enqueued')::integer, 0))
         from last_success l join tenant_meta_settings m on m.tenant_id = l.tenant_id
-        where m.business_id is not null) as drifted`.execute(db)
+        where m.business_id is not null) as drifted,
+      (select sum(jsonb_array_length(manual_steps)) from meta_people) as manual`.execute(db)
   const row = rows[0]
   return {
     oldestSuccessAgeSeconds: row?.oldest === null || row?.oldest === undefined ? null : Math.max(0, Number(row.oldest)),
-    driftedPeople: Number(row?.drifted ?? 0)
+    driftedPeople: Number(row?.drifted ?? 0),
+    manualSteps: Number(row?.manual ?? 0)
   }
 }

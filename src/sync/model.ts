@@ -1,4 +1,5 @@
 import type { AssetType } from '../meta/index.js'
+import { invitationIsOpen } from '../meta/invitation-status.js'
 import type { PersonKind } from './tables.js'
 
 // What one sync read from a Meta business (reference §9), in memory, before it is stored as
@@ -74,7 +75,7 @@ export interface ScimIdentity {
 
 export const personKey = (p: { kind: PersonKind, metaId: string }): string => `${p.kind}:${p.metaId}`
 
-/** Invite statuses that still hold a seat (§3.1; compared case-insensitively). */
+/** Invitations that still hold a seat: open unless the status clearly says closed (invitation-status.ts). */
 export function isPendingInvite (p: MetaPerson): boolean {
-  return p.kind === 'invite' && (p.inviteStatus === null || p.inviteStatus.toUpperCase() === 'PENDING')
+  return p.kind === 'invite' && invitationIsOpen(p.inviteStatus)
 }

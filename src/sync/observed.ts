@@ -1,3 +1,4 @@
+import { invitationStatusKind } from '../meta/invitation-status.js'
 import { primaryByUser } from './matching.js'
 import type { MatchedPerson, MetaAssignment, ScimIdentity } from './model.js'
 import type { AssetAccess, ObservedPerson, ObservedStateName } from './ports.js'
@@ -5,10 +6,10 @@ import type { AssetAccess, ObservedPerson, ObservedStateName } from './ports.js'
 function stateOf (p: MatchedPerson | undefined): ObservedStateName {
   if (p === undefined) return 'absent'
   if (p.kind === 'member') return 'active'
-  const status = (p.inviteStatus ?? 'PENDING').toUpperCase()
-  if (status === 'PENDING') return 'invited'
-  if (status === 'EXPIRED') return 'invite_expired'
-  if (status === 'DECLINED') return 'invite_declined'
+  const status = invitationStatusKind(p.inviteStatus)
+  if (status === 'open') return 'invited'
+  if (status === 'expired') return 'invite_expired'
+  if (status === 'declined') return 'invite_declined'
   return 'absent'
 }
 

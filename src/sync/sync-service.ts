@@ -39,7 +39,7 @@ export interface SyncMetrics {
 }
 
 /** Drift counts a run's summary reports, next to the import counts. */
-const DRIFT_COUNTS = ['unmanaged', 'missing', 'not_entitled', 'role_differences', 'asset_differences', 'stale_invites', 'duplicates', 'ambiguous_emails'] as const
+const DRIFT_COUNTS = ['unmanaged', 'missing', 'not_entitled', 'role_differences', 'asset_differences', 'manual_steps', 'stale_invites', 'duplicates', 'ambiguous_emails'] as const
 
 /**
  * "Check for updates" for one tenant (reference §9): import the business, match people

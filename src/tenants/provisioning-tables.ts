@@ -8,6 +8,8 @@ export interface AssetGrantJson {
   assetType: string
   assetId: string
   tasks: string[]
+  /** meta_people only: extra tasks a POST of exactly `tasks` did not take away (provisioning/model.ts). */
+  narrowed?: string[]
 }
 
 /**

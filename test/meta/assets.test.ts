@@ -37,7 +37,8 @@ t.test('assign, read and unassign people on every asset type', async t => {
     const assigned = await client.getAssignedUsers(ref)
     t.equal(assigned.length, 1, `${type} has one person`)
     t.equal(assigned[0]?.id, person.id)
-    t.same(assigned[0]?.tasks, SAMPLE_TASKS[type], `${type} tasks`)
+    const read: string[] = assigned[0]?.tasks ?? []
+    t.ok(SAMPLE_TASKS[type].every((task) => read.includes(task)), `${type} tasks: what was posted, and what Meta unpacks from it`)
     // Read as Meta answers: live lists (names outside the spec), none at all on Instagram rows.
     const permitted = sim.settings.permittedTasksOnRead[type] ?? [...ASSET_TASKS[type]]
     t.same(assigned[0]?.permitted_tasks?.slice().sort(), type === 'instagram_account' ? undefined : [...permitted].sort(), `${type} permitted_tasks`)

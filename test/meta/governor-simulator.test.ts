@@ -67,6 +67,25 @@ t.test('without warning headers: the throttle error pauses the bucket, nothing i
   t.match(w.governor.bucket(w.bucketKey), { state: 'open', consecutiveThrottles: 0 })
 })
 
+t.test('a business-use-case throttle pauses the called object\'s bucket even when the header names only the business', async t => {
+  const w = await world(t, { buc: { budget: 2, windowMs: MIN }, bucHeaderKeyedBy: 'business' }, { backoffInitialMs: MIN })
+  const businessBucket = `buc:${w.businessId}:ads_management`
+  await w.client.getAssignedUsers(w.ref)
+  await w.client.getAssignedUsers(w.ref)
+  t.match(w.governor.bucket(businessBucket), { state: 'paused' }, 'the header named the business: its bucket paused')
+  t.notOk(w.governor.bucket(w.bucketKey)?.state === 'paused', 'the ad account\'s own bucket knew nothing yet')
+  const err = await w.client.getAssignedUsers(w.ref).catch((e: unknown) => e)
+  t.match(err, { code: 80004, errorClass: 'rate_limited' }, 'so the next call met the throttle')
+  t.match(w.governor.bucket(w.bucketKey), { state: 'paused', pauseReason: 'code 80004' }, 'the throttle paused the object\'s own bucket')
+
+  const pending = w.client.getAssignedUsers(w.ref)
+  await until(() => w.governor.bucket(w.bucketKey)?.waiting === 1, 'the next call waits in the governor')
+  t.equal(w.simBucket().blockedCalls, 1, 'nothing more reached the blocked bucket')
+  w.clock.advance(2 * MIN)
+  t.same(await pending, [])
+  t.equal(w.simBucket().blockedCalls, 1)
+})
+
 t.test('an app-level throttle (code 4) pauses platform calls while ad-account calls go on', async t => {
   const w = await world(t, { app: { budget: 2, windowMs: MIN }, headersFromPct: 101 }, { backoffInitialMs: MIN })
   await w.client.listBusinessUsers()

@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { plan, isRemoval, callsMeta, type PlanInput } from '../../src/provisioning/plan.js'
 import { presenceOf, type AssetAccess, type DesiredAccess, type IdentityMode, type ObservedAccess, type Step } from '../../src/provisioning/model.js'
 import type { BusinessRole } from '../../src/meta/index.js'
+import { gapIsEmpty, taskGap } from '../../src/provisioning/task-coverage.js'
 import type { PersonState } from '../../src/provisioning/tables.js'
 
 // What Meta would look like after the steps: the model the plan is checked against.
@@ -24,8 +25,11 @@ function simulate (observed: ObservedAccess, steps: Step[]): ObservedAccess {
   return o
 }
 
-const key = (a: AssetAccess) => `${a.assetType}:${a.assetId}:${[...a.tasks].sort().join(',')}`
-const sameAssets = (a: AssetAccess[], b: AssetAccess[]) => a.map(key).sort().join('|') === b.map(key).sort().join('|')
+const place = (a: AssetAccess) => `${a.assetType}:${a.assetId}`
+/** The same assets, each holding what is desired as the grant rule counts it (task-coverage.ts). */
+const sameAssets = (have: AssetAccess[], want: AssetAccess[]) =>
+  have.map(place).sort().join('|') === want.map(place).sort().join('|') &&
+  want.every((w) => { const h = have.find((x) => place(x) === place(w)); return h !== undefined && gapIsEmpty(taskGap(w.assetType, w.tasks, h.tasks)) })
 
 const ROLES: BusinessRole[] = ['ADMIN', 'EMPLOYEE', 'FINANCE_ANALYST']
 const A1: AssetAccess = { assetType: 'ad_account', assetId: 'act_1', tasks: ['ADVERTISE', 'ANALYZE'] }
@@ -162,4 +166,19 @@ t.test('property: one plan reaches the desired state in facebook_profiles mode, 
     return plan({ ...input, observed: after }).steps.length === 0
   }), { numRuns: 500 })
   t.pass('500 random cases')
+})
+
+t.test('a grant is in place when Meta reports what was asked for, unpacked; only unexplained extras narrow', async (t) => {
+  const member: ObservedAccess = { inviteId: null, businessUserId: 'U1', role: 'EMPLOYEE', assets: [], state: 'member' }
+  const ad = (tasks: string[], narrowed?: string[]): AssetAccess => ({ assetType: 'ad_account', assetId: 'act_1', tasks, ...(narrowed === undefined ? {} : { narrowed }) })
+  const steps = (want: string[], have: AssetAccess) =>
+    plan({ desired: { role: 'EMPLOYEE', assets: [ad(want)] }, observed: { ...member, assets: [have] }, mode: 'facebook_profiles', email: 'a@b.c', inviteType: 'FB' }).steps
+  t.same(steps(['ADVERTISE', 'ANALYZE'], ad(['ADVERTISE', 'ANALYZE', 'DRAFT'])), [], 'ADVERTISE, ANALYZE read back with DRAFT is in place')
+  t.same(steps(['ADVERTISE', 'ANALYZE', 'MANAGE'], ad(['ADVERTISE', 'ANALYZE', 'DRAFT', 'MANAGE'])), [], 'MANAGE, ADVERTISE, ANALYZE with DRAFT too')
+  t.same(steps(['ANALYZE'], ad(['ANALYZE', 'DRAFT', 'ADVERTISE'])), [{ kind: 'assign', businessUserId: 'U1', asset: ad(['ANALYZE']), previous: ['ANALYZE', 'DRAFT', 'ADVERTISE'] }], 'ADVERTISE is not unpacked from ANALYZE: narrowed')
+  t.same(steps(['ADVERTISE', 'ANALYZE'], ad(['ANALYZE', 'DRAFT'])).map((s) => s.kind), ['assign'], 'a desired task missing: granted')
+  t.same(steps(['ANALYZE'], ad(['ANALYZE', 'ADVERTISE', 'DRAFT'], ['ADVERTISE', 'DRAFT'])), [], 'a narrowing Meta did not take: not sent again')
+  t.same(steps(['ANALYZE'], ad(['ANALYZE', 'MANAGE'], ['ADVERTISE'])).map((s) => s.kind), ['assign'], 'a new extra narrows again')
+  t.same(taskGap('instagram_account', ['ADVERTISE'], ['ADVERTISE', 'ANALYZE', 'CONTENT', 'MESSAGES', 'COMMUNITY_ACTIVITY']), { missing: [], extra: [] }, 'Instagram ADVERTISE unpacks to five tasks')
+  t.same(taskGap('instagram_account', ['ANALYZE'], ['ANALYZE', 'FULL_CONTROL']), { missing: [], extra: ['FULL_CONTROL'] }, 'an unknown name read back is an extra, compared as a string')
 })

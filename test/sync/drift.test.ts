@@ -48,7 +48,7 @@ t.test('drift: unmanaged, missing, not entitled, role and asset differences, old
   t.match(drift.not_entitled, [{ user_id: u.dan, meta_id: m.dan.id, state: 'active' }])
   t.equal(drift.not_entitled.length, 1)
   t.same(drift.role_differences, [{ user_id: u.ann, user_name: 'ann@corp.example', meta_id: m.ann.id, desired: 'ADMIN', observed: 'EMPLOYEE' }])
-  t.same(drift.asset_differences, [{ user_id: u.ben, user_name: 'ben@corp.example', meta_id: m.ben.id, asset_type: 'page', asset_id: page.id, desired: ['ANALYZE'], observed: [] }])
+  t.same(drift.asset_differences, [{ user_id: u.ben, user_name: 'ben@corp.example', meta_id: m.ben.id, asset_type: 'page', asset_id: page.id, desired: ['ANALYZE'], observed: [], missing: ['ANALYZE'], extra: [] }])
   t.same(drift.stale_invites, [], 'nothing older than 14 days')
   t.match(drift.partners, [{ kind: 'agency', name: 'Agency Co' }])
   t.match(drift.system_users, [{ name: 'SCIM bridge', role: null }], 'SystemUser has no role field in Meta\'s spec')

@@ -9,7 +9,13 @@ interface Person {
   email: string | null,
   active: boolean,
   desired: { role: string | null, why: string, assets: unknown[] },
-  observed: { state: string, role: string | null, invite_id: string | null, business_user_id: string | null },
+  observed: {
+    state: string
+    role: string | null
+    invite_id: string | null
+    business_user_id: string | null
+    manual_steps?: Array<{ action: string, asset_type: string, asset_id: string, instruction: string }>
+  },
   last_error: { message: string, code: number | null } | null
 }
 
@@ -44,6 +50,7 @@ export const peopleGroup: CommandGroup = {
           ['desired role', p.desired.role], ['why', p.desired.why], ['desired assets', JSON.stringify(p.desired.assets)],
           ['state', p.observed.state], ['role', p.observed.role], ['invite id', p.observed.invite_id],
           ['business user id', p.observed.business_user_id],
+          ['to do by hand', (p.observed.manual_steps ?? []).map((m) => `${m.action} ${m.asset_type} ${m.asset_id}: ${m.instruction}`).join('; ') || null],
           ['last error', p.last_error === null ? null : `${p.last_error.code ?? ''} ${p.last_error.message}`.trim()]
         ]))
       }

@@ -84,7 +84,7 @@ export class GraphDispatcher {
     const ref = this.bucketRef(route, auth.app.id)
     bucketKey = ref.key
     const { allowed } = this.limiter.consume(ref)
-    Object.assign(headers, this.limiter.headers(ref))
+    Object.assign(headers, this.limiter.headers(ref, auth.token.businessId))
     if (!allowed) {
       blocked = true
       const spec = ref.kind === 'app' ? settings.rateLimits.appThrottle : settings.rateLimits.bucThrottle[ref.type] ?? settings.rateLimits.appThrottle

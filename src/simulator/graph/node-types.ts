@@ -4,6 +4,7 @@ import { refreshStatus } from '../state/lifecycle.js'
 import { ASSET_KINDS, specTasks } from '../vocabulary.js'
 import { knownFields } from './edge-fields.js'
 import { project, type FieldSelection, type NodeType } from './fields.js'
+import { expandTasks, openStatusSpelling } from './task-expansion.js'
 
 // What each node type answers (docs/meta-graph-api.md §6): the field names come from Meta's
 // spec files; the getters give the simulator's state for the fields it models. Defaults: §1.4.
@@ -76,7 +77,10 @@ export function roleRequestType (ctx: SimContext): NodeType<SimRoleRequest> {
       email: r => r.email,
       role: r => r.role,
       tasks: r => r.tasks,
-      status: r => names[refreshStatus(ctx, r)],
+      status: r => {
+        const status = refreshStatus(ctx, r)
+        return status === 'pending' ? openStatusSpelling(ctx.settings, r.id, names.pending) : names[status]
+      },
       invited_user_type: r => r.invitedUserType,
       created_time: r => graphTime(r.createdTime),
       updated_time: r => graphTime(r.updatedTime),
@@ -153,7 +157,7 @@ export function assignedUserType (ctx: SimContext): NodeType<AssignedPerson> {
         const x = person(p.personId)
         return x === undefined ? undefined : businessRef(ctx, x.businessId, sub)
       },
-      tasks: p => p.tasks,
+      tasks: p => expandTasks(ctx.settings, p.asset.type, p.tasks),
       // §2.3 [live]: Meta's own lists carry names outside the spec's enums, and Instagram rows
       // have no permitted_tasks at all.
       permitted_tasks: p => settings.rowsWithoutPermittedTasks.includes(p.asset.type)

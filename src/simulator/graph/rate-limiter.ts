@@ -105,7 +105,7 @@ export class RateLimiter {
   }
 
   /** Usage headers for an answer in this bucket (§5.2). */
-  headers (ref: BucketRef): Record<string, string> {
+  headers (ref: BucketRef, businessId: string | null = null): Record<string, string> {
     const s = this.settings()
     const st = this.status(ref)
     if (st.usagePct < s.headersFromPct) return {}
@@ -114,7 +114,9 @@ export class RateLimiter {
     const usage = { call_count: st.usagePct, total_cputime: st.usagePct, total_time: st.usagePct }
     if (ref.kind === 'app') return { 'x-app-usage': JSON.stringify(usage) }
     const tier = ref.type.startsWith('ads_') ? { ads_api_access_tier: 'development_access' } : {}
-    const objectKey = ref.adAccount && s.bucKeyWithActPrefix ? `act_${ref.objectId}` : ref.objectId
+    const objectKey = s.bucHeaderKeyedBy === 'business' && businessId !== null
+      ? businessId
+      : ref.adAccount && s.bucKeyWithActPrefix ? `act_${ref.objectId}` : ref.objectId
     const out: Record<string, string> = {
       'x-business-use-case-usage': JSON.stringify({
         [objectKey]: [{ type: ref.type, ...usage, estimated_time_to_regain_access: Math.ceil(etaMs / 60_000), ...tier }]

@@ -6,7 +6,7 @@ import { enumList, oneOf, required, str } from '../graph/params.js'
 import { listAnswer, type HandlerInput } from '../graph/request.js'
 import type { SimBusiness, SimMember, SimRoleRequest, SimSystemUser } from '../state/model.js'
 import { addInvite } from '../state/seed.js'
-import { adminCount, isListed, refreshStatus } from '../state/lifecycle.js'
+import { acceptInvite, adminCount, isListed, refreshStatus } from '../state/lifecycle.js'
 
 // People in the business (docs/meta-graph-api.md §2.1 P1–P9, P12) and the rules of §4.2 / §8.1.
 
@@ -134,8 +134,14 @@ export function updateRequest (input: HandlerInput, r: SimRoleRequest): unknown 
   return { id: r.id }
 }
 
-/** P9: cancel a pending invite; it disappears. */
+/**
+ * P9: cancel a pending invite; it disappears. An invitee listed in `acceptBeforeCancel` accepts
+ * first (the race between a plan and its cancellation): the DELETE then finds no invitation.
+ */
 export function deleteRequest (input: HandlerInput, r: SimRoleRequest): unknown {
+  const { ctx } = input
+  const racing = ctx.settings.acceptBeforeCancel.some(e => e.toLowerCase() === r.email.toLowerCase())
+  if (racing && refreshStatus(ctx, r) === 'pending') acceptInvite(ctx, r)
   requirePending(input, r)
   r.status = 'canceled'
   input.ctx.store.roleRequests.delete(r.id)
