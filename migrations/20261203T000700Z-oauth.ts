@@ -43,7 +43,8 @@ export async function up (db: Kysely<unknown>): Promise<void> {
     .addColumn('last_used_at', 'timestamptz')
     .addColumn('revoked_at', 'timestamptz')
     .execute()
-  await db.schema.createIndex('oauth_federation_trusts_tenant').on('oauth_federation_trusts').column('tenant_id').execute()
+  await db.schema.createIndex('oauth_federation_trusts_tenant').on('oauth_federation_trusts').column('tenant_id')
+    .execute()
 
   await db.schema.createTable('oauth_access_tokens')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))

@@ -10,7 +10,10 @@ import { requireTenant } from './tenant-routes.js'
 
 // Microsoft's gallery rule: secrets expire after one to three years.
 const lifetimeDays = z.number().int().min(SECRET_LIFETIME_DAYS.min).max(SECRET_LIFETIME_DAYS.max)
-const createBody = z.object({ label: z.string().trim().min(1).max(100), secret_lifetime_days: lifetimeDays.optional() }).strict()
+const createBody = z.object({
+  label: z.string().trim().min(1).max(100),
+  secret_lifetime_days: lifetimeDays.optional()
+}).strict()
 const secretBody = z.object({ lifetime_days: lifetimeDays.optional() }).strict()
 const clientParams = z.object({ tenantId: z.string().uuid(), clientRef: z.string().uuid() })
 const secretParams = clientParams.extend({ secretId: z.string().uuid() })
@@ -23,7 +26,12 @@ function clientJson (c: ClientView) {
     created_at: c.createdAt,
     revoked_at: c.revokedAt,
     secrets: c.secrets.map((s) => ({
-      id: s.id, prefix: s.prefix, created_at: s.createdAt, expires_at: s.expiresAt, last_used_at: s.lastUsedAt, revoked_at: s.revokedAt
+      id: s.id,
+      prefix: s.prefix,
+      created_at: s.createdAt,
+      expires_at: s.expiresAt,
+      last_used_at: s.lastUsedAt,
+      revoked_at: s.revokedAt
     }))
   }
 }
@@ -94,9 +102,14 @@ export async function oauthClientRoutes (
     const client = await oauth.clients.get(tenantId, clientRef)
     if (!client) throw notFound('OAuth client')
     if (client.revokedAt !== null) throw new AdminError(409, 'conflict', 'the OAuth client is revoked')
-    const issued = await oauth.accessTokens.issue(tenantId, { clientRef, secretRef: null }, opts.accessTokenLifetimeSeconds, GRANTED_SCOPE)
+    const lifetime = opts.accessTokenLifetimeSeconds
+    const issued = await oauth.accessTokens.issue(tenantId, { clientRef, secretRef: null }, lifetime, GRANTED_SCOPE)
     return reply.code(201).header('cache-control', 'no-store').send({
-      access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn, scope: issued.scope, created_at: new Date()
+      access_token: issued.accessToken,
+      token_type: 'Bearer',
+      expires_in: issued.expiresIn,
+      scope: issued.scope,
+      created_at: new Date()
     })
   })
 }

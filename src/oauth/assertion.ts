@@ -23,7 +23,9 @@ function reasonOf (err: unknown): string {
   if (err instanceof JwksUnavailableError) return 'jwks_unreachable'
   if (err instanceof errors.JWTExpired) return 'expired'
   if (err instanceof errors.JWTClaimValidationFailed) {
-    const byClaim: Record<string, string> = { iss: 'issuer', aud: 'audience', sub: 'subject', nbf: 'not_yet_valid', iat: 'issued_at' }
+    const byClaim: Record<string, string> = {
+      iss: 'issuer', aud: 'audience', sub: 'subject', nbf: 'not_yet_valid', iat: 'issued_at'
+    }
     return byClaim[err.claim] ?? `claim_${err.claim}`
   }
   if (err instanceof errors.JOSEAlgNotAllowed) return 'algorithm'
@@ -46,7 +48,9 @@ export async function verifyAssertion (
   try {
     let header
     try { header = decodeProtectedHeader(assertion) } catch { throw new AssertionRejected('malformed') }
-    if (typeof header.alg !== 'string' || !ASSERTION_ALGORITHMS.includes(header.alg)) throw new AssertionRejected('algorithm')
+    if (typeof header.alg !== 'string' || !ASSERTION_ALGORITHMS.includes(header.alg)) {
+      throw new AssertionRejected('algorithm')
+    }
     if (typeof header.kid !== 'string') throw new AssertionRejected('no_kid')
     // Keys come only from the configured key set: `jku`, `x5u` and `x5c` are never followed.
     const getKey = await jwks.keyFor(trust.jwks_uri, header.kid)

@@ -1,7 +1,9 @@
 import type { Executor } from '../db/executor.js'
 import type { OAuthClient, OAuthClientSecret } from './tables.js'
 
-export async function insertClient (db: Executor, values: { tenantId: string, clientId: string, label: string }): Promise<OAuthClient> {
+export async function insertClient (
+  db: Executor, values: { tenantId: string, clientId: string, label: string }
+): Promise<OAuthClient> {
   return db.insertInto('oauth_clients')
     .values({ tenant_id: values.tenantId, client_id: values.clientId, label: values.label })
     .returningAll().executeTakeFirstOrThrow()
@@ -25,7 +27,8 @@ export async function findClientByClientId (db: Executor, clientId: string): Pro
 }
 
 export async function findClient (db: Executor, tenantId: string, id: string): Promise<OAuthClient | undefined> {
-  return db.selectFrom('oauth_clients').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst()
+  return db.selectFrom('oauth_clients').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id)
+    .executeTakeFirst()
 }
 
 export async function listClients (db: Executor, tenantId: string): Promise<OAuthClient[]> {
@@ -63,11 +66,14 @@ export async function revokeClient (db: Executor, tenantId: string, id: string, 
 }
 
 /** Revokes one secret and deletes the access tokens issued with it. */
-export async function revokeSecret (db: Executor, tenantId: string, clientRef: string, secretId: string, at: Date): Promise<boolean> {
+export async function revokeSecret (
+  db: Executor, tenantId: string, clientRef: string, secretId: string, at: Date
+): Promise<boolean> {
   const result = await db.updateTable('oauth_client_secrets').set({ revoked_at: at })
     .where('tenant_id', '=', tenantId).where('client_ref', '=', clientRef).where('id', '=', secretId)
     .where('revoked_at', 'is', null).executeTakeFirst()
   if (Number(result.numUpdatedRows) !== 1) return false
-  await db.deleteFrom('oauth_access_tokens').where('tenant_id', '=', tenantId).where('secret_ref', '=', secretId).execute()
+  await db.deleteFrom('oauth_access_tokens').where('tenant_id', '=', tenantId).where('secret_ref', '=', secretId)
+    .execute()
   return true
 }

@@ -24,11 +24,20 @@ export interface ClientView {
   label: string
   createdAt: Date
   revokedAt: Date | null
-  secrets: Array<{ id: string, prefix: string, createdAt: Date, expiresAt: Date, lastUsedAt: Date | null, revokedAt: Date | null }>
+  secrets: Array<{
+    id: string, prefix: string, createdAt: Date, expiresAt: Date, lastUsedAt: Date | null, revokedAt: Date | null
+  }>
 }
 
 function secretView (s: OAuthClientSecret): ClientView['secrets'][number] {
-  return { id: s.id, prefix: s.secret_prefix, createdAt: s.created_at, expiresAt: s.expires_at, lastUsedAt: s.last_used_at, revokedAt: s.revoked_at }
+  return {
+    id: s.id,
+    prefix: s.secret_prefix,
+    createdAt: s.created_at,
+    expiresAt: s.expires_at,
+    lastUsedAt: s.last_used_at,
+    revokedAt: s.revoked_at
+  }
 }
 
 function clientView (c: OAuthClient, secrets: OAuthClientSecret[]): ClientView {
@@ -63,7 +72,9 @@ export class OAuthClientsService {
     })
   }
 
-  async addSecret (tenantId: string, id: string, lifetimeDays: number = SECRET_LIFETIME_DAYS.default): Promise<CreatedSecret | undefined> {
+  async addSecret (
+    tenantId: string, id: string, lifetimeDays: number = SECRET_LIFETIME_DAYS.default
+  ): Promise<CreatedSecret | undefined> {
     const client = await findClient(this.db, tenantId, id)
     if (!client || client.revoked_at !== null) return undefined
     return this.#addSecret(this.db, client, lifetimeDays)
@@ -101,7 +112,8 @@ export class OAuthClientsService {
   }
 
   async revokeSecret (tenantId: string, id: string, secretId: string): Promise<boolean> {
-    const done = await this.db.transaction().execute((trx) => revokeSecret(trx, tenantId, id, secretId, new Date(this.now())))
+    const at = new Date(this.now())
+    const done = await this.db.transaction().execute((trx) => revokeSecret(trx, tenantId, id, secretId, at))
     if (done) this.accessTokens.forgetTenant(tenantId)
     return done
   }

@@ -11,13 +11,18 @@ interface Window { startedAt: number, failures: number }
 export class FailureLimit {
   readonly #windows = new Map<string, Window>()
 
-  constructor (private readonly perMinute: number, private readonly now: () => number = Date.now, private readonly maxKeys = 50_000) {}
+  constructor (
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+    private readonly maxKeys = 50_000
+  ) {}
 
   check (key: string): LimitCheck {
     if (this.perMinute <= 0) return { allowed: true }
     const window = this.#current(key)
     if (window === undefined || window.failures < this.perMinute) return { allowed: true }
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((window.startedAt + 60_000 - this.now()) / 1000)) }
+    const leftMs = window.startedAt + 60_000 - this.now()
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(leftMs / 1000)) }
   }
 
   fail (key: string): void {

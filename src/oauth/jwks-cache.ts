@@ -76,7 +76,8 @@ export class JwksCache {
   async #load (uri: string): Promise<Entry | undefined> {
     const row = await this.db.selectFrom('oauth_jwks_cache').selectAll().where('jwks_uri', '=', uri).executeTakeFirst()
     if (!row) return undefined
-    const entry = { jwks: row.jwks as JSONWebKeySet, fetchedAt: row.fetched_at.getTime(), getKey: createLocalJWKSet(row.jwks as JSONWebKeySet) }
+    const jwks = row.jwks as JSONWebKeySet
+    const entry = { jwks, fetchedAt: row.fetched_at.getTime(), getKey: createLocalJWKSet(jwks) }
     this.#entries.set(uri, entry)
     return entry
   }
@@ -95,7 +96,9 @@ export class JwksCache {
     let res: Response
     try {
       // No redirects: the key set comes from the configured URL or not at all.
-      res = await this.#fetch(uri, { redirect: 'manual', signal: AbortSignal.timeout(this.#timeoutMs), headers: { accept: 'application/json' } })
+      res = await this.#fetch(uri, {
+        redirect: 'manual', signal: AbortSignal.timeout(this.#timeoutMs), headers: { accept: 'application/json' }
+      })
     } catch (err) {
       throw new JwksUnavailableError(`key set fetch failed: ${(err as Error).message}`)
     }
@@ -113,7 +116,8 @@ export class JwksCache {
     this.#entries.set(uri, entry)
     await this.db.insertInto('oauth_jwks_cache')
       .values({ jwks_uri: uri, jwks: JSON.stringify(jwks), fetched_at: new Date(entry.fetchedAt) })
-      .onConflict((oc) => oc.column('jwks_uri').doUpdateSet({ jwks: JSON.stringify(jwks), fetched_at: new Date(entry.fetchedAt) }))
+      .onConflict((oc) => oc.column('jwks_uri')
+        .doUpdateSet({ jwks: JSON.stringify(jwks), fetched_at: new Date(entry.fetchedAt) }))
       .execute()
     return entry
   }

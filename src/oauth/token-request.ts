@@ -77,13 +77,17 @@ function chooseCredentials (params: Map<string, string>, basic: BasicCredentials
       throw new OAuthError('invalid_request', `client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}`)
     }
     if (assertion === undefined) throw new OAuthError('invalid_request', 'client_assertion is missing')
-    if (assertion.length > MAX_ASSERTION_LENGTH) throw new OAuthError('invalid_request', 'client_assertion is too large')
+    if (assertion.length > MAX_ASSERTION_LENGTH) {
+      throw new OAuthError('invalid_request', 'client_assertion is too large')
+    }
     if (bodyId === undefined) throw new OAuthError('invalid_request', 'client_id is missing')
     return { kind: 'assertion', clientId: bodyId, assertion }
   }
   if (basic !== undefined) {
     // Entra's "Both": the body repeats what the header says. Accept it only when they agree.
-    if ((bodyId !== undefined && bodyId !== basic.clientId) || (bodySecret !== undefined && bodySecret !== basic.secret)) {
+    const idDiffers = bodyId !== undefined && bodyId !== basic.clientId
+    const secretDiffers = bodySecret !== undefined && bodySecret !== basic.secret
+    if (idDiffers || secretDiffers) {
       throw clientAuthFailed('basic_and_body_disagree', true)
     }
     return { kind: 'secret', clientId: basic.clientId, secret: basic.secret, usedBasic: true }
@@ -103,7 +107,9 @@ export function parseTokenRequest (body: string, authorization: string | undefin
   const params = parseForm(body)
   const basic = parseBasic(authorization)
   const grantType = params.get('grant_type')
-  if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is missing', 'missing_grant_type', basic !== undefined)
+  if (grantType === undefined) {
+    throw new OAuthError('invalid_request', 'grant_type is missing', 'missing_grant_type', basic !== undefined)
+  }
   if (!KNOWN_GRANTS.has(grantType)) {
     throw new OAuthError('unsupported_grant_type', 'only grant_type=client_credentials is supported')
   }

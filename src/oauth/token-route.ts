@@ -30,7 +30,9 @@ function noStore (reply: FastifyReply): void {
 function sendError (reply: FastifyReply, err: OAuthError, status = err.statusCode): FastifyReply {
   noStore(reply)
   // §5.2: a failed Basic authentication is a 401 with the challenge of that scheme.
-  if (err.statusCode === 401 && err.usedBasic) void reply.header('www-authenticate', 'Basic realm="bridge", charset="UTF-8"')
+  if (err.statusCode === 401 && err.usedBasic) {
+    void reply.header('www-authenticate', 'Basic realm="bridge", charset="UTF-8"')
+  }
   return reply.code(status).type('application/json;charset=UTF-8')
     .send({ error: err.code, error_description: err.description })
 }
@@ -52,19 +54,19 @@ export async function oauthTokenRoutes (app: FastifyInstance, opts: OAuthTokenRo
   const addressLimit = new FailureLimit(opts.addressFailuresPerMinute, now)
 
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: TOKEN_BODY_LIMIT_BYTES },
+  const parseOptions = { parseAs: 'string', bodyLimit: TOKEN_BODY_LIMIT_BYTES } as const
+  app.addContentTypeParser('application/x-www-form-urlencoded', parseOptions,
     (_request, body, done) => { done(null, body) })
   // Any other type reaches the handler as "not a form" and gets invalid_request, not a 415.
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: TOKEN_BODY_LIMIT_BYTES },
-    (_request, _body, done) => { done(null, undefined) })
+  app.addContentTypeParser('*', parseOptions, (_request, _body, done) => { done(null, undefined) })
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof OAuthError) return sendError(reply, err)
     const status = err.statusCode ?? 500
     if (status >= 400 && status < 500) {
       const tooLarge = status === 413
-      return sendError(reply, new OAuthError('invalid_request', tooLarge ? 'the body is too large' : 'the request is malformed'),
-        tooLarge ? 413 : 400)
+      const description = tooLarge ? 'the body is too large' : 'the request is malformed'
+      return sendError(reply, new OAuthError('invalid_request', description), tooLarge ? 413 : 400)
     }
     request.log.error({ err }, 'token endpoint failed')
     noStore(reply)
@@ -101,8 +103,9 @@ export async function oauthTokenRoutes (app: FastifyInstance, opts: OAuthTokenRo
       const subject = 'trustRef' in authenticated
         ? { trustRef: authenticated.trustRef }
         : { clientRef: authenticated.clientRef, secretRef: authenticated.secretRef }
-      const issued = await opts.accessTokens.issue(authenticated.tenantId, subject, opts.accessTokenLifetimeSeconds, GRANTED_SCOPE)
-      request.log.info({ oauthClientId: credentials.clientId, tenantId: authenticated.tenantId, method: authMethod(parsed) },
+      const { tenantId } = authenticated
+      const issued = await opts.accessTokens.issue(tenantId, subject, opts.accessTokenLifetimeSeconds, GRANTED_SCOPE)
+      request.log.info({ oauthClientId: credentials.clientId, tenantId, method: authMethod(parsed) },
         'oauth access token issued')
       noStore(reply)
       // §5.1; no refresh token for client credentials (§4.4.3). The scope is always given, as
@@ -117,7 +120,8 @@ export async function oauthTokenRoutes (app: FastifyInstance, opts: OAuthTokenRo
           if (clientKey !== undefined) clientLimit.fail(clientKey)
         }
         // The reason is for operators; the client id is not a secret (RFC 6749 §2.2).
-        request.log.warn({ oauthClientId: clientKey, error: err.code, reason: err.reason }, 'oauth token request refused')
+        request.log.warn({ oauthClientId: clientKey, error: err.code, reason: err.reason },
+          'oauth token request refused')
       }
       throw err
     }

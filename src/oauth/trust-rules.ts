@@ -4,7 +4,8 @@ export const ENTRA_KEY_HOSTS = new Set([
 ])
 
 const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
-const V2_ISSUER = new RegExp(`^https://(?:login\\.microsoftonline\\.com|login\\.microsoftonline\\.us|login\\.partner\\.microsoftonline\\.cn)/(${GUID})/v2\\.0$`)
+const V2_HOSTS = 'login\\.microsoftonline\\.com|login\\.microsoftonline\\.us|login\\.partner\\.microsoftonline\\.cn'
+const V2_ISSUER = new RegExp(`^https://(?:${V2_HOSTS})/(${GUID})/v2\\.0$`)
 const V1_ISSUER = new RegExp(`^https://sts\\.windows\\.net/(${GUID})/$`)
 
 /**
@@ -28,7 +29,8 @@ export function keySetUrlProblem (value: string, allowLoopback: boolean): string
   let url: URL
   try { url = new URL(value) } catch { return 'must be an absolute URL' }
   if (url.username !== '' || url.password !== '') return 'must not carry credentials'
-  if (allowLoopback && isLoopback(url.hostname) && (url.protocol === 'http:' || url.protocol === 'https:')) return undefined
+  const web = url.protocol === 'http:' || url.protocol === 'https:'
+  if (allowLoopback && isLoopback(url.hostname) && web) return undefined
   if (url.protocol !== 'https:') return 'must use https'
   if (!ENTRA_KEY_HOSTS.has(url.hostname.toLowerCase())) return `host must be one of ${[...ENTRA_KEY_HOSTS].join(', ')}`
   return undefined

@@ -22,7 +22,8 @@ export async function findTrustByClientId (db: Executor, clientId: string): Prom
 }
 
 export async function findTrust (db: Executor, tenantId: string, id: string): Promise<FederationTrust | undefined> {
-  return db.selectFrom('oauth_federation_trusts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst()
+  return db.selectFrom('oauth_federation_trusts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id)
+    .executeTakeFirst()
 }
 
 export async function listTrusts (db: Executor, tenantId: string): Promise<FederationTrust[]> {
@@ -42,7 +43,10 @@ export async function updateTrust (
     updated_at: at
   }).where('tenant_id', '=', tenantId).where('id', '=', id).where('revoked_at', 'is', null)
     .returningAll().executeTakeFirst()
-  if (row) await db.deleteFrom('oauth_access_tokens').where('tenant_id', '=', tenantId).where('trust_ref', '=', id).execute()
+  if (row) {
+    await db.deleteFrom('oauth_access_tokens').where('tenant_id', '=', tenantId).where('trust_ref', '=', id)
+      .execute()
+  }
   return row
 }
 
@@ -62,7 +66,8 @@ export async function touchTrust (db: Executor, id: string, at: Date): Promise<v
 export async function rememberAssertionId (
   db: Executor, values: { trustRef: string, tenantId: string, jti: string, expiresAt: Date, now: Date }
 ): Promise<boolean> {
-  await db.deleteFrom('oauth_assertion_ids').where('trust_ref', '=', values.trustRef).where('expires_at', '<=', values.now).execute()
+  await db.deleteFrom('oauth_assertion_ids').where('trust_ref', '=', values.trustRef)
+    .where('expires_at', '<=', values.now).execute()
   const inserted = await db.insertInto('oauth_assertion_ids').values({
     trust_ref: values.trustRef, tenant_id: values.tenantId, jti: values.jti, expires_at: values.expiresAt
   }).onConflict((oc) => oc.columns(['trust_ref', 'jti']).doNothing()).returning('jti').executeTakeFirst()

@@ -56,7 +56,8 @@ export class FederationTrustsService {
   ) {}
 
   async create (tenantId: string, label: string, values: TrustValues): Promise<TrustView> {
-    return trustView(await insertTrust(this.db, { ...values, tenantId, label, clientId: newClientId(FEDERATED_CLIENT_ID_PREFIX) }))
+    const clientId = newClientId(FEDERATED_CLIENT_ID_PREFIX)
+    return trustView(await insertTrust(this.db, { ...values, tenantId, label, clientId }))
   }
 
   async list (tenantId: string): Promise<TrustView[]> {
@@ -69,7 +70,8 @@ export class FederationTrustsService {
   }
 
   async update (tenantId: string, id: string, values: Partial<TrustValues>): Promise<TrustView | undefined> {
-    const row = await this.db.transaction().execute((trx) => updateTrust(trx, tenantId, id, values, new Date(this.now())))
+    const at = new Date(this.now())
+    const row = await this.db.transaction().execute((trx) => updateTrust(trx, tenantId, id, values, at))
     if (row) this.accessTokens.forgetTenant(tenantId)
     return row && trustView(row)
   }
@@ -90,7 +92,8 @@ export class FederationTrustsService {
     try {
       ({ payload } = await verifyAssertion(assertion, trust, this.jwks, now))
     } catch (err) {
-      throw clientAuthFailed(err instanceof AssertionRejected ? `assertion_${err.reason}` : 'assertion_malformed', false)
+      const reason = err instanceof AssertionRejected ? err.reason : 'malformed'
+      throw clientAuthFailed(`assertion_${reason}`, false)
     }
     // RFC 7523 §3 lets a server refuse a `jti` it has seen. Entra's assertions carry none (it
     // uses `uti`) and Entra re-presents one assertion while it lives, so only a present `jti`

@@ -41,7 +41,9 @@ async function verifyBearer (
  * against the URL: every spelling the router accepts for a SCIM route (`//scim/v2`,
  * `/%73cim/v2`, an absolute-form target, RFC 9112 §3.2.2) runs this hook.
  */
-export const scimAuthPlugin = fp(async (app: FastifyInstance, opts: { tokens: TokenService, accessTokens?: AccessTokenService | undefined }) => {
+interface ScimAuthOptions { tokens: TokenService, accessTokens?: AccessTokenService | undefined }
+
+export const scimAuthPlugin = fp(async (app: FastifyInstance, opts: ScimAuthOptions) => {
   app.decorateRequest('tenantId', '')
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization

@@ -24,7 +24,9 @@ function trustBody (options: OptionValues): Record<string, unknown> {
     const v = options[option]
     if (typeof v === 'string') body[key] = v
   }
-  if (typeof options.audiences === 'string') body.audiences = options.audiences.split(',').map((a) => a.trim()).filter(Boolean)
+  if (typeof options.audiences === 'string') {
+    body.audiences = options.audiences.split(',').map((a) => a.trim()).filter(Boolean)
+  }
   return body
 }
 
@@ -81,7 +83,8 @@ export const federationTrustsGroup: CommandGroup = {
         if (Object.keys(body).length === 0) throw usageError('nothing to change')
         const id = await resolveTenant(api(), arg(args, 0, 'tenant'))
         const trust = arg(args, 1, 'trust-id')
-        const updated = await api().patch<TrustInfo>(`/tenants/${id}/federation-trusts/${encodeURIComponent(trust)}`, body)
+        const path = `/tenants/${id}/federation-trusts/${encodeURIComponent(trust)}`
+        const updated = await api().patch<TrustInfo>(path, body)
         out.result(updated, () => render(updated))
       }
     },

@@ -4,17 +4,28 @@ import { keyValues, table } from '../output.js'
 import { arg, resolveTenant } from '../resolve.js'
 
 interface SecretInfo {
-  id: string, prefix: string, created_at: string, expires_at: string, last_used_at: string | null, revoked_at: string | null
+  id: string,
+  prefix: string,
+  created_at: string,
+  expires_at: string,
+  last_used_at: string | null,
+  revoked_at: string | null
 }
-interface ClientInfo { id: string, client_id: string, label: string, created_at: string, revoked_at: string | null, secrets: SecretInfo[] }
+interface ClientInfo {
+  id: string, client_id: string, label: string, created_at: string, revoked_at: string | null, secrets: SecretInfo[]
+}
 interface CreatedSecret { id: string, prefix: string, expires_at: string, secret: string }
 
 function lifetimeDays (options: OptionValues): { lifetime_days?: number } {
   const v = options['lifetime-days']
   if (v === undefined) return {}
-  if (typeof v !== 'string' || !/^\d+$/.test(v)) throw usageError('--lifetime-days must be a whole number of days (365 to 1095)')
+  if (typeof v !== 'string' || !/^\d+$/.test(v)) {
+    throw usageError('--lifetime-days must be a whole number of days (365 to 1095)')
+  }
   return { lifetime_days: Number(v) }
 }
+
+const NO_SECRET = { prefix: '', expires_at: '', last_used_at: null, revoked_at: null }
 
 const secretLines = (s: CreatedSecret): string[] => [
   keyValues([['secret id', s.id], ['prefix', s.prefix], ['expires', s.expires_at]]),
@@ -35,8 +46,9 @@ export const oauthClientsGroup: CommandGroup = {
         const id = await resolveTenant(api(), arg(args, 0, 'tenant'))
         const page = await api().get<{ items: ClientInfo[], total: number }>(`/tenants/${id}/oauth-clients`)
         out.result(page, () => table(['id', 'client id', 'label', 'secret', 'expires', 'last used', 'revoked'],
-          page.items.flatMap((c) => (c.secrets.length === 0 ? [{ prefix: '', expires_at: '', last_used_at: null, revoked_at: null }] : c.secrets)
-            .map((s) => [c.id, c.client_id, c.label, s.prefix, s.expires_at, s.last_used_at, c.revoked_at ?? s.revoked_at]))))
+          page.items.flatMap((c) => (c.secrets.length === 0 ? [NO_SECRET] : c.secrets)
+            .map((s) => [c.id, c.client_id, c.label, s.prefix, s.expires_at, s.last_used_at,
+              c.revoked_at ?? s.revoked_at]))))
       }
     },
     {
@@ -65,8 +77,8 @@ export const oauthClientsGroup: CommandGroup = {
       run: async ({ api, out, args, options }) => {
         const id = await resolveTenant(api(), arg(args, 0, 'tenant'))
         const client = arg(args, 1, 'client')
-        const created = await api().post<CreatedSecret>(`/tenants/${id}/oauth-clients/${encodeURIComponent(client)}/secrets`,
-          lifetimeDays(options))
+        const path = `/tenants/${id}/oauth-clients/${encodeURIComponent(client)}/secrets`
+        const created = await api().post<CreatedSecret>(path, lifetimeDays(options))
         out.result(created, () => secretLines(created).join('\n'))
       }
     },
