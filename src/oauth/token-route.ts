@@ -10,6 +10,8 @@ import type { FederationTrustsService } from './trusts-service.js'
 export const GRANTED_SCOPE = 'scim'
 /** A token request is a few hundred bytes; an Entra assertion a few KB. */
 export const TOKEN_BODY_LIMIT_BYTES = 32_768
+/** Our client ids are under 40 characters; longer ones are cut before they key anything. */
+const MAX_CLIENT_ID_KEY = 100
 
 export interface OAuthTokenRouteOptions {
   clients: OAuthClientsService
@@ -89,7 +91,8 @@ export async function oauthTokenRoutes (app: FastifyInstance, opts: OAuthTokenRo
         throw new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded')
       }
       const parsed = parseTokenRequest(request.body, request.headers.authorization)
-      clientKey = parsed.credentials.clientId
+      // Bounded: the id is the caller's text, and it keys the failure counts and the log.
+      clientKey = parsed.credentials.clientId.slice(0, MAX_CLIENT_ID_KEY)
       const byClient = clientLimit.check(clientKey)
       if (!byClient.allowed) return tooMany(reply, byClient.retryAfterSeconds)
       const { credentials } = parsed
@@ -105,7 +108,7 @@ export async function oauthTokenRoutes (app: FastifyInstance, opts: OAuthTokenRo
         : { clientRef: authenticated.clientRef, secretRef: authenticated.secretRef }
       const { tenantId } = authenticated
       const issued = await opts.accessTokens.issue(tenantId, subject, opts.accessTokenLifetimeSeconds, GRANTED_SCOPE)
-      request.log.info({ oauthClientId: credentials.clientId, tenantId, method: authMethod(parsed) },
+      request.log.info({ oauthClientId: clientKey, tenantId, method: authMethod(parsed) },
         'oauth access token issued')
       noStore(reply)
       // §5.1; no refresh token for client credentials (§4.4.3). The scope is always given, as
