@@ -25,15 +25,23 @@ async function signingKey (kid: string): Promise<SigningKey> {
 }
 
 /** The issuer's key set on loopback: what it serves, how it answers, and how often it was asked. */
-interface TestIssuer { url: string, published: SigningKey[], mode: 'ok' | 'down' | 'redirect', requests: number, server: Server }
+interface TestIssuer {
+  url: string,
+  published: SigningKey[],
+  mode: 'ok' | 'down' | 'redirect',
+  requests: number,
+  server: Server
+}
 
-async function startIssuer (t: { teardown: (fn: () => unknown) => void }, published: SigningKey[]): Promise<TestIssuer> {
+async function startIssuer (t: { teardown: (fn: () => unknown) => void },
+  published: SigningKey[]): Promise<TestIssuer> {
   const issuer = { url: '', published, mode: 'ok', requests: 0 } as TestIssuer
   issuer.server = createServer((_req, res) => {
     issuer.requests++
     if (issuer.mode === 'down') return res.writeHead(503).end()
     if (issuer.mode === 'redirect') return res.writeHead(302, { location: 'http://127.0.0.1:1/keys' }).end()
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: issuer.published.map((k) => k.jwk) }))
+    const body = JSON.stringify({ keys: issuer.published.map((k) => k.jwk) })
+    res.writeHead(200, { 'content-type': 'application/json' }).end(body)
   })
   await new Promise<void>((resolve) => issuer.server.listen(0, '127.0.0.1', resolve))
   issuer.url = `http://127.0.0.1:${(issuer.server.address() as AddressInfo).port}/${ENTRA_TENANT}/discovery/v2.0/keys`
@@ -66,7 +74,8 @@ async function sign (key: SigningKey, claims: JWTPayload, kid = key.kid): Promis
 
 interface Fixture { app: OAuthTestApp, issuer: TestIssuer, key: SigningKey, trustId: string, clientId: string }
 
-async function fixture (t: { teardown: (fn: () => unknown) => void }, audiences = [`api://${APP_ID}/.default`]): Promise<Fixture> {
+async function fixture (t: { teardown: (fn: () => unknown) => void },
+  audiences = [`api://${APP_ID}/.default`]): Promise<Fixture> {
   // Failure limits off: these tests send many bad assertions on purpose.
   const app = await buildOAuthApp(t, { OAUTH_ALLOW_LOOPBACK_ISSUERS: 'true', OAUTH_CLIENT_FAILURES_PER_MINUTE: '0' })
   const key = await signingKey('key-1')
@@ -81,7 +90,11 @@ async function fixture (t: { teardown: (fn: () => unknown) => void }, audiences 
 /** The WIF token request as Entra sends it (Microsoft's WIF guide). */
 function wifRequest (f: Fixture, assertion: string, extra: Record<string, string> = {}, clientId = f.clientId) {
   return tokenRequest(f.app.app, form({
-    grant_type: 'client_credentials', client_id: clientId, client_assertion_type: JWT_BEARER, client_assertion: assertion, ...extra
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_assertion_type: JWT_BEARER,
+    client_assertion: assertion,
+    ...extra
   }))
 }
 
@@ -100,7 +113,8 @@ t.test('an Entra-shaped assertion signed by the loopback issuer gets a token tha
   t.equal(res.headers['cache-control'], 'no-store')
   t.equal((await scimProbe(f.app.app, res.json().access_token)).statusCode, 200)
   // The validator's Federated_Identity_Test: no scope, an extra baseAddress.
-  const validator = await wifRequest(f, await sign(f.key, entraClaims(f.app.clock.now())), { baseAddress: 'https://x.example/scim/v2' })
+  const validator = await wifRequest(f, await sign(f.key, entraClaims(f.app.clock.now())),
+    { baseAddress: 'https://x.example/scim/v2' })
   t.equal(validator.statusCode, 200)
   t.ok(validator.json().access_token)
 })
@@ -129,22 +143,33 @@ t.test('every bad assertion is 401 invalid_client with its own reason in the log
   const publicPem = Buffer.from(JSON.stringify(f.key.jwk))
   const valid = await sign(f.key, entraClaims(now))
   const [h, , sig] = valid.split('.') as [string, string, string]
-  const tamperedPayload = Buffer.from(JSON.stringify({ ...entraClaims(now), sub: 'someone-else' })).toString('base64url')
+  const tamperedPayload = Buffer.from(JSON.stringify({
+    ...entraClaims(now),
+    sub: 'someone-else'
+  })).toString('base64url')
   const cases: Array<[string, Promise<string> | string, string]> = [
-    ['wrong issuer', sign(f.key, entraClaims(now, { iss: 'https://login.microsoftonline.com/99999999-1111-4222-8333-444455556666/v2.0' })),
-      'assertion_issuer'],
-    ['tid differs from the tenant in iss', sign(f.key, entraClaims(now, { tid: '99999999-1111-4222-8333-444455556666' })), 'assertion_tenant'],
+    ['wrong issuer', sign(f.key, entraClaims(now,
+      { iss: 'https://login.microsoftonline.com/99999999-1111-4222-8333-444455556666/v2.0' })),
+    'assertion_issuer'],
+    ['tid differs from the tenant in iss', sign(f.key, entraClaims(now,
+      { tid: '99999999-1111-4222-8333-444455556666' })), 'assertion_tenant'],
     ['no tid', sign(f.key, entraClaims(now, { tid: undefined })), 'assertion_tenant'],
     ['wrong subject', sign(f.key, entraClaims(now, { sub: 'another-object-id' })), 'assertion_subject'],
-    ['expired beyond the 5 min skew', sign(f.key, entraClaims(now, { iat: s - 4500, nbf: s - 4500, exp: s - 301 })), 'assertion_expired'],
+    ['expired beyond the 5 min skew', sign(f.key, entraClaims(now, { iat: s - 4500, nbf: s - 4500, exp: s - 301 })),
+      'assertion_expired'],
     ['nbf 10 min ahead', sign(f.key, entraClaims(now, { nbf: s + 600 })), 'assertion_not_yet_valid'],
     ['iat 10 min ahead', sign(f.key, entraClaims(now, { iat: s + 600 })), 'assertion_issued_in_future'],
     ['alg none', new UnsecuredJWT(entraClaims(now)).encode(), 'assertion_algorithm'],
-    ['HS256 keyed with the public key', new SignJWT(entraClaims(now)).setProtectedHeader({ alg: 'HS256', kid: f.key.kid })
+    ['HS256 keyed with the public key', new SignJWT(entraClaims(now)).setProtectedHeader({
+      alg: 'HS256',
+      kid: f.key.kid
+    })
       .sign(new Uint8Array(publicPem)), 'assertion_algorithm'],
     ['tampered payload', `${h}.${tamperedPayload}.${sig}`, 'assertion_signature'],
-    ['signed by a key the issuer never published', signingKey('key-1').then((k) => sign(k, entraClaims(now))), 'assertion_signature'],
-    ['no kid', new SignJWT(entraClaims(now)).setProtectedHeader({ alg: 'RS256' }).sign(f.key.keys.privateKey), 'assertion_no_kid'],
+    ['signed by a key the issuer never published', signingKey('key-1').then((k) => sign(k, entraClaims(now))),
+      'assertion_signature'],
+    ['no kid', new SignJWT(entraClaims(now)).setProtectedHeader({ alg: 'RS256' }).sign(f.key.keys.privateKey),
+      'assertion_no_kid'],
     ['not a JWT', 'not.a.jwt', 'assertion_malformed']
   ]
   for (const [name, assertion, reason] of cases) {
@@ -168,7 +193,8 @@ t.test('key rotation: an unknown kid refetches once per cooldown; known keys sur
   f.app.clock.advance(61_000)
   const rotated = await signingKey('key-2')
   f.issuer.published = [rotated]
-  t.equal((await wifRequest(f, await sign(rotated, entraClaims(f.app.clock.now())))).statusCode, 200, 'new kid after rotation')
+  t.equal((await wifRequest(f, await sign(rotated, entraClaims(f.app.clock.now())))).statusCode, 200,
+    'new kid after rotation')
   t.equal(f.issuer.requests, 2, 'exactly one refetch')
 
   for (let i = 0; i < 10; i++) {
@@ -179,10 +205,12 @@ t.test('key rotation: an unknown kid refetches once per cooldown; known keys sur
 
   f.issuer.mode = 'down'
   f.app.clock.advance(61_000)
-  t.equal((await wifRequest(f, await sign(rotated, entraClaims(f.app.clock.now())))).statusCode, 200, 'key set down, kid cached')
+  t.equal((await wifRequest(f, await sign(rotated, entraClaims(f.app.clock.now())))).statusCode, 200,
+    'key set down, kid cached')
   const never = await signingKey('never-published')
   const before = reasons(f.app).length
-  t.equal((await wifRequest(f, await sign(never, entraClaims(f.app.clock.now())))).statusCode, 401, 'unknown kid with the key set down: refused')
+  t.equal((await wifRequest(f, await sign(never, entraClaims(f.app.clock.now())))).statusCode, 401,
+    'unknown kid with the key set down: refused')
   t.same(reasons(f.app).slice(before), ['assertion_jwks_unreachable'])
 
   // A restart: new services on the same database, key set still down.
@@ -230,7 +258,11 @@ t.test('request shape: client_id, assertion type, no secret alongside, grant typ
   const f = await fixture(t)
   const assertion = await sign(f.key, entraClaims(f.app.clock.now()))
   const cases: Array<[string, Record<string, string>, number, string]> = [
-    ['no client_id', { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: assertion }, 400, 'invalid_request'],
+    ['no client_id', {
+      grant_type: 'client_credentials',
+      client_assertion_type: JWT_BEARER,
+      client_assertion: assertion
+    }, 400, 'invalid_request'],
     ['assertion and secret', {
       grant_type: 'client_credentials',
       client_id: f.clientId,
@@ -244,7 +276,11 @@ t.test('request shape: client_id, assertion type, no secret alongside, grant typ
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer',
       client_assertion: assertion
     }, 400, 'invalid_request'],
-    ['type without assertion', { grant_type: 'client_credentials', client_id: f.clientId, client_assertion_type: JWT_BEARER }, 400, 'invalid_request'],
+    ['type without assertion', {
+      grant_type: 'client_credentials',
+      client_id: f.clientId,
+      client_assertion_type: JWT_BEARER
+    }, 400, 'invalid_request'],
     ['token exchange', {
       grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
       client_id: f.clientId,
@@ -278,25 +314,30 @@ t.test('tenant binding, revocation and rotation of a trust', async (t) => {
   const token = (await wifRequest(f, mine)).json().access_token as string
   t.equal((await scimProbe(f.app.app, token)).statusCode, 200)
   // Rotation to a new workload identity: new subject, old tokens end, old assertions refused.
-  const patched = await f.app.admin.patch(`/tenants/${f.app.tenantId}/federation-trusts/${f.trustId}`, { subject: 'new-object-id' })
+  const patched = await f.app.admin.patch(`/tenants/${f.app.tenantId}/federation-trusts/${f.trustId}`,
+    { subject: 'new-object-id' })
   t.equal(patched.statusCode, 200)
   t.equal(patched.json().subject, 'new-object-id')
   t.equal((await scimProbe(f.app.app, token)).statusCode, 401, 'tokens under the old values end')
   t.equal((await wifRequest(f, mine)).statusCode, 401, 'the old subject no longer passes')
-  const renewed = (await wifRequest(f, await sign(f.key, entraClaims(f.app.clock.now(), { sub: 'new-object-id' })))).json().access_token as string
+  const renewed = (await wifRequest(f, await sign(f.key, entraClaims(f.app.clock.now(),
+    { sub: 'new-object-id' })))).json().access_token as string
   t.equal((await scimProbe(f.app.app, renewed)).statusCode, 200)
 
   t.equal((await f.app.admin.delete(`/tenants/${f.app.tenantId}/federation-trusts/${f.trustId}`)).statusCode, 204)
   t.equal((await scimProbe(f.app.app, renewed)).statusCode, 401, 'revoked trust: its tokens end')
-  t.equal((await wifRequest(f, await sign(f.key, entraClaims(f.app.clock.now(), { sub: 'new-object-id' })))).statusCode, 401,
-    'revoked trust: no new token')
-  t.equal((await f.app.admin.get(`/tenants/${other.tenantId}/federation-trusts/${f.trustId}`)).statusCode, 404, 'not via another tenant')
+  t.equal((await wifRequest(f, await sign(f.key, entraClaims(f.app.clock.now(),
+    { sub: 'new-object-id' })))).statusCode, 401,
+  'revoked trust: no new token')
+  t.equal((await f.app.admin.get(`/tenants/${other.tenantId}/federation-trusts/${f.trustId}`)).statusCode, 404,
+    'not via another tenant')
 })
 
 t.test('admin refuses key sets off the Entra hosts (and loopback unless the test setting is on)', async (t) => {
   const app = await buildOAuthApp(t)
   const base = { label: 'x', issuer: ISSUER, subject: OBJECT_ID, audiences: [APP_ID] }
-  for (const jwks of ['http://127.0.0.1:9/keys', 'https://evil.example.com/keys', 'http://login.microsoftonline.com/x/keys', 'not a url']) {
+  for (const jwks of ['http://127.0.0.1:9/keys', 'https://evil.example.com/keys',
+    'http://login.microsoftonline.com/x/keys', 'not a url']) {
     const res = await app.admin.post(`/tenants/${app.tenantId}/federation-trusts`, { ...base, jwks_uri: jwks })
     t.equal(res.statusCode, 400, jwks)
   }

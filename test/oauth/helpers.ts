@@ -33,7 +33,8 @@ export async function buildOAuthApp (t: Teardown, env: Record<string, string> = 
 
 export interface CreatedClient { id: string, clientId: string, secret: string, secretId: string }
 
-export async function createClient (app: OAuthTestApp, tenantId = app.tenantId, label = 'entra'): Promise<CreatedClient> {
+export async function createClient (app: OAuthTestApp, tenantId = app.tenantId,
+  label = 'entra'): Promise<CreatedClient> {
   const res = await app.admin.post(`/tenants/${tenantId}/oauth-clients`, { label })
   if (res.statusCode !== 201) throw new Error(`create client: ${res.statusCode} ${res.body}`)
   const body = res.json()

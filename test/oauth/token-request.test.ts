@@ -25,9 +25,11 @@ t.test('Basic: id and secret are form-urlencoded before base64 (RFC 6749 §2.3.1
   const noColon = error(() => parseBasic('Basic ' + Buffer.from('abc').toString('base64')))
   t.equal(noColon.code, 'invalid_client')
   t.equal(noColon.usedBasic, true, 'a Basic failure carries the challenge')
-  t.equal(error(() => parseBasic('Basic ' + Buffer.from('a:%zz').toString('base64'))).code, 'invalid_client', 'bad percent-encoding')
+  t.equal(error(() => parseBasic('Basic ' + Buffer.from('a:%zz').toString('base64'))).code, 'invalid_client',
+    'bad percent-encoding')
   t.equal(error(() => parseBasic('Bearer abc')).code, 'invalid_request')
-  t.same(parseBasic('basic ' + Buffer.from('a:b').toString('base64')), { clientId: 'a', secret: 'b' }, 'scheme in any case')
+  t.same(parseBasic('basic ' + Buffer.from('a:b').toString('base64')), { clientId: 'a', secret: 'b' },
+    'scheme in any case')
 })
 
 t.test('form: repeated parameters refused, empty ones absent, unknown ones kept aside', async (t) => {
@@ -38,19 +40,28 @@ t.test('form: repeated parameters refused, empty ones absent, unknown ones kept 
 })
 
 t.test('credential choice', async (t) => {
-  const secretPost = parseTokenRequest(form({ grant_type: 'client_credentials', client_id: 'i', client_secret: 's' }), undefined)
+  const secretPost = parseTokenRequest(form({ grant_type: 'client_credentials', client_id: 'i', client_secret: 's' }),
+    undefined)
   t.same(secretPost.credentials, { kind: 'secret', clientId: 'i', secret: 's', usedBasic: false })
   const both = parseTokenRequest(form({ grant_type: 'client_credentials', client_id: 'i' }), basic('i', 's'))
-  t.same(both.credentials, { kind: 'secret', clientId: 'i', secret: 's', usedBasic: true }, 'client_id in the body may repeat Basic\'s')
-  const otherId = error(() => parseTokenRequest(form({ grant_type: 'client_credentials', client_id: 'j' }), basic('i', 's')))
+  t.same(both.credentials, { kind: 'secret', clientId: 'i', secret: 's', usedBasic: true },
+    'client_id in the body may repeat Basic\'s')
+  const otherId = error(() => parseTokenRequest(form({ grant_type: 'client_credentials', client_id: 'j' }), basic('i',
+    's')))
   t.equal(otherId.code, 'invalid_client')
   t.equal(otherId.reason, 'basic_and_body_disagree')
   const none = error(() => parseTokenRequest(form({ grant_type: 'client_credentials' }), undefined))
   t.equal(none.code, 'invalid_client')
   t.equal(none.usedBasic, false)
-  const scope = parseTokenRequest(form({ grant_type: 'client_credentials', scope: 'a b', client_id: 'i', client_secret: 's' }), undefined)
+  const scope = parseTokenRequest(form({
+    grant_type: 'client_credentials',
+    scope: 'a b',
+    client_id: 'i',
+    client_secret: 's'
+  }), undefined)
   t.equal(scope.scope, 'a b')
-  t.equal(error(() => parseTokenRequest(form({ grant_type: 'client_credentials', scope: 'a  b' }), undefined)).code, 'invalid_scope')
+  t.equal(error(() => parseTokenRequest(form({ grant_type: 'client_credentials', scope: 'a  b' }), undefined)).code,
+    'invalid_scope')
   const huge = 'x'.repeat(16_385)
   t.equal(error(() => parseTokenRequest(form({
     grant_type: 'client_credentials',
