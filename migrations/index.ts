@@ -7,6 +7,7 @@ import * as sync from './20261129T000500Z-sync.js'
 import * as removalBrake from './20261129T000600Z-removal-brake.js'
 import * as manualSteps from './20261203T000200Z-manual-steps.js'
 import * as settingsOwnership from './20261203T000400Z-settings-ownership.js'
+import * as oauth from './20261203T000700Z-oauth.js'
 
 /**
  * Every migration, in order. Append new ones at the end; never edit or reorder a landed one.
@@ -20,5 +21,6 @@ export const migrations: Record<string, Migration> = {
   '20261129T000500Z-sync': sync,
   '20261129T000600Z-removal-brake': removalBrake,
   '20261203T000200Z-manual-steps': manualSteps,
-  '20261203T000400Z-settings-ownership': settingsOwnership
+  '20261203T000400Z-settings-ownership': settingsOwnership,
+  '20261203T000700Z-oauth': oauth
 }

@@ -26,6 +26,8 @@ import { createMetrics, type Metrics } from './http/metrics-registry.js'
 import type { PoolStats } from './http/metrics-types.js'
 import { overloadPlugin } from './http/overload.js'
 import type { OverloadProbe } from './http/overload-probe.js'
+import { createOAuthServices, type OAuthServices } from './oauth/services.js'
+import { oauthTokenRoutes } from './oauth/token-route.js'
 
 export interface RegisteredRoute { method: string, url: string }
 
@@ -57,8 +59,10 @@ export interface AppDeps {
   pool?: PoolStats
   /** Process load readings for the overload guard; defaults to sampling this process. */
   overloadProbe?: OverloadProbe
-  /** Clock of the SCIM rate limit (tests). */
+  /** Clock of the SCIM rate limit and of OAuth expiry (tests). */
   now?: () => number
+  /** OAuth clients, federation trusts and issued tokens; created if absent. */
+  oauth?: OAuthServices
 }
 
 /** What the worker role's HTTP app needs (`buildWorkerApp`). */
@@ -122,6 +126,7 @@ export async function buildWorkerApp (deps: WorkerAppDeps): Promise<FastifyInsta
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const { app, metrics } = await baseApp(deps)
   const tokens = deps.tokens ?? new TokenService(deps.db)
+  const oauth = deps.oauth ?? createOAuthServices(deps.db, { now: deps.now })
   // RFC 7644 §3.1: SCIM bodies are application/scim+json; parse them like JSON.
   app.addContentTypeParser(['application/scim+json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
 
@@ -139,14 +144,27 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     prefix: '/admin/v1',
     db: deps.db,
     tokens,
+    oauth,
+    accessTokenLifetimeSeconds: deps.config.oauth.accessTokenLifetimeSeconds,
+    allowLoopbackIssuers: deps.config.oauth.allowLoopbackIssuers,
     adminTokens: deps.adminTokens ?? new AdminTokenVerifier(deps.db, deps.config.adminToken),
     sync: deps.sync,
     removalBrake: deps.removalBrake,
     provisioning: deps.provisioning
   })
+  await app.register(oauthTokenRoutes, {
+    clients: oauth.clients,
+    trusts: oauth.trusts,
+    accessTokens: oauth.accessTokens,
+    accessTokenLifetimeSeconds: deps.config.oauth.accessTokenLifetimeSeconds,
+    clientFailuresPerMinute: deps.config.oauth.clientFailuresPerMinute,
+    addressFailuresPerMinute: deps.config.oauth.addressFailuresPerMinute,
+    now: deps.now
+  })
   await app.register(scimApi, {
     prefix: '/scim/v2',
     tokens,
+    accessTokens: oauth.accessTokens,
     metrics,
     rateLimit: { perMinute: deps.config.scimRateLimitPerMinute, burst: deps.config.scimRateLimitBurst },
     now: deps.now,

@@ -59,7 +59,12 @@ export const envSchema = z.object({
   // Removal brake of the default tenant (docs/removal-brake.md); unset keeps its settings.
   META_REMOVAL_BUDGET_COUNT: z.preprocess(empty, nonNegativeInt.optional()),
   META_REMOVAL_BUDGET_PERCENT: z.preprocess(empty, z.coerce.number().min(0).max(100).optional()),
-  META_REMOVAL_WINDOW_SECONDS: z.preprocess(empty, positiveInt.optional())
+  META_REMOVAL_WINDOW_SECONDS: z.preprocess(empty, positiveInt.optional()),
+  // OAuth 2.0 token endpoint for the IdPs (docs/oauth.md).
+  OAUTH_ACCESS_TOKEN_LIFETIME_SECONDS: z.preprocess(empty, z.coerce.number().int().min(3600).max(21600).default(3600)),
+  OAUTH_CLIENT_FAILURES_PER_MINUTE: z.preprocess(empty, nonNegativeInt.default(10)),
+  OAUTH_ADDRESS_FAILURES_PER_MINUTE: z.preprocess(empty, nonNegativeInt.default(60)),
+  OAUTH_ALLOW_LOOPBACK_ISSUERS: z.preprocess(empty, bool.default(false))
 })
 
 function upperOrEmpty (v: unknown): unknown {
@@ -132,6 +137,16 @@ export type Config = Readonly<{
   worker: Readonly<{ batchSize: number, concurrency: number }>
   /** META_REMOVAL_*: applied to the default tenant's removal brake at start when set. */
   removalBrake: Readonly<{ budgetCount: number | undefined, budgetPercent: number | undefined, windowSeconds: number | undefined }>
+  oauth: Readonly<{
+    /** `expires_in` of issued access tokens, 3600–21600 s. */
+    accessTokenLifetimeSeconds: number
+    /** Failed token requests per client id per minute before 429; 0 = no limit. */
+    clientFailuresPerMinute: number
+    /** Failed token requests per source address per minute before 429; 0 = no limit. */
+    addressFailuresPerMinute: number
+    /** Tests only: federation trusts may name loopback issuers and key sets over http. */
+    allowLoopbackIssuers: boolean
+  }>
 }>
 
 export class ConfigError extends Error {
@@ -203,6 +218,12 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       budgetCount: e.META_REMOVAL_BUDGET_COUNT,
       budgetPercent: e.META_REMOVAL_BUDGET_PERCENT,
       windowSeconds: e.META_REMOVAL_WINDOW_SECONDS
+    }),
+    oauth: Object.freeze({
+      accessTokenLifetimeSeconds: e.OAUTH_ACCESS_TOKEN_LIFETIME_SECONDS,
+      clientFailuresPerMinute: e.OAUTH_CLIENT_FAILURES_PER_MINUTE,
+      addressFailuresPerMinute: e.OAUTH_ADDRESS_FAILURES_PER_MINUTE,
+      allowLoopbackIssuers: e.OAUTH_ALLOW_LOOPBACK_ISSUERS
     })
   })
 }

@@ -13,10 +13,17 @@ import { brakeRoutes } from './brake-routes.js'
 import type { DecisionDeps } from '../brake/decisions.js'
 import { provisioningAdminRoutes } from './provisioning-admin-routes.js'
 import type { AdminProvisioning } from './provisioning-deps.js'
+import type { OAuthServices } from '../oauth/services.js'
+import { oauthClientRoutes } from './oauth-client-routes.js'
+import { federationTrustRoutes } from './federation-trust-routes.js'
 
 export interface AdminRoutesOptions {
   db: Kysely<DB>
   tokens: TokenService
+  /** OAuth clients and federation trusts (docs/oauth.md). */
+  oauth: OAuthServices
+  accessTokenLifetimeSeconds: number
+  allowLoopbackIssuers: boolean
   adminTokens: AdminTokenVerifier
   /** The sync; without it runs fail with "no Meta connection". */
   sync?: SyncService | undefined
@@ -31,6 +38,8 @@ export async function adminRoutes (app: FastifyInstance, opts: AdminRoutesOption
   addAdminAuth(app, opts.adminTokens)
   await app.register(tenantRoutes, { db: opts.db, tokens: opts.tokens })
   await app.register(tokenRoutes, { db: opts.db, tokens: opts.tokens })
+  await app.register(oauthClientRoutes, { db: opts.db, oauth: opts.oauth, accessTokenLifetimeSeconds: opts.accessTokenLifetimeSeconds })
+  await app.register(federationTrustRoutes, { db: opts.db, oauth: opts.oauth, allowLoopbackIssuers: opts.allowLoopbackIssuers })
   await app.register(syncRoutes, { db: opts.db, sync: opts.sync })
   await app.register(driftRoutes, { db: opts.db, sync: opts.sync })
   await app.register(brakeRoutes, { db: opts.db, queue: opts.removalBrake?.queue, now: opts.removalBrake?.now })

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ScimError } from '../scim/errors.js'
 import type { TokenService } from '../tenants/token-service.js'
+import { AccessTokenService } from '../oauth/access-tokens.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,20 +21,36 @@ function unauthorized (reply: FastifyReply, detail: string, error: 'invalid_requ
 }
 
 /**
+ * A static SCIM token or an access token from `POST /oauth/token`; either names the tenant.
+ * Access tokens carry their own prefix, so the common case is one lookup.
+ */
+async function verifyBearer (
+  token: string, tokens: TokenService, accessTokens: AccessTokenService | undefined
+): Promise<{ tenantId: string } | undefined> {
+  if (accessTokens !== undefined && AccessTokenService.looksLikeAccessToken(token)) {
+    const issued = await accessTokens.verify(token)
+    if (issued) return issued
+  }
+  return tokens.verify(token)
+}
+
+/**
  * Bearer-token authentication on the SCIM scope's own routes and its not-found handler (an
  * unauthenticated caller learns nothing about which paths exist): sets `request.tenantId`, or
  * answers 401 with a SCIM error body (RFC 7644 §3.12, §2). Attached to the scope, not matched
  * against the URL: every spelling the router accepts for a SCIM route (`//scim/v2`,
  * `/%73cim/v2`, an absolute-form target, RFC 9112 §3.2.2) runs this hook.
  */
-export const scimAuthPlugin = fp(async (app: FastifyInstance, opts: { tokens: TokenService }) => {
+interface ScimAuthOptions { tokens: TokenService, accessTokens?: AccessTokenService | undefined }
+
+export const scimAuthPlugin = fp(async (app: FastifyInstance, opts: ScimAuthOptions) => {
   app.decorateRequest('tenantId', '')
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization
     if (!header) throw unauthorized(reply, 'missing Authorization header with a bearer token', 'invalid_request')
     const match = BEARER.exec(header)
     if (!match?.[1]) throw unauthorized(reply, 'Authorization header is not a bearer token', 'invalid_request')
-    const verified = await opts.tokens.verify(match[1])
+    const verified = await verifyBearer(match[1], opts.tokens, opts.accessTokens)
     if (!verified) throw unauthorized(reply, 'bearer token is not valid', 'invalid_token')
     request.tenantId = verified.tenantId
   })

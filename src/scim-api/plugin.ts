@@ -2,12 +2,15 @@ import type { FastifyInstance } from 'fastify'
 import type { Metrics } from '../http/metrics-registry.js'
 import { scimRoutes, type ScimRoutesOptions } from '../scim/routes/index.js'
 import type { TokenService } from '../tenants/token-service.js'
+import type { AccessTokenService } from '../oauth/access-tokens.js'
 import { scimAuthPlugin } from './auth.js'
 import { registerScimErrorHandlers } from './error-handler.js'
 import { rateLimitPlugin } from './rate-limit.js'
 
 export interface ScimApiOptions extends ScimRoutesOptions {
   tokens: TokenService
+  /** Access tokens issued by `POST /oauth/token`, accepted next to the static tokens. */
+  accessTokens?: AccessTokenService | undefined
   metrics: Metrics
   rateLimit: { perMinute: number, burst: number }
   /** Clock of the per-tenant rate limit (tests). */
@@ -22,7 +25,7 @@ export interface ScimApiOptions extends ScimRoutesOptions {
  */
 export async function scimApi (scope: FastifyInstance, opts: ScimApiOptions): Promise<void> {
   registerScimErrorHandlers(scope)
-  await scope.register(scimAuthPlugin, { tokens: opts.tokens })
+  await scope.register(scimAuthPlugin, { tokens: opts.tokens, accessTokens: opts.accessTokens })
   // After auth: the limit is per tenant, and the tenant is known once the token is verified.
   await scope.register(rateLimitPlugin, { ...opts.rateLimit, metrics: opts.metrics, now: opts.now })
   await scope.register(scimRoutes, {
