@@ -21,6 +21,7 @@ import { createMetrics, type Metrics } from './http/metrics-registry.js'
 import type { PoolStats } from './http/metrics-types.js'
 import { overloadPlugin } from './http/overload.js'
 import type { OverloadProbe } from './http/overload-probe.js'
+import { RequestLog, defaultRequestLogSettings } from './request-log/request-log.js'
 
 export interface RegisteredRoute { method: string, url: string }
 
@@ -54,6 +55,8 @@ export interface AppDeps {
   overloadProbe?: OverloadProbe
   /** Clock of the SCIM rate limit (tests). */
   now?: () => number
+  /** The SCIM request log; created from the config when absent. The app starts and closes it. */
+  requestLog?: RequestLog
 }
 
 /** What the worker role's HTTP app needs (`buildWorkerApp`). */
@@ -111,6 +114,14 @@ export async function buildWorkerApp (deps: WorkerAppDeps): Promise<FastifyInsta
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const { app, metrics } = await baseApp(deps)
   const tokens = deps.tokens ?? new TokenService(deps.db)
+  const requestLog = deps.requestLog ?? new RequestLog({
+    db: deps.db,
+    settings: { ...defaultRequestLogSettings, ...deps.config.requestLog },
+    logger: deps.logger.child({ component: 'request-log' }),
+    onDrop: (reason, count) => { metrics.recordRequestLogDropped(reason, count) }
+  })
+  if (requestLog.settings.enabled) requestLog.start()
+  app.addHook('onClose', async () => { await requestLog.close() })
   // RFC 7644 §3.1: SCIM bodies are application/scim+json; parse them like JSON.
   app.addContentTypeParser(['application/scim+json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
 
@@ -142,7 +153,8 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     db: deps.db,
     config: { scimMaxPageSize: deps.config.scimMaxPageSize, publicBaseUrl: deps.config.publicBaseUrl },
     accessChanges: deps.accessChanges ?? noopAccessChangeSink,
-    userExtensions: deps.userExtensions
+    userExtensions: deps.userExtensions,
+    requestLog
   })
 
   return app

@@ -53,7 +53,13 @@ export const envSchema = z.object({
   // Removal brake of the default tenant (issue 8, docs/removal-brake.md); unset keeps its settings.
   META_REMOVAL_BUDGET_COUNT: z.preprocess(empty, nonNegativeInt.optional()),
   META_REMOVAL_BUDGET_PERCENT: z.preprocess(empty, z.coerce.number().min(0).max(100).optional()),
-  META_REMOVAL_WINDOW_SECONDS: z.preprocess(empty, positiveInt.optional())
+  META_REMOVAL_WINDOW_SECONDS: z.preprocess(empty, positiveInt.optional()),
+  // SCIM request log (docs/operations.md): written off the request path, pruned in the background.
+  SCIM_REQUEST_LOG: z.preprocess(empty, bool.default(true)),
+  SCIM_REQUEST_LOG_RETENTION_DAYS: z.preprocess(empty, positiveInt.max(3650).default(30)),
+  SCIM_REQUEST_LOG_MAX_ROWS_PER_TENANT: z.preprocess(empty, positiveInt.default(100_000)),
+  SCIM_REQUEST_LOG_BUFFER_SIZE: z.preprocess(empty, positiveInt.max(1_000_000).default(10_000)),
+  SCIM_REQUEST_LOG_MASK_ATTRIBUTES: z.preprocess(empty, z.string().default(''))
 })
 
 function upperOrEmpty (v: unknown): unknown {
@@ -116,6 +122,15 @@ export type Config = Readonly<{
   worker: Readonly<{ batchSize: number, concurrency: number }>
   /** META_REMOVAL_*: applied to the default tenant's removal brake at start when set. */
   removalBrake: Readonly<{ budgetCount: number | undefined, budgetPercent: number | undefined, windowSeconds: number | undefined }>
+  /** SCIM_REQUEST_LOG*: the per-tenant SCIM request log. */
+  requestLog: Readonly<{
+    enabled: boolean
+    retentionDays: number
+    maxRowsPerTenant: number
+    bufferSize: number
+    /** Attribute names masked in logged bodies, besides passwords, tokens and secrets. */
+    maskAttributes: readonly string[]
+  }>
 }>
 
 export class ConfigError extends Error {
@@ -181,6 +196,13 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       budgetCount: e.META_REMOVAL_BUDGET_COUNT,
       budgetPercent: e.META_REMOVAL_BUDGET_PERCENT,
       windowSeconds: e.META_REMOVAL_WINDOW_SECONDS
+    }),
+    requestLog: Object.freeze({
+      enabled: e.SCIM_REQUEST_LOG,
+      retentionDays: e.SCIM_REQUEST_LOG_RETENTION_DAYS,
+      maxRowsPerTenant: e.SCIM_REQUEST_LOG_MAX_ROWS_PER_TENANT,
+      bufferSize: e.SCIM_REQUEST_LOG_BUFFER_SIZE,
+      maskAttributes: Object.freeze(e.SCIM_REQUEST_LOG_MASK_ATTRIBUTES.split(',').map((a) => a.trim()).filter((a) => a !== ''))
     })
   })
 }

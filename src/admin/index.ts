@@ -13,6 +13,7 @@ import { brakeRoutes } from './brake-routes.js'
 import type { DecisionDeps } from '../brake/decisions.js'
 import { provisioningAdminRoutes } from './provisioning-admin-routes.js'
 import type { AdminProvisioning } from './provisioning-deps.js'
+import { requestLogRoutes } from '../request-log/admin-routes.js'
 
 export interface AdminRoutesOptions {
   db: Kysely<DB>
@@ -35,4 +36,5 @@ export async function adminRoutes (app: FastifyInstance, opts: AdminRoutesOption
   await app.register(driftRoutes, { db: opts.db, sync: opts.sync })
   await app.register(brakeRoutes, { db: opts.db, queue: opts.removalBrake?.queue, now: opts.removalBrake?.now })
   await app.register(provisioningAdminRoutes, { db: opts.db, provisioning: opts.provisioning })
+  await app.register(requestLogRoutes, { db: opts.db })
 }

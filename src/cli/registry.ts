@@ -10,7 +10,9 @@ import { peopleGroup } from './commands/people.js'
 import { planGroup } from './commands/plan.js'
 import { auditGroup } from './commands/audit.js'
 import { queueGroup } from './commands/queue.js'
+import { logsGroup } from './commands/logs.js'
 
 /** Every command group; a new group is one file under commands/ and one line here. */
 export const COMMAND_GROUPS: readonly CommandGroup[] = [tenantsGroup, tokensGroup, syncGroup, driftGroup, removalsGroup,
-  metaGroup, rulesGroup, peopleGroup, planGroup, auditGroup, queueGroup]
+  metaGroup, rulesGroup, peopleGroup, planGroup, auditGroup, queueGroup,
+  logsGroup]

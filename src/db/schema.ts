@@ -4,9 +4,11 @@ import type { SyncTables } from '../sync/tables.js'
 import type { TenantProvisioningTables } from '../tenants/provisioning-tables.js'
 import type { ProvisioningTables } from '../provisioning/tables.js'
 import type { BrakeTables } from '../brake/tables.js'
+import type { RequestLogTables } from '../request-log/tables.js'
 
 /**
  * The whole database as kysely sees it. Each area declares its own tables next to its code
  * and is merged here, so an area's change touches its own file.
  */
-export interface DB extends TenantTables, DirectoryTables, SyncTables, TenantProvisioningTables, ProvisioningTables, BrakeTables {}
+export interface DB extends TenantTables, DirectoryTables, SyncTables, TenantProvisioningTables, ProvisioningTables, BrakeTables,
+  RequestLogTables {}

@@ -36,6 +36,8 @@ export interface Metrics {
   recordJob: (report: JobReport) => void
   recordProvisioningAction: (action: ProvisioningAction, outcome: ActionOutcome) => void
   recordSyncRun: (report: SyncRunReport) => void
+  /** SCIM requests the request log never stored: its buffer was full, or a batch write failed. */
+  recordRequestLogDropped: (reason: 'buffer_full' | 'write_failed', count: number) => void
   observeDatabasePool: (pool: PoolStats) => () => void
   observeQueues: (sampler: Sampler<QueueSample[]>) => () => void
   observeGovernor: (sampler: Sampler<GovernorSample>) => () => void
@@ -66,6 +68,7 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
   const actions = new Counter({ name: 'scim_bridge_provisioning_actions_total', help: 'Provisioning plan steps by action and outcome.', labelNames: ['action', 'outcome'] as const, registers })
   const syncRuns = new Counter({ name: 'scim_bridge_sync_runs_total', help: 'Meta sync runs by trigger and outcome.', labelNames: ['trigger', 'outcome'] as const, registers })
   const syncDuration = new Histogram({ name: 'scim_bridge_sync_duration_seconds', help: 'Meta sync run time by trigger.', labelNames: ['trigger'] as const, buckets: SYNC_BUCKETS, registers })
+  const requestLogDropped = new Counter({ name: 'scim_bridge_request_log_dropped_total', help: 'SCIM requests left out of the request log, by reason (buffer_full, write_failed).', labelNames: ['reason'] as const, registers })
   const sourceErrors = new Counter({ name: 'scim_bridge_metrics_source_errors_total', help: 'Collect-at-scrape callbacks that failed or timed out.', labelNames: ['source'] as const, registers })
 
   const timeoutMs = options.sourceTimeoutMs ?? 2_000
@@ -108,6 +111,7 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
       syncRuns.inc({ trigger, outcome })
       syncDuration.observe({ trigger }, durationSeconds)
     },
+    recordRequestLogDropped (reason, count) { requestLogDropped.inc({ reason }, count) },
     observeDatabasePool: (pool) => pools.add(() => pool),
     observeQueues: (sampler) => queues.add(sampler),
     observeGovernor: (sampler) => governor.add(sampler),
