@@ -25,8 +25,9 @@ export async function up (db: Kysely<unknown>): Promise<void> {
     .addColumn('status', 'integer', (c) => c.notNull())
     .addColumn('scim_type', 'text')
     .addColumn('duration_ms', 'double precision', (c) => c.notNull())
-    .addColumn('request_body', 'jsonb')
-    .addColumn('response_body', 'jsonb')
+    // json, not jsonb: stored verbatim and never queried inside, so no parse into jsonb per row.
+    .addColumn('request_body', 'json')
+    .addColumn('response_body', 'json')
     .execute()
   // Newest-first pages and the rows-per-tenant cap walk this index; time ranges and the age
   // prune use the second.

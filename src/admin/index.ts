@@ -14,6 +14,7 @@ import type { DecisionDeps } from '../brake/decisions.js'
 import { provisioningAdminRoutes } from './provisioning-admin-routes.js'
 import type { AdminProvisioning } from './provisioning-deps.js'
 import { requestLogRoutes } from '../request-log/admin-routes.js'
+import { healthSummaryRoutes } from '../health/admin-routes.js'
 
 export interface AdminRoutesOptions {
   db: Kysely<DB>
@@ -37,4 +38,5 @@ export async function adminRoutes (app: FastifyInstance, opts: AdminRoutesOption
   await app.register(brakeRoutes, { db: opts.db, queue: opts.removalBrake?.queue, now: opts.removalBrake?.now })
   await app.register(provisioningAdminRoutes, { db: opts.db, provisioning: opts.provisioning })
   await app.register(requestLogRoutes, { db: opts.db })
+  await app.register(healthSummaryRoutes, { db: opts.db, governor: opts.provisioning?.clients.governor })
 }

@@ -11,8 +11,9 @@ import { planGroup } from './commands/plan.js'
 import { auditGroup } from './commands/audit.js'
 import { queueGroup } from './commands/queue.js'
 import { logsGroup } from './commands/logs.js'
+import { statusGroup } from './commands/status.js'
 
 /** Every command group; a new group is one file under commands/ and one line here. */
 export const COMMAND_GROUPS: readonly CommandGroup[] = [tenantsGroup, tokensGroup, syncGroup, driftGroup, removalsGroup,
   metaGroup, rulesGroup, peopleGroup, planGroup, auditGroup, queueGroup,
-  logsGroup]
+  logsGroup, statusGroup]

@@ -27,6 +27,19 @@ function firstString (text: string, key: string): string | undefined {
 }
 
 /**
+ * A successful read answers with the directory's current state, often large (a page of
+ * users); storing it would cost more than the request. Kept: how many resources matched.
+ */
+function isRead (method: string, route: string | undefined): boolean {
+  return method === 'GET' || route?.endsWith('/.search') === true
+}
+
+function readSummary (payload: string): { totalResults: number } | undefined {
+  const total = /"totalResults"\s*:\s*(\d+)/.exec(payload)?.[1]
+  return total === undefined ? undefined : { totalResults: Number(total) }
+}
+
+/**
  * Captures every authenticated SCIM request of the scope for the request log. Runs in
  * onResponse, after the answer has been written, so the IdP never waits for it; the capture
  * masks the bodies and appends to the log's bounded buffer, and any failure is swallowed: the
@@ -74,7 +87,9 @@ function capture (log: RequestLog, prefix: string, request: FastifyRequest, repl
     : requestBytes > MAX_BODY_BYTES ? omitted(requestBytes) : masker.maskValue(request.body)
   const responseBody = payload === null || payload === ''
     ? undefined
-    : payload.length > MAX_BODY_BYTES ? omitted(payload.length) : masker.maskJsonText(payload)
+    : isRead(request.method, route) && status < 400
+      ? readSummary(payload)
+      : payload.length > MAX_BODY_BYTES ? omitted(payload.length) : masker.maskJsonText(payload)
   const created = request.method === 'POST' && status === 201 && payload !== null
   const createdId = created ? firstString(payload, 'id') : undefined
   const nameAttribute = described.targetType === 'Group' ? 'displayName' : 'userName'

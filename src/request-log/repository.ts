@@ -58,7 +58,7 @@ export async function insertCapturedRequests (db: Kysely<DB>, batch: readonly Ca
       request_id text, token_hash text, idp text, user_agent text, method text, path text, query text, action text,
       summary text,
       target_type text, target_id text, target_name text, status integer, scim_type text, duration_ms float8,
-      request_body jsonb, response_body jsonb)
+      request_body json, response_body json)
     join tenants on tenants.id = r.tenant_id
     left join scim_tokens t on t.token_hash = r.token_hash and t.tenant_id = r.tenant_id
     left join groups g on r.target_type = 'Group' and r.target_name is null and g.tenant_id = r.tenant_id
