@@ -22,6 +22,7 @@ import type { PoolStats } from './http/metrics-types.js'
 import { overloadPlugin } from './http/overload.js'
 import type { OverloadProbe } from './http/overload-probe.js'
 import { RequestLog, defaultRequestLogSettings } from './request-log/request-log.js'
+import { tenantHealthSampler } from './health/metrics-sample.js'
 
 export interface RegisteredRoute { method: string, url: string }
 
@@ -122,6 +123,10 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   })
   if (requestLog.settings.enabled) requestLog.start()
   app.addHook('onClose', async () => { await requestLog.close() })
+  const governor = deps.provisioning?.clients.governor
+  const snapshot = governor === undefined ? undefined : () => governor.snapshot()
+  const detachHealth = metrics.observeTenantHealth(tenantHealthSampler(deps.db, snapshot))
+  app.addHook('onClose', async () => { detachHealth() })
   // RFC 7644 §3.1: SCIM bodies are application/scim+json; parse them like JSON.
   app.addContentTypeParser(['application/scim+json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
 

@@ -3,9 +3,11 @@ import { metaEndpointLabels, methodLabel, scimOperationOf, statusClass } from '.
 import { SourceGroup, type GaugeSet, type Sampler } from './metrics-source.js'
 import type {
   ActionOutcome, GovernorSample, JobReport, MetaCallReport, OverloadReason, OverloadSample, PoolStats,
-  ProvisioningAction, QueueSample, RemovalBrakeSample, SyncRunReport, SyncSample
+  ProvisioningAction, QueueSample, RemovalBrakeSample, SyncRunReport, SyncSample, TenantHealthSample
 } from './metrics-types.js'
-import { governorMetrics, overloadMetrics, poolMetrics, queueMetrics, removalBrakeMetrics, syncStateMetrics } from './metrics-gauges.js'
+import {
+  governorMetrics, overloadMetrics, poolMetrics, queueMetrics, removalBrakeMetrics, syncStateMetrics, tenantHealthMetrics
+} from './metrics-gauges.js'
 
 export interface HttpRequestReport {
   method: string
@@ -44,6 +46,7 @@ export interface Metrics {
   observeSync: (sampler: Sampler<SyncSample>) => () => void
   observeRemovalBrake: (sampler: Sampler<RemovalBrakeSample>) => () => void
   observeOverload: (sampler: Sampler<OverloadSample>) => () => void
+  observeTenantHealth: (sampler: Sampler<TenantHealthSample>) => () => void
 }
 
 // Okta's SPEC test wants answers under 600 ms; Entra gives up after 60 s (idp-behaviour.md §B, §C).
@@ -80,7 +83,8 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
   const sync = group('sync', syncStateMetrics())
   const brake = group('removal_brake', removalBrakeMetrics())
   const overload = group('overload', overloadMetrics())
-  const groups = [pools, queues, governor, sync, brake, overload]
+  const health = group('tenant_health', tenantHealthMetrics())
+  const groups = [pools, queues, governor, sync, brake, overload, health]
 
   return {
     async render () {
@@ -117,6 +121,7 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
     observeGovernor: (sampler) => governor.add(sampler),
     observeSync: (sampler) => sync.add(sampler),
     observeRemovalBrake: (sampler) => brake.add(sampler),
-    observeOverload: (sampler) => overload.add(sampler)
+    observeOverload: (sampler) => overload.add(sampler),
+    observeTenantHealth: (sampler) => health.add(sampler)
   }
 }

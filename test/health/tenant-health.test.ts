@@ -37,7 +37,7 @@ t.test('classification: one status from the facts, with reasons', async (t) => {
 })
 
 t.test('health of a connected tenant: healthy, then degraded when the queue is stuck', async (t) => {
-  const { h, admin, base, otherBase } = await provisionedAdmin(t)
+  const { h, app, admin, base, otherBase } = await provisionedAdmin(t)
   await h.createUser('ada@example.com')
   await h.drain()
   const healthy = await admin.get(`${base}/health`)
@@ -62,6 +62,10 @@ t.test('health of a connected tenant: healthy, then degraded when the queue is s
   t.equal(stuck.status, 'degraded')
   t.same(stuck.reasons.map((r: { code: string }) => r.code), ['queue_stuck'])
   t.ok(stuck.provisioning.oldest_job_age_seconds >= 3600)
+  const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body
+  t.match(metrics, /scim_bridge_tenants_by_health\{status="degraded"\} 1\b/, 'the metric counts this tenant as degraded')
+  t.match(metrics, /scim_bridge_tenants_by_health\{status="failing"\} 1\b/, 'and the tenant without a token as failing')
+  t.match(metrics, /scim_bridge_tenants_by_health\{status="healthy"\} 0\b/)
 
   const other = (await admin.get(`${otherBase}/health`)).json()
   t.equal(other.status, 'failing', 'another tenant has its own health')
