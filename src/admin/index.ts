@@ -15,6 +15,7 @@ import { provisioningAdminRoutes } from './provisioning-admin-routes.js'
 import type { AdminProvisioning } from './provisioning-deps.js'
 import { requestLogRoutes } from '../request-log/admin-routes.js'
 import { healthSummaryRoutes } from '../health/admin-routes.js'
+import { chartRoutes } from '../charts/admin-routes.js'
 
 export interface AdminRoutesOptions {
   db: Kysely<DB>
@@ -39,4 +40,5 @@ export async function adminRoutes (app: FastifyInstance, opts: AdminRoutesOption
   await app.register(provisioningAdminRoutes, { db: opts.db, provisioning: opts.provisioning })
   await app.register(requestLogRoutes, { db: opts.db })
   await app.register(healthSummaryRoutes, { db: opts.db, governor: opts.provisioning?.clients.governor })
+  await app.register(chartRoutes, { db: opts.db })
 }
