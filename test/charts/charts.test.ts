@@ -50,8 +50,10 @@ t.test('charts: actions per hour, SCIM requests per 5 minutes, the invitation fu
   t.equal(actions.json().bucket_seconds, 3600)
 
   await insertCapturedRequests(h.db, [
-    captured(h.tenantId, '2026-06-01T10:01:00Z', 'okta', 200), captured(h.tenantId, '2026-06-01T10:04:59Z', 'okta', 201),
-    captured(h.tenantId, '2026-06-01T10:05:00Z', 'okta', 200), captured(h.tenantId, '2026-06-01T10:06:00Z', 'entra', 409),
+    captured(h.tenantId, '2026-06-01T10:01:00Z', 'okta', 200), captured(h.tenantId, '2026-06-01T10:04:59Z',
+      'okta', 201),
+    captured(h.tenantId, '2026-06-01T10:05:00Z', 'okta', 200), captured(h.tenantId, '2026-06-01T10:06:00Z',
+      'entra', 409),
     captured(otherId, '2026-06-01T10:01:00Z', 'okta', 500)
   ])
   const scim = await admin.get(`${base}/charts/scim-requests?${range}`)

@@ -17,7 +17,8 @@ t.test('classification: one status from the facts, with reasons', async (t) => {
   t.same(classifyHealth(calm), { status: 'healthy', reasons: [] })
   const cases: Array<[string, Partial<HealthFacts>, string, string]> = [
     ['no token', { activeTokens: 0 }, 'failing', 'no_scim_token'],
-    ['token refused', { meta: { ...calm.meta, connection: 'disconnected', connectionError: 'code 190' } }, 'failing', 'meta_disconnected'],
+    ['token refused', { meta: { ...calm.meta, connection: 'disconnected', connectionError: 'code 190' } }, 'failing',
+      'meta_disconnected'],
     ['throttled', { meta: { ...calm.meta, throttled: [{ key: 'app:1', pausedUntil: null, reason: null }] } }, 'degraded', 'meta_throttled'],
     ['stuck queue', { queue: { ...calm.queue, depth: 3, oldestJobAgeSeconds: 3600 } }, 'degraded', 'queue_stuck'],
     ['failed people', { queue: { ...calm.queue, failedPeople: 2 } }, 'degraded', 'provisioning_failures'],
@@ -31,8 +32,10 @@ t.test('classification: one status from the facts, with reasons', async (t) => {
     t.equal(result.status, status, name)
     t.same(result.reasons.map((r) => r.code), [code], name)
   }
-  t.equal(classifyHealth({ ...calm, queue: { ...calm.queue, oldestJobAgeSeconds: 60 } }).status, 'healthy', 'a young queue is fine')
-  t.equal(classifyHealth({ ...calm, meta: { ...calm.meta, dryRun: true, connection: 'disconnected' } }).status, 'healthy',
+  t.equal(classifyHealth({ ...calm, queue: { ...calm.queue, oldestJobAgeSeconds: 60 } }).status, 'healthy',
+    'a young queue is fine')
+  t.equal(classifyHealth({ ...calm, meta: { ...calm.meta, dryRun: true, connection: 'disconnected' } }).status,
+    'healthy',
     'a dry-run tenant calls nothing, so a refused token does not stop it')
 })
 
@@ -63,7 +66,8 @@ t.test('health of a connected tenant: healthy, then degraded when the queue is s
   t.same(stuck.reasons.map((r: { code: string }) => r.code), ['queue_stuck'])
   t.ok(stuck.provisioning.oldest_job_age_seconds >= 3600)
   const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body
-  t.match(metrics, /scim_bridge_tenants_by_health\{status="degraded"\} 1\b/, 'the metric counts this tenant as degraded')
+  t.match(metrics, /scim_bridge_tenants_by_health\{status="degraded"\} 1\b/,
+    'the metric counts this tenant as degraded')
   t.match(metrics, /scim_bridge_tenants_by_health\{status="failing"\} 1\b/, 'and the tenant without a token as failing')
   t.match(metrics, /scim_bridge_tenants_by_health\{status="healthy"\} 0\b/)
 

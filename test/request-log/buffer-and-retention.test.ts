@@ -20,7 +20,10 @@ t.test('a full buffer drops and counts; every SCIM request still succeeds', asyn
   const h = await requestLogApp(t, { bufferSize: 2 })
   const a = await h.addTenant('acme')
   const statuses: number[] = []
-  for (let i = 0; i < 5; i++) statuses.push((await h.scim(a.headers, 'POST', '/Users', userBody(`u${i}@example.com`))).statusCode)
+  for (let i = 0; i < 5; i++) {
+    statuses.push((await h.scim(a.headers, 'POST',
+      '/Users', userBody(`u${i}@example.com`))).statusCode)
+  }
   t.same(statuses, [201, 201, 201, 201, 201], 'the IdP sees no difference')
   t.equal(h.log.pending, 2)
   const metrics = (await h.metrics.render()).body

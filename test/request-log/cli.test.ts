@@ -32,8 +32,10 @@ t.test('logs: the request log in the CLI, filtered, paged and followed', async (
   t.equal(followed.code, 0, followed.stderr)
   const rows = followed.stdout.trim().split('\n')
   t.equal(rows.length, 3, 'the recent requests, then nothing new')
-  t.match(rows[0], /201\s+okta\s+okta-prod\s+POST \/scim\/v2\/Users\s+create user ada@example.com\s+\d+ms/, 'oldest first')
+  t.match(rows[0], /201\s+okta\s+okta-prod\s+POST \/scim\/v2\/Users\s+create user ada@example.com\s+\d+ms/,
+    'oldest first')
   t.match(rows[2], /200\s+okta\s+okta-prod\s+GET \/scim\/v2\/Users\s+list users/)
-  t.equal((await runCli(['logs', 'acme', '--follow', '--interval', '1'], env)).code, 2, 'an interval under 50 ms is a usage error')
+  t.equal((await runCli(['logs', 'acme', '--follow', '--interval', '1'], env)).code, 2,
+    'an interval under 50 ms is a usage error')
   t.equal((await runCli(['logs', 'nobody'], env)).code, 4)
 })

@@ -41,7 +41,11 @@ export async function requestLogApp (t: Teardown, settings: Partial<RequestLogSe
     return {
       tenantId: tenant.id,
       token: created.token,
-      headers: { authorization: `Bearer ${created.token}`, 'content-type': 'application/scim+json', 'user-agent': OKTA_AGENT }
+      headers: {
+        authorization: `Bearer ${created.token}`,
+        'content-type': 'application/scim+json',
+        'user-agent': OKTA_AGENT
+      }
     }
   }
   const scim = async (headers: Record<string, string>, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown) =>

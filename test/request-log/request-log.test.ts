@@ -19,9 +19,11 @@ t.test('every SCIM request is logged with its action, target, token name and mas
       { op: 'Replace', path: `${ENTERPRISE}:employeeNumber`, value: 'EMP-112233' }]
   })
   t.equal(patched.statusCode, 200, patched.body)
-  const group = await h.scim(a.headers, 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Ads' })
+  const group = await h.scim(a.headers, 'POST',
+    '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Ads' })
   const groupId = group.json().id as string
-  const others = await Promise.all(['bob', 'cy'].map(async (n) => (await h.scim(a.headers, 'POST', '/Users', userBody(`${n}@example.com`))).json().id as string))
+  const others = await Promise.all(['bob', 'cy'].map(async (n) => (await h.scim(a.headers, 'POST',
+    '/Users', userBody(`${n}@example.com`))).json().id as string))
   const added = await h.scim(a.headers, 'PATCH', `/Groups/${groupId}`, {
     schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
     Operations: [{ op: 'add', path: 'members', value: [userId, ...others].map((value) => ({ value })) }]
@@ -31,7 +33,8 @@ t.test('every SCIM request is logged with its action, target, token name and mas
     schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: 'False' } }]
   })
   t.equal(deactivated.statusCode, 200)
-  const filtered = await h.scim(a.headers, 'GET', `/Users?filter=${encodeURIComponent('userName eq "ada@example.com"')}`)
+  const filtered = await h.scim(a.headers, 'GET',
+    `/Users?filter=${encodeURIComponent('userName eq "ada@example.com"')}`)
   t.equal(filtered.statusCode, 200)
   const bad = await h.scim(a.headers, 'GET', `/Users?filter=${encodeURIComponent('userName zz "x"')}`)
   t.equal(bad.statusCode, 400)
@@ -73,7 +76,8 @@ t.test('every SCIM request is logged with its action, target, token name and mas
   t.match(create?.request_id, /^[0-9a-f-]{36}$/)
 
   const update = items.find((i) => i.action === 'update_user')
-  t.same(update?.request_body.Operations.map((o: { value: string }) => o.value), ['***', '***'], 'PATCH values of masked paths')
+  t.same(update?.request_body.Operations.map((o: { value: string }) => o.value), ['***', '***'],
+    'PATCH values of masked paths')
   t.equal(update?.target.name, 'ada@example.com', 'the target named from the directory')
 
   const members = items.find((i) => i.action === 'add_members')
@@ -94,7 +98,8 @@ t.test('the admin API filters by status class, action, user, group, IdP and time
   h.clock.advance(3_600_000)
   await h.scim(entra, 'POST', '/Users', userBody('bob@example.com'))
   await h.scim(entra, 'POST', '/Users', userBody('bob@example.com')) // 409 uniqueness
-  const ads = (await h.scim(a.headers, 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Ads' })).json().id as string
+  const ads = (await h.scim(a.headers, 'POST',
+    '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Ads' })).json().id as string
   await h.scim(a.headers, 'GET', `/Groups/${ads}`)
   await h.scim(a.headers, 'GET', `/Users/${ada}`)
   await h.log.flush()
@@ -108,7 +113,8 @@ t.test('the admin API filters by status class, action, user, group, IdP and time
   t.same((await list('action=create_group')).items.map((i) => i.target.name), ['Ads'])
   t.same((await list('idp=entra')).items.map((i) => i.status), [409, 201])
   t.same((await list(`user=${ada}`)).items.map((i) => i.action), ['get_user', 'create_user'])
-  t.same((await list('user=ADA@example.com')).items.map((i) => i.action), ['get_user', 'create_user'], 'by userName, any case')
+  t.same((await list('user=ADA@example.com')).items.map((i) => i.action), ['get_user', 'create_user'],
+    'by userName, any case')
   t.same((await list('group=ads')).items.map((i) => i.action), ['get_group', 'create_group'])
   const since = new Date(h.clock.now().getTime() - 60_000).toISOString()
   t.equal((await list(`since=${encodeURIComponent(since)}`)).items.length, 5, 'since leaves out the hour-old request')
@@ -152,7 +158,8 @@ t.test('tenant isolation: a tenant sees only its own requests; unknown tenants a
   t.equal(unknown.statusCode, 404)
   const noAdmin = await h.app.inject({ method: 'GET', url: `/admin/v1/tenants/${a.tenantId}/scim-requests`, headers: { authorization: `Bearer ${a.token}` } })
   t.equal(noAdmin.statusCode, 401, 'a SCIM token is no admin token')
-  const unauthenticated = await h.scim({ authorization: 'Bearer nope', 'content-type': 'application/scim+json' }, 'GET', '/Users')
+  const unauthenticated = await h.scim({ authorization: 'Bearer nope', 'content-type': 'application/scim+json' }, 'GET',
+    '/Users')
   t.equal(unauthenticated.statusCode, 401)
   await h.log.flush()
   t.equal(Number((await h.db.selectFrom('scim_requests').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n), 3,
