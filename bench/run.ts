@@ -99,19 +99,19 @@ async function runEngineScale (options: BenchOptions, record: RunRecord, engine:
     const named = (...names: ScenarioName[]): LoadScenario[] => names.filter(want).map((n) => all.find((s) => s.name === n)).filter((s): s is LoadScenario => s !== undefined)
     // Compared pairs are interleaved blocks; the rest run one after the other.
     const blocks: LoadScenario[][] = [
-      named('floor-read', 'filter', 'floor-read-app-sql', 'floor-read-combined'),
+      named('floor-read', 'filter', 'filter-log-off', 'floor-read-app-sql', 'floor-read-combined'),
       named('get'),
       named('list-deep'),
-      named('floor-write', ...(engine5 ? ['post-with-job' as const] : []), 'post'),
+      named('floor-write', ...(engine5 ? ['post-with-job' as const, 'post-with-job-log-off' as const] : []), 'post'),
       named('patch-user'),
       named('patch-group-big', 'patch-group-small')
     ].filter((b) => b.length > 0)
     if (blocks.length > 0) {
-      await withServer(options, location, dataset, ['floor', 'app', 'plain'], engine5, `${engine}-${users}`, async (server) => {
+      await withServer(options, location, dataset, ['floor', 'app', 'plain', 'log-off'], engine5, `${engine}-${users}`, async (server) => {
         if (engine5 && !server.sink) record.notRunnable.set('post-with-job', `provisioning engine present but failed to start: ${server.sinkError ?? 'unknown'}`)
         record.sink = server.sink
         for (const block of blocks) {
-          await runBlock(options, record, server, block.filter((s) => s.name !== 'post-with-job' || server.sink !== undefined), engine, users)
+          await runBlock(options, record, server, block.filter((s) => !s.name.startsWith('post-with-job') || server.sink !== undefined), engine, users)
         }
       })
     }

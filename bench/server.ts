@@ -145,6 +145,19 @@ async function main (): Promise<void> {
     apps.push(app)
     ports.app = await listen(app)
   }
+  // The production-wired app with the SCIM request log off: what the log costs (docs/operations.md §9).
+  if (servers.has('log-off')) {
+    const app = await buildApp({
+      config: { ...config, requestLog: { ...config.requestLog, enabled: false } },
+      db: handle.db,
+      logger,
+      metrics: createMetrics(),
+      pool: handle.pool,
+      ...(sink ? { accessChanges: sink.sink, userExtensions: sink.userExtensions } : {})
+    })
+    apps.push(app)
+    ports['log-off'] = await listen(app)
+  }
   // buildApp with the noop sink: POST /Users without its job, for comparison.
   if (servers.has('plain')) {
     const plain = await buildApp({ config, db: handle.db, logger, metrics: createMetrics() })

@@ -8,6 +8,7 @@ import * as removalBrake from './20261129T000600Z-removal-brake.js'
 import * as manualSteps from './20261203T000200Z-manual-steps.js'
 import * as settingsOwnership from './20261203T000400Z-settings-ownership.js'
 import * as oauth from './20261203T000700Z-oauth.js'
+import * as observability from './20261203T000800Z-observability.js'
 
 /**
  * Every migration, in order. Append new ones at the end; never edit or reorder a landed one.
@@ -22,5 +23,6 @@ export const migrations: Record<string, Migration> = {
   '20261129T000600Z-removal-brake': removalBrake,
   '20261203T000200Z-manual-steps': manualSteps,
   '20261203T000400Z-settings-ownership': settingsOwnership,
-  '20261203T000700Z-oauth': oauth
+  '20261203T000700Z-oauth': oauth,
+  '20261203T000800Z-observability': observability
 }

@@ -28,6 +28,8 @@ import { overloadPlugin } from './http/overload.js'
 import type { OverloadProbe } from './http/overload-probe.js'
 import { createOAuthServices, type OAuthServices } from './oauth/services.js'
 import { oauthTokenRoutes } from './oauth/token-route.js'
+import { RequestLog, defaultRequestLogSettings } from './request-log/request-log.js'
+import { tenantHealthSampler } from './health/metrics-sample.js'
 
 export interface RegisteredRoute { method: string, url: string }
 
@@ -63,6 +65,8 @@ export interface AppDeps {
   now?: () => number
   /** OAuth clients, federation trusts and issued tokens; created if absent. */
   oauth?: OAuthServices
+  /** The SCIM request log; created from the config when absent. The app starts and closes it. */
+  requestLog?: RequestLog
 }
 
 /** What the worker role's HTTP app needs (`buildWorkerApp`). */
@@ -127,6 +131,18 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const { app, metrics } = await baseApp(deps)
   const tokens = deps.tokens ?? new TokenService(deps.db)
   const oauth = deps.oauth ?? createOAuthServices(deps.db, { now: deps.now })
+  const requestLog = deps.requestLog ?? new RequestLog({
+    db: deps.db,
+    settings: { ...defaultRequestLogSettings, ...deps.config.requestLog },
+    logger: deps.logger.child({ component: 'request-log' }),
+    onDrop: (reason, count) => { metrics.recordRequestLogDropped(reason, count) }
+  })
+  if (requestLog.settings.enabled) requestLog.start()
+  app.addHook('onClose', async () => { await requestLog.close() })
+  const governor = deps.provisioning?.clients.governor
+  const snapshot = governor === undefined ? undefined : () => governor.snapshot()
+  const detachHealth = metrics.observeTenantHealth(tenantHealthSampler(deps.db, snapshot))
+  app.addHook('onClose', async () => { detachHealth() })
   // RFC 7644 §3.1: SCIM bodies are application/scim+json; parse them like JSON.
   app.addContentTypeParser(['application/scim+json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
 
@@ -175,7 +191,8 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
       scimMaxMembersPerResponse: deps.config.scimMaxMembersPerResponse
     },
     accessChanges: deps.accessChanges ?? noopAccessChangeSink,
-    userExtensions: deps.userExtensions
+    userExtensions: deps.userExtensions,
+    requestLog
   })
 
   return app

@@ -64,7 +64,13 @@ export const envSchema = z.object({
   OAUTH_ACCESS_TOKEN_LIFETIME_SECONDS: z.preprocess(empty, z.coerce.number().int().min(3600).max(21600).default(3600)),
   OAUTH_CLIENT_FAILURES_PER_MINUTE: z.preprocess(empty, nonNegativeInt.default(10)),
   OAUTH_ADDRESS_FAILURES_PER_MINUTE: z.preprocess(empty, nonNegativeInt.default(60)),
-  OAUTH_ALLOW_LOOPBACK_ISSUERS: z.preprocess(empty, bool.default(false))
+  OAUTH_ALLOW_LOOPBACK_ISSUERS: z.preprocess(empty, bool.default(false)),
+  // SCIM request log (docs/operations.md): written off the request path, pruned in the background.
+  SCIM_REQUEST_LOG: z.preprocess(empty, bool.default(true)),
+  SCIM_REQUEST_LOG_RETENTION_DAYS: z.preprocess(empty, positiveInt.max(3650).default(30)),
+  SCIM_REQUEST_LOG_MAX_ROWS_PER_TENANT: z.preprocess(empty, positiveInt.default(100_000)),
+  SCIM_REQUEST_LOG_BUFFER_SIZE: z.preprocess(empty, positiveInt.max(1_000_000).default(10_000)),
+  SCIM_REQUEST_LOG_MASK_ATTRIBUTES: z.preprocess(empty, z.string().default(''))
 })
 
 function upperOrEmpty (v: unknown): unknown {
@@ -147,6 +153,15 @@ export type Config = Readonly<{
     /** Tests only: federation trusts may name loopback issuers and key sets over http. */
     allowLoopbackIssuers: boolean
   }>
+  /** SCIM_REQUEST_LOG*: the per-tenant SCIM request log. */
+  requestLog: Readonly<{
+    enabled: boolean
+    retentionDays: number
+    maxRowsPerTenant: number
+    bufferSize: number
+    /** Attribute names masked in logged bodies, besides passwords, tokens and secrets. */
+    maskAttributes: readonly string[]
+  }>
 }>
 
 export class ConfigError extends Error {
@@ -224,6 +239,13 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       clientFailuresPerMinute: e.OAUTH_CLIENT_FAILURES_PER_MINUTE,
       addressFailuresPerMinute: e.OAUTH_ADDRESS_FAILURES_PER_MINUTE,
       allowLoopbackIssuers: e.OAUTH_ALLOW_LOOPBACK_ISSUERS
+    }),
+    requestLog: Object.freeze({
+      enabled: e.SCIM_REQUEST_LOG,
+      retentionDays: e.SCIM_REQUEST_LOG_RETENTION_DAYS,
+      maxRowsPerTenant: e.SCIM_REQUEST_LOG_MAX_ROWS_PER_TENANT,
+      bufferSize: e.SCIM_REQUEST_LOG_BUFFER_SIZE,
+      maskAttributes: Object.freeze(e.SCIM_REQUEST_LOG_MASK_ATTRIBUTES.split(',').map((a) => a.trim()).filter((a) => a !== ''))
     })
   })
 }

@@ -4,7 +4,7 @@ export type Engine = 'postgres' | 'pglite'
 
 export const SCENARIOS = [
   'floor-read', 'floor-read-app-sql', 'floor-read-combined', 'floor-write', 'filter', 'get', 'list-deep', 'post', 'patch-user',
-  'patch-group-big', 'patch-group-small', 'post-with-job', 'import', 'fanout', 'memory'
+  'patch-group-big', 'patch-group-small', 'post-with-job', 'import', 'fanout', 'memory', 'filter-log-off', 'post-with-job-log-off'
 ] as const
 export type ScenarioName = typeof SCENARIOS[number]
 

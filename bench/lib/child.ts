@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import type { ChildReady, ChildStats } from '../server.js'
 import type { DatabaseLocation } from './dataset.js'
 
-export type ServerKind = 'app' | 'floor' | 'plain'
+export type ServerKind = 'app' | 'floor' | 'plain' | 'log-off'
 
 export interface ServerChild {
   url: (kind: ServerKind) => string

@@ -74,6 +74,18 @@ function targets (record: RunRecord): Target[] {
         })
       }
     }
+    // The SCIM request log's cost: the same requests on the same database with the log off.
+    const logPairs = [
+      ['filter', 'filter-log-off', 'userName filter'], ['post-with-job', 'post-with-job-log-off', 'POST /Users with its job']
+    ] as const
+    for (const [on, off, what] of logPairs) {
+      const withLog = at16(record.points, on, engine, users)
+      const without = at16(record.points, off, engine, users)
+      if (withLog && without) {
+        const ratio = withLog.rps / without.rps
+        out.push({ what: `${what}, request log on vs off (c=${withLog.connections})`, engine, users, value: `${fmt(ratio * 100)} % (${fmt(withLog.rps)} / ${fmt(without.rps)} req/s; p99 ${withLog.p99} vs ${without.p99} ms)`, goal: '≥ 95 %', met: ratio >= 0.95 })
+      }
+    }
     const big = at16(record.points, 'patch-group-big', engine, users)
     const small = at16(record.points, 'patch-group-small', engine, users)
     if (big && small) {

@@ -99,6 +99,17 @@ export function loadScenarios (dataset: Dataset, runTag: string): LoadScenario[]
       })
     },
     {
+      name: 'filter-log-off',
+      title: 'GET /Users?filter=userName eq "…" with the SCIM request log off (compare with filter)',
+      server: 'log-off',
+      spec: (baseUrl) => ({
+        baseUrl,
+        method: 'GET',
+        headers: auth,
+        next: () => ({ path: `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${userName(pick(random, n))}"`)}` })
+      })
+    },
+    {
       name: 'get',
       title: 'GET /Users/{id} (random existing users)',
       server: 'app',
@@ -152,6 +163,12 @@ export function loadScenarios (dataset: Dataset, runTag: string): LoadScenario[]
       title: 'POST /Users with its reconcile job (the provisioning engine\'s AccessChangeSink)',
       server: 'app',
       spec: (baseUrl) => ({ baseUrl, method: 'POST', headers: json, next: (k) => ({ path: '/scim/v2/Users', body: newUser('job', k) }) })
+    },
+    {
+      name: 'post-with-job-log-off',
+      title: 'POST /Users with its reconcile job, SCIM request log off (compare with post-with-job)',
+      server: 'log-off',
+      spec: (baseUrl) => ({ baseUrl, method: 'POST', headers: json, next: (k) => ({ path: '/scim/v2/Users', body: newUser('job-off', k) }) })
     }
   ]
 }

@@ -16,6 +16,9 @@ import type { AdminProvisioning } from './provisioning-deps.js'
 import type { OAuthServices } from '../oauth/services.js'
 import { oauthClientRoutes } from './oauth-client-routes.js'
 import { federationTrustRoutes } from './federation-trust-routes.js'
+import { requestLogRoutes } from '../request-log/admin-routes.js'
+import { healthSummaryRoutes } from '../health/admin-routes.js'
+import { chartRoutes } from '../charts/admin-routes.js'
 
 export interface AdminRoutesOptions {
   db: Kysely<DB>
@@ -44,4 +47,7 @@ export async function adminRoutes (app: FastifyInstance, opts: AdminRoutesOption
   await app.register(driftRoutes, { db: opts.db, sync: opts.sync })
   await app.register(brakeRoutes, { db: opts.db, queue: opts.removalBrake?.queue, now: opts.removalBrake?.now })
   await app.register(provisioningAdminRoutes, { db: opts.db, provisioning: opts.provisioning })
+  await app.register(requestLogRoutes, { db: opts.db })
+  await app.register(healthSummaryRoutes, { db: opts.db, governor: opts.provisioning?.clients.governor })
+  await app.register(chartRoutes, { db: opts.db })
 }

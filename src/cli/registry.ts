@@ -12,7 +12,10 @@ import { auditGroup } from './commands/audit.js'
 import { queueGroup } from './commands/queue.js'
 import { oauthClientsGroup } from './commands/oauth-clients.js'
 import { federationTrustsGroup } from './commands/federation-trusts.js'
+import { logsGroup } from './commands/logs.js'
+import { statusGroup } from './commands/status.js'
 
 /** Every command group; a new group is one file under commands/ and one line here. */
 export const COMMAND_GROUPS: readonly CommandGroup[] = [tenantsGroup, tokensGroup, syncGroup, driftGroup, removalsGroup,
-  metaGroup, rulesGroup, peopleGroup, planGroup, auditGroup, queueGroup, oauthClientsGroup, federationTrustsGroup]
+  metaGroup, rulesGroup, peopleGroup, planGroup, auditGroup, queueGroup, oauthClientsGroup, federationTrustsGroup,
+  logsGroup, statusGroup]

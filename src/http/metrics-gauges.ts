@@ -1,6 +1,8 @@
 import { Counter, Gauge } from 'prom-client'
 import type { GaugeSet } from './metrics-source.js'
-import type { GovernorSample, OverloadSample, PoolStats, QueueSample, RemovalBrakeSample, SyncSample } from './metrics-types.js'
+import type {
+  GovernorSample, OverloadSample, PoolStats, QueueSample, RemovalBrakeSample, SyncSample, TenantHealthSample
+} from './metrics-types.js'
 
 // Families read at scrape time. Created unregistered (`registers: []`): SourceGroup registers
 // them when the first callback attaches.
@@ -109,6 +111,23 @@ export function removalBrakeMetrics (): GaugeSet<RemovalBrakeSample> {
     apply (samples) {
       held.set(samples.reduce((sum, s) => sum + s.heldRemovals, 0))
       braked.set(samples.reduce((sum, s) => sum + s.brakedTenants, 0))
+    }
+  }
+}
+
+export function tenantHealthMetrics (): GaugeSet<TenantHealthSample> {
+  const tenants = new Gauge({
+    name: 'scim_bridge_tenants_by_health',
+    help: 'Tenants by health status (healthy, degraded, failing), as GET /admin/v1/tenants/{id}/health reports it.',
+    labelNames: ['status'] as const,
+    registers
+  })
+  return {
+    metrics: [tenants],
+    apply (samples) {
+      for (const status of ['healthy', 'degraded', 'failing'] as const) {
+        tenants.set({ status }, samples.reduce((sum, s) => sum + s[status], 0))
+      }
     }
   }
 }

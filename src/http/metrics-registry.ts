@@ -3,9 +3,11 @@ import { metaEndpointLabels, methodLabel, scimOperationOf, statusClass } from '.
 import { SourceGroup, type GaugeSet, type Sampler } from './metrics-source.js'
 import type {
   ActionOutcome, GovernorSample, JobReport, MetaCallReport, OverloadReason, OverloadSample, PoolStats,
-  ProvisioningAction, QueueSample, RemovalBrakeSample, SyncRunReport, SyncSample
+  ProvisioningAction, QueueSample, RemovalBrakeSample, SyncRunReport, SyncSample, TenantHealthSample
 } from './metrics-types.js'
-import { governorMetrics, overloadMetrics, poolMetrics, queueMetrics, removalBrakeMetrics, syncStateMetrics } from './metrics-gauges.js'
+import {
+  governorMetrics, overloadMetrics, poolMetrics, queueMetrics, removalBrakeMetrics, syncStateMetrics, tenantHealthMetrics
+} from './metrics-gauges.js'
 
 export interface HttpRequestReport {
   method: string
@@ -36,12 +38,15 @@ export interface Metrics {
   recordJob: (report: JobReport) => void
   recordProvisioningAction: (action: ProvisioningAction, outcome: ActionOutcome) => void
   recordSyncRun: (report: SyncRunReport) => void
+  /** SCIM requests the request log never stored: its buffer was full, or a batch write failed. */
+  recordRequestLogDropped: (reason: 'buffer_full' | 'write_failed', count: number) => void
   observeDatabasePool: (pool: PoolStats) => () => void
   observeQueues: (sampler: Sampler<QueueSample[]>) => () => void
   observeGovernor: (sampler: Sampler<GovernorSample>) => () => void
   observeSync: (sampler: Sampler<SyncSample>) => () => void
   observeRemovalBrake: (sampler: Sampler<RemovalBrakeSample>) => () => void
   observeOverload: (sampler: Sampler<OverloadSample>) => () => void
+  observeTenantHealth: (sampler: Sampler<TenantHealthSample>) => () => void
 }
 
 // Okta's SPEC test wants answers under 600 ms; Entra gives up after 60 s (docs/idp-behaviour.md §B, §C).
@@ -66,6 +71,7 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
   const actions = new Counter({ name: 'scim_bridge_provisioning_actions_total', help: 'Provisioning plan steps by action and outcome.', labelNames: ['action', 'outcome'] as const, registers })
   const syncRuns = new Counter({ name: 'scim_bridge_sync_runs_total', help: 'Meta sync runs by trigger and outcome.', labelNames: ['trigger', 'outcome'] as const, registers })
   const syncDuration = new Histogram({ name: 'scim_bridge_sync_duration_seconds', help: 'Meta sync run time by trigger.', labelNames: ['trigger'] as const, buckets: SYNC_BUCKETS, registers })
+  const requestLogDropped = new Counter({ name: 'scim_bridge_request_log_dropped_total', help: 'SCIM requests left out of the request log, by reason (buffer_full, write_failed).', labelNames: ['reason'] as const, registers })
   const sourceErrors = new Counter({ name: 'scim_bridge_metrics_source_errors_total', help: 'Collect-at-scrape callbacks that failed or timed out.', labelNames: ['source'] as const, registers })
 
   const timeoutMs = options.sourceTimeoutMs ?? 2_000
@@ -77,7 +83,8 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
   const sync = group('sync', syncStateMetrics())
   const brake = group('removal_brake', removalBrakeMetrics())
   const overload = group('overload', overloadMetrics())
-  const groups = [pools, queues, governor, sync, brake, overload]
+  const health = group('tenant_health', tenantHealthMetrics())
+  const groups = [pools, queues, governor, sync, brake, overload, health]
 
   return {
     async render () {
@@ -108,11 +115,13 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
       syncRuns.inc({ trigger, outcome })
       syncDuration.observe({ trigger }, durationSeconds)
     },
+    recordRequestLogDropped (reason, count) { requestLogDropped.inc({ reason }, count) },
     observeDatabasePool: (pool) => pools.add(() => pool),
     observeQueues: (sampler) => queues.add(sampler),
     observeGovernor: (sampler) => governor.add(sampler),
     observeSync: (sampler) => sync.add(sampler),
     observeRemovalBrake: (sampler) => brake.add(sampler),
-    observeOverload: (sampler) => overload.add(sampler)
+    observeOverload: (sampler) => overload.add(sampler),
+    observeTenantHealth: (sampler) => health.add(sampler)
   }
 }

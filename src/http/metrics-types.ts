@@ -72,6 +72,13 @@ export interface SyncSample {
   manualSteps?: number
 }
 
+/** Tenants by health status (src/health/classify.ts), all tenants. */
+export interface TenantHealthSample {
+  healthy: number
+  degraded: number
+  failing: number
+}
+
 export interface RemovalBrakeSample {
   /** Removals and invite cancellations held for an admin's decision, all tenants. */
   heldRemovals: number

@@ -3,6 +3,8 @@ import type { Metrics } from '../http/metrics-registry.js'
 import { scimRoutes, type ScimRoutesOptions } from '../scim/routes/index.js'
 import type { TokenService } from '../tenants/token-service.js'
 import type { AccessTokenService } from '../oauth/access-tokens.js'
+import { requestLogCapture } from '../request-log/capture-plugin.js'
+import type { RequestLog } from '../request-log/request-log.js'
 import { scimAuthPlugin } from './auth.js'
 import { registerScimErrorHandlers } from './error-handler.js'
 import { rateLimitPlugin } from './rate-limit.js'
@@ -15,6 +17,8 @@ export interface ScimApiOptions extends ScimRoutesOptions {
   rateLimit: { perMinute: number, burst: number }
   /** Clock of the per-tenant rate limit (tests). */
   now?: (() => number) | undefined
+  /** The SCIM request log (docs/operations.md); absent or disabled logs nothing. */
+  requestLog?: RequestLog | undefined
 }
 
 /**
@@ -25,6 +29,7 @@ export interface ScimApiOptions extends ScimRoutesOptions {
  */
 export async function scimApi (scope: FastifyInstance, opts: ScimApiOptions): Promise<void> {
   registerScimErrorHandlers(scope)
+  if (opts.requestLog?.settings.enabled === true) await scope.register(requestLogCapture, { log: opts.requestLog })
   await scope.register(scimAuthPlugin, { tokens: opts.tokens, accessTokens: opts.accessTokens })
   // After auth: the limit is per tenant, and the tenant is known once the token is verified.
   await scope.register(rateLimitPlugin, { ...opts.rateLimit, metrics: opts.metrics, now: opts.now })

@@ -15,6 +15,7 @@ async function allFamilies (): Promise<Set<string>> {
   metrics.observeSync(() => ({ oldestSuccessAgeSeconds: null }))
   metrics.observeRemovalBrake(() => ({ heldRemovals: 0, brakedTenants: 0 }))
   metrics.observeOverload(() => ({ eventLoopDelayMs: 0, heapUsedBytes: 0, overloaded: null }))
+  metrics.observeTenantHealth(() => ({ healthy: 0, degraded: 0, failing: 0 }))
   const body = (await metrics.render()).body
   return new Set([...body.matchAll(/^# TYPE (scim_bridge_\w+) /gm)].map((m) => m[1] as string))
 }

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import { z } from 'zod'
+import type { DB } from '../db/schema.js'
+import { AdminError, parseInput } from '../admin/admin-errors.js'
+import { requireTenant } from '../admin/tenant-routes.js'
+import { actionSeries, invitationFunnel, scimRequestSeries, type Range } from './series.js'
+
+const DAY = 86_400_000
+/** The most buckets one series may have: what a chart can show and the embedded database can group fast. */
+const MAX_BUCKETS = 2_016
+
+const rangeQuery = (defaultBucketSeconds: number, defaultDays: number) => z.object({
+  since: z.coerce.date().optional(),
+  until: z.coerce.date().optional(),
+  bucket_seconds: z.coerce.number().int().min(60).max(86_400).default(defaultBucketSeconds)
+}).strict().transform((q) => ({ ...q, defaultDays }))
+
+interface RangeInput { since?: Date | undefined, until?: Date | undefined, bucket_seconds: number, defaultDays: number }
+
+function rangeOf (q: RangeInput, now: Date): Range {
+  const until = q.until ?? now
+  const since = q.since ?? new Date(until.getTime() - q.defaultDays * DAY)
+  if (since >= until) throw new AdminError(400, 'invalid_request', 'since must be before until')
+  if ((until.getTime() - since.getTime()) / 1000 / q.bucket_seconds > MAX_BUCKETS) {
+    const why = `at most ${MAX_BUCKETS} buckets: widen bucket_seconds or narrow the range`
+    throw new AdminError(400, 'invalid_request', why)
+  }
+  return { since, until }
+}
+
+/**
+ * Time series for the console's charts (docs/operations.md §11): actions per hour by type and
+ * outcome, SCIM requests per 5 minutes by IdP and status class, the invitation funnel.
+ */
+export async function chartRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, now?: () => Date }): Promise<void> {
+  const now = opts.now ?? (() => new Date())
+  app.get('/tenants/:tenantId/charts/actions', async (request) => {
+    const tenant = await requireTenant(opts.db, request.params)
+    const q = parseInput(rangeQuery(3600, 7), request.query, 'query')
+    const range = rangeOf(q, now())
+    const points = await actionSeries(opts.db, tenant.id, range, q.bucket_seconds)
+    return { ...range, bucket_seconds: q.bucket_seconds, points }
+  })
+  app.get('/tenants/:tenantId/charts/scim-requests', async (request) => {
+    const tenant = await requireTenant(opts.db, request.params)
+    const q = parseInput(rangeQuery(300, 1), request.query, 'query')
+    const range = rangeOf(q, now())
+    return {
+      ...range,
+      bucket_seconds: q.bucket_seconds,
+      points: await scimRequestSeries(opts.db, tenant.id, range, q.bucket_seconds)
+    }
+  })
+  app.get('/tenants/:tenantId/charts/invitations', async (request) => {
+    const tenant = await requireTenant(opts.db, request.params)
+    const q = parseInput(rangeQuery(86_400, 30), request.query, 'query')
+    const range = rangeOf(q, now())
+    return { ...range, ...await invitationFunnel(opts.db, tenant.id, range, now()) }
+  })
+}

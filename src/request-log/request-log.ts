@@ -1,0 +1,137 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/schema.js'
+import { BoundedBuffer } from './bounded-buffer.js'
+import type { CapturedRequest } from './entry.js'
+import { createMasker, type Masker } from './mask.js'
+import { insertCapturedRequests, pruneTenant, tenantsWithRequests } from './repository.js'
+
+export type DropReason = 'buffer_full' | 'write_failed'
+
+export interface RequestLogSettings {
+  enabled: boolean
+  /** Requests held in memory waiting for a write; beyond it the oldest are dropped. */
+  bufferSize: number
+  /** Rows per INSERT. */
+  batchSize: number
+  flushIntervalMs: number
+  retentionDays: number
+  maxRowsPerTenant: number
+  pruneIntervalMs: number
+  /** Attribute names masked in bodies and filters, besides passwords, tokens and secrets. */
+  maskAttributes: readonly string[]
+}
+
+export const defaultRequestLogSettings: RequestLogSettings = {
+  enabled: true,
+  bufferSize: 10_000,
+  batchSize: 500,
+  flushIntervalMs: 1_000,
+  retentionDays: 30,
+  maxRowsPerTenant: 100_000,
+  pruneIntervalMs: 600_000,
+  maskAttributes: []
+}
+
+export interface RequestLogDeps {
+  db: Kysely<DB>
+  settings: RequestLogSettings
+  logger?: FastifyBaseLogger | undefined
+  /** Counts requests that never reached the table. */
+  onDrop?: ((reason: DropReason, count: number) => void) | undefined
+  /** The clock of timestamps and retention (tests move it). */
+  now?: (() => Date) | undefined
+}
+
+/**
+ * The SCIM request log's writer: `record` only appends to a bounded in-memory buffer (never
+ * waits, never throws); a timer writes the buffer in batches, another prunes by age and by
+ * rows per tenant. Losing rows under overload is acceptable and counted; slowing or failing
+ * an IdP's request is not.
+ */
+export class RequestLog {
+  readonly masker: Masker
+  readonly now: () => Date
+  readonly #buffer: BoundedBuffer<CapturedRequest>
+  #flushing: Promise<void> | undefined
+  #flushTimer: NodeJS.Timeout | undefined
+  #pruneTimer: NodeJS.Timeout | undefined
+  #closed = false
+
+  constructor (private readonly deps: RequestLogDeps) {
+    this.masker = createMasker(deps.settings.maskAttributes)
+    this.now = deps.now ?? (() => new Date())
+    this.#buffer = new BoundedBuffer(deps.settings.bufferSize)
+  }
+
+  get settings (): RequestLogSettings { return this.deps.settings }
+
+  /** Requests waiting to be written. */
+  get pending (): number { return this.#buffer.size }
+
+  /** Starts the background writer and pruner (timers do not keep the process alive). */
+  start (): void {
+    if (this.#flushTimer !== undefined || this.#closed) return
+    this.#flushTimer = setInterval(() => { void this.flush() }, this.deps.settings.flushIntervalMs)
+    this.#flushTimer.unref()
+    this.#pruneTimer = setInterval(() => { void this.prune().catch(() => {}) }, this.deps.settings.pruneIntervalMs)
+    this.#pruneTimer.unref()
+  }
+
+  record (entry: CapturedRequest): void {
+    if (this.#closed) return
+    if (this.#buffer.push(entry)) this.deps.onDrop?.('buffer_full', 1)
+    // A full batch is written at once rather than waiting for the timer.
+    if (this.#buffer.size >= this.deps.settings.batchSize && this.#flushTimer !== undefined) {
+      setImmediate(() => { void this.flush() })
+    }
+  }
+
+  /** Writes everything buffered; one writer at a time. Never throws: failures are counted. */
+  async flush (): Promise<void> {
+    while (this.#flushing !== undefined) await this.#flushing
+    if (this.#buffer.size === 0) return
+    this.#flushing = this.#drain()
+    try {
+      await this.#flushing
+    } finally {
+      this.#flushing = undefined
+    }
+  }
+
+  async #drain (): Promise<void> {
+    while (this.#buffer.size > 0) {
+      const batch = this.#buffer.take(this.deps.settings.batchSize)
+      try {
+        await insertCapturedRequests(this.deps.db, batch)
+      } catch (err) {
+        this.deps.onDrop?.('write_failed', batch.length)
+        this.deps.logger?.warn({ err, rows: batch.length }, 'SCIM request log: batch not written')
+        return
+      }
+    }
+  }
+
+  /** Deletes rows past the retention age and beyond the rows-per-tenant cap. */
+  async prune (): Promise<{ byAge: number, byCount: number }> {
+    const { retentionDays, maxRowsPerTenant } = this.deps.settings
+    const olderThan = new Date(this.now().getTime() - retentionDays * 86_400_000)
+    const total = { byAge: 0, byCount: 0 }
+    for (const tenantId of await tenantsWithRequests(this.deps.db)) {
+      const r = await pruneTenant(this.deps.db, tenantId, olderThan, maxRowsPerTenant)
+      total.byAge += r.byAge
+      total.byCount += r.byCount
+    }
+    if (total.byAge + total.byCount > 0) this.deps.logger?.info(total, 'SCIM request log pruned')
+    return total
+  }
+
+  /** Stops the timers and writes what is buffered. */
+  async close (): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    clearInterval(this.#flushTimer)
+    clearInterval(this.#pruneTimer)
+    await this.flush()
+  }
+}
