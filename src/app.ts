@@ -20,6 +20,7 @@ import { metricsPlugin } from './http/metrics.js'
 import { createMetrics, type Metrics } from './http/metrics-registry.js'
 import type { PoolStats } from './http/metrics-types.js'
 import { overloadPlugin } from './http/overload.js'
+import { databaseDeadlinePlugin } from './http/database-deadline.js'
 import type { OverloadProbe } from './http/overload-probe.js'
 
 export interface RegisteredRoute { method: string, url: string }
@@ -74,6 +75,8 @@ async function baseApp (deps: WorkerAppDeps): Promise<{ app: FastifyInstance, me
     genReqId: () => randomUUID(),
     return503OnClosing: true
   })
+  // First, so every later hook's database work runs under the request's deadline.
+  await app.register(databaseDeadlinePlugin, { deadlineMs: deps.config.databaseRequestDeadlineMs })
   const routes: RegisteredRoute[] = []
   app.decorate('registeredRoutes', routes)
   app.addHook('onRoute', (route) => {

@@ -12,6 +12,9 @@ import { applyBrakeEnvironment } from './brake/environment.js'
 import { brakeSample } from './brake/held-repository.js'
 import { SyncScheduler, SyncService, syncSample } from './sync/index.js'
 import { queueSamples } from './admin/queue-query.js'
+import { createProcessProbe } from './http/overload-probe.js'
+import { backgroundShedding } from './http/background-shedding.js'
+import { runAsBackground } from './db/work-priority.js'
 
 function printFirstStart (config: Config, token: string | undefined, adminToken: string | undefined): void {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
@@ -44,8 +47,18 @@ async function main (): Promise<void> {
   }
   const logger = createLogger(config.logLevel)
   const database = await openDatabase({
-    databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, preparedStatements: config.databasePreparedStatements, log: logger
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+    preparedStatements: config.databasePreparedStatements,
+    timeouts: config.databaseTimeouts,
+    log: logger
   })
+  // One reading of the process load: background work pauses on it before requests are shed.
+  const probe = createProcessProbe()
+  database.pauseBackgroundWhile(backgroundShedding(probe, {
+    maxEventLoopDelayMs: config.overloadBackgroundEventLoopDelayMs, maxHeapBytes: config.overloadMaxHeapBytes, log: logger
+  }))
   logger.info({ engine: database.engine }, 'database opened')
   await migrateToLatest(database.db)
   const boot = await bootstrapDefaultTenant(database.db, config.scimBearerToken)
@@ -79,7 +92,7 @@ async function main (): Promise<void> {
     db: database.db, ports: provisioning.syncPorts, governor: provisioning.clients.governor, logger: logger.child({ component: 'sync' }), metrics
   })
   const scheduler = new SyncScheduler({ db: database.db, service: sync, logger: logger.child({ component: 'sync-scheduler' }) })
-  if (config.role !== 'api') scheduler.start()
+  if (config.role !== 'api') runAsBackground(() => { scheduler.start() })
   // A worker serves only /healthz, /readyz and /metrics; the other roles the whole API.
   const app = config.role === 'worker'
     ? await buildWorkerApp({ config, db: database.db, logger, metrics, pool: database.pool })
@@ -93,7 +106,8 @@ async function main (): Promise<void> {
       userExtensions: provisioning.userExtensions,
       removalBrake: { db: database.db, queue: provisioning.queue },
       provisioning,
-      sync
+      sync,
+      overloadProbe: probe
     })
   await app.listen({ port: config.port, host: config.host })
 
@@ -115,6 +129,7 @@ async function main (): Promise<void> {
       // In-flight reconciles finish; unfinished jobs stay queued for the next start.
       await provisioning.stop()
       await database.close()
+      probe.stop()
       logger.info('stopped')
     } catch (err) {
       logger.error({ err }, 'error during shutdown')
