@@ -99,9 +99,17 @@ export function guardPool (pool: pg.Pool, options: PoolGuardOptions): PoolGuard 
   const guardedClient = (client: pg.PoolClient, releaseTurn: () => void): pg.PoolClient => {
     let released = false
     let broken: DatabaseUnavailableError | undefined
+    // A checked-out client whose connection breaks between statements emits 'error'; with no
+    // listener that crashes the process (node-postgres docs, "pg.Pool": checked-out clients'
+    // errors are the caller's). The next statement on it fails fast instead.
+    const onError = (err: Error): void => {
+      broken ??= new DatabaseUnavailableError('the database connection was lost', { cause: err })
+    }
+    client.on('error', onError)
     const release = (err?: Error | boolean): void => {
       if (released) return
       released = true
+      client.off('error', onError)
       client.release(broken ?? err)
       releaseTurn()
     }
@@ -110,6 +118,7 @@ export function guardPool (pool: pg.Pool, options: PoolGuardOptions): PoolGuard 
       broken = new DatabaseUnavailableError('the connection was dropped after a statement ran past its deadline')
       if (released) return
       released = true
+      client.off('error', onError)
       client.release(broken)
       releaseTurn()
     }
