@@ -26,6 +26,8 @@ export interface DrainLatencyOptions {
   cpuProfileDir?: string | undefined
   /** Extra environment for the service (e.g. worker settings). */
   env?: Record<string, string>
+  /** Another checkout's root to run the service from (a before/after comparison). */
+  serviceRoot?: string | undefined
 }
 
 export interface LatencySummary { count: number, p50: number, p99: number, max: number, non2xx: number, shed503: number }
@@ -38,8 +40,6 @@ export interface DrainLatencyResult {
   drained: boolean
   health: LatencySummary
   read: LatencySummary
-  /** Longest gap between two event-loop ticks the service reported (its own histogram). */
-  maxEventLoopDelayMs: number | undefined
 }
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -120,13 +120,6 @@ async function waitHealthy (base: string, child: ChildProcess, timeoutMs: number
   throw new Error('service did not become healthy')
 }
 
-/** The service's own event-loop delay maximum, from its `/metrics` (when it reports one). */
-async function maxLoopDelay (base: string): Promise<number | undefined> {
-  const text = (await timed(`${base}/metrics`, {})).body
-  const m = /^scim_bridge_event_loop_delay_max_seconds\S* ([\d.e+-]+)$/m.exec(text)
-  return m?.[1] === undefined ? undefined : Number(m[1]) * 1000
-}
-
 export async function runDrainLatency (options: DrainLatencyOptions): Promise<DrainLatencyResult> {
   const dir = mkdtempSync(join(tmpdir(), 'scim-bench-drain-'))
   let child: ChildProcess | undefined
@@ -139,8 +132,9 @@ export async function runDrainLatency (options: DrainLatencyOptions): Promise<Dr
       mkdirSync(options.cpuProfileDir, { recursive: true })
       execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`)
     }
-    child = spawn(process.execPath, [...execArgv, join(root, 'src/main.ts')], {
-      cwd: root,
+    const serviceRoot = options.serviceRoot ?? root
+    child = spawn(process.execPath, [...execArgv, join(serviceRoot, 'src/main.ts')], {
+      cwd: serviceRoot,
       stdio: ['ignore', 'ignore', 'inherit'],
       env: {
         ...process.env,
@@ -192,7 +186,6 @@ export async function runDrainLatency (options: DrainLatencyOptions): Promise<Dr
     const drainSeconds = (performance.now() - t0) / 1000
     state.done = true
     await Promise.all(probes)
-    const maxEventLoopDelayMs = await maxLoopDelay(base)
     return {
       members: options.members,
       patchMs: patch.ms,
@@ -200,8 +193,7 @@ export async function runDrainLatency (options: DrainLatencyOptions): Promise<Dr
       drainSeconds,
       drained,
       health: summarize(health),
-      read: summarize(read),
-      maxEventLoopDelayMs
+      read: summarize(read)
     }
   } finally {
     if (child !== undefined && child.exitCode === null) {
