@@ -16,3 +16,8 @@ export function remainingMs (): number | undefined {
   const store = deadlines.getStore()
   return store === undefined ? undefined : store.at - performance.now()
 }
+
+/** Runs `work` outside any request's deadline (work a request starts but does not wait for). */
+export function withoutDeadline<T> (work: () => T): T {
+  return deadlines.exit(work)
+}

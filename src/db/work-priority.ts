@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { withoutDeadline } from './request-deadline.js'
 
 /**
  * Which database work may wait: everything started inside `runAsBackground` (the reconcile
@@ -8,8 +9,9 @@ import { AsyncLocalStorage } from 'node:async_hooks'
  */
 const background = new AsyncLocalStorage<true>()
 
+/** Background work started by a request (a sync run) outlives it: it leaves its deadline behind. */
 export function runAsBackground<T> (work: () => T): T {
-  return background.run(true, work)
+  return withoutDeadline(() => background.run(true, work))
 }
 
 export function isBackgroundWork (): boolean {
