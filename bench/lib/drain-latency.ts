@@ -40,6 +40,9 @@ export interface DrainLatencyResult {
   drained: boolean
   health: LatencySummary
   read: LatencySummary
+  /** The same probes for a few seconds before the PATCH, the service idle: the machine's floor. */
+  idleHealth: LatencySummary
+  idleRead: LatencySummary
 }
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -155,24 +158,29 @@ export async function runDrainLatency (options: DrainLatencyOptions): Promise<Dr
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
       Operations: [{ op: 'add', path: 'members', value: seeded.userIds.map((value) => ({ value })) }]
     })
-    const patch = await timed(`${base}/scim/v2/Groups/${seeded.groupId}`, { method: 'PATCH', headers: scim, body: patchBody })
-
     const interval = options.probeIntervalMs ?? 50
-    const health: Array<{ ms: number, status: number }> = []
-    const read: Array<{ ms: number, status: number }> = []
-    const state = { done: false }
-    const probe = async (into: typeof health, url: () => string, headers: Record<string, string>): Promise<void> => {
+    let n = 0
+    const readUrl = (): string => `${base}/scim/v2/Users?filter=${encodeURIComponent(`userName eq "drain${(n++ % options.members) + 1}@bench.example"`)}`
+    const probeFor = async (into: Array<{ ms: number, status: number }>, url: () => string, headers: Record<string, string>, state: { done: boolean }): Promise<void> => {
       while (!state.done) {
         const r = await timed(url(), { headers })
         into.push({ ms: r.ms, status: r.status })
         await sleep(interval)
       }
     }
-    let n = 0
-    const probes = [
-      probe(health, () => `${base}/healthz`, {}),
-      probe(read, () => `${base}/scim/v2/Users?filter=${encodeURIComponent(`userName eq "drain${(n++ % options.members) + 1}@bench.example"`)}`, scim)
-    ]
+    const idleHealth: Array<{ ms: number, status: number }> = []
+    const idleRead: Array<{ ms: number, status: number }> = []
+    const idle = { done: false }
+    const idleProbes = [probeFor(idleHealth, () => `${base}/healthz`, {}, idle), probeFor(idleRead, readUrl, scim, idle)]
+    await sleep(5_000)
+    idle.done = true
+    await Promise.all(idleProbes)
+    const patch = await timed(`${base}/scim/v2/Groups/${seeded.groupId}`, { method: 'PATCH', headers: scim, body: patchBody })
+
+    const health: Array<{ ms: number, status: number }> = []
+    const read: Array<{ ms: number, status: number }> = []
+    const state = { done: false }
+    const probes = [probeFor(health, () => `${base}/healthz`, {}, state), probeFor(read, readUrl, scim, state)]
     const t0 = performance.now()
     const deadline = t0 + options.timeoutSeconds * 1000
     let drained = false
@@ -193,7 +201,9 @@ export async function runDrainLatency (options: DrainLatencyOptions): Promise<Dr
       drainSeconds,
       drained,
       health: summarize(health),
-      read: summarize(read)
+      read: summarize(read),
+      idleHealth: summarize(idleHealth),
+      idleRead: summarize(idleRead)
     }
   } finally {
     if (child !== undefined && child.exitCode === null) {
