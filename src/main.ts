@@ -56,9 +56,6 @@ async function main (): Promise<void> {
   })
   // One reading of the process load: background work pauses on it before requests are shed.
   const probe = createProcessProbe()
-  database.pauseBackgroundWhile(backgroundShedding(probe, {
-    maxEventLoopDelayMs: config.overloadBackgroundEventLoopDelayMs, maxHeapBytes: config.overloadMaxHeapBytes, log: logger
-  }))
   logger.info({ engine: database.engine }, 'database opened')
   await migrateToLatest(database.db)
   const boot = await bootstrapDefaultTenant(database.db, config.scimBearerToken)
@@ -110,12 +107,19 @@ async function main (): Promise<void> {
       overloadProbe: probe
     })
   await app.listen({ port: config.port, host: config.host })
+  // From here on, not during start-up: opening the embedded database and migrating hold the
+  // event loop, and the queue's start must not wait on that.
+  database.pauseBackgroundWhile(backgroundShedding(probe, {
+    maxEventLoopDelayMs: config.overloadBackgroundEventLoopDelayMs, maxHeapBytes: config.overloadMaxHeapBytes, log: logger
+  }))
 
   let stopping = false
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'shutting down: finishing in-flight requests')
+    // In-flight jobs finish now, at full speed, within the grace period.
+    database.pauseBackgroundWhile(undefined)
     const force = setTimeout(() => {
       logger.error('graceful shutdown timed out; exiting')
       process.exit(1)
