@@ -90,10 +90,10 @@ export function guardPool (pool: pg.Pool, options: PoolGuardOptions): PoolGuard 
   }
 
   const waitWhilePaused = async (): Promise<void> => {
-    const current = pause
-    if (current === undefined || !current.active()) return
-    const until = performance.now() + current.maxWaitMs
-    while (current.active() && performance.now() < until) await sleep(PAUSE_POLL_MS)
+    if (pause === undefined || !pause.active()) return
+    const until = performance.now() + pause.maxWaitMs
+    // Read again each time: pausing is turned off at shutdown.
+    while (pause?.active() === true && performance.now() < until) await sleep(PAUSE_POLL_MS)
   }
 
   const guardedClient = (client: pg.PoolClient, releaseTurn: () => void): pg.PoolClient => {
