@@ -9,6 +9,7 @@ import { parseArgs, type BenchOptions, type Engine, type ScenarioName } from './
 import { startServer, type ServerChild, type ServerKind } from './lib/child.js'
 import { createLocation, seed, type Dataset, type DatabaseLocation } from './lib/dataset.js'
 import { runFanout } from './lib/fanout.js'
+import { runDrainLatency } from './lib/drain-latency.js'
 import { oktaImport, pageThroughAll } from './lib/flows.js'
 import { measure, type LoadPoint } from './lib/load.js'
 import { writeReport, type RunRecord } from './lib/report.js'
@@ -142,6 +143,12 @@ async function runEngineScale (options: BenchOptions, record: RunRecord, engine:
         log(`${engine}: fan-out ${result.invited}/${result.users} invited in ${result.seconds.toFixed(1)} s, ${result.throttleErrors} throttle errors, ${result.blockedCalls} calls while blocked`)
       }
     }
+    if (largest && engine === 'pglite' && want('drain-latency')) {
+      log(`pglite: health and SCIM-read latency while ${options.drainMembers} reconciles drain`)
+      const result = await runDrainLatency({ members: options.drainMembers, timeoutSeconds: options.fanoutTimeoutSeconds, logLevel: options.logLevel })
+      record.drains.push({ ...result, loadAvg: loadavg()[0] ?? 0 })
+      log(`pglite: drained in ${result.drainSeconds.toFixed(1)} s; health p99 ${result.health.p99.toFixed(0)} ms, read p99 ${result.read.p99.toFixed(0)} ms`)
+    }
   } finally {
     await location.dispose()
   }
@@ -159,6 +166,7 @@ async function main (): Promise<void> {
     imports: [],
     memory: [],
     fanouts: [],
+    drains: [],
     notRunnable: new Map(),
     versions: {},
     sink: undefined,

@@ -25,6 +25,7 @@ import { metricsPlugin } from './http/metrics.js'
 import { createMetrics, type Metrics } from './http/metrics-registry.js'
 import type { PoolStats } from './http/metrics-types.js'
 import { overloadPlugin } from './http/overload.js'
+import { databaseDeadlinePlugin } from './http/database-deadline.js'
 import type { OverloadProbe } from './http/overload-probe.js'
 import { createOAuthServices, type OAuthServices } from './oauth/services.js'
 import { oauthTokenRoutes } from './oauth/token-route.js'
@@ -91,6 +92,8 @@ async function baseApp (deps: WorkerAppDeps): Promise<{ app: FastifyInstance, me
   })
   // Connections past the cap are closed by Node as they arrive (no 503: nothing is read yet).
   app.server.maxConnections = deps.config.httpMaxConnections
+  // First, so every later hook's database work runs under the request's deadline.
+  await app.register(databaseDeadlinePlugin, { deadlineMs: deps.config.databaseRequestDeadlineMs })
   const routes: RegisteredRoute[] = []
   app.decorate('registeredRoutes', routes)
   app.addHook('onRoute', (route) => {

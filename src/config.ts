@@ -18,6 +18,10 @@ export const envSchema = z.object({
   DATABASE_URL: z.preprocess(empty, z.string().url().optional()),
   DATABASE_POOL_SIZE: z.preprocess(empty, positiveInt.default(10)),
   DATABASE_PREPARED_STATEMENTS: z.preprocess(empty, bool.default(true)),
+  DATABASE_CONNECT_TIMEOUT_MS: z.preprocess(empty, nonNegativeInt.default(5_000)),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.preprocess(empty, nonNegativeInt.default(30_000)),
+  DATABASE_IDLE_TIMEOUT_MS: z.preprocess(empty, nonNegativeInt.default(10_000)),
+  DATABASE_REQUEST_DEADLINE_MS: z.preprocess(empty, nonNegativeInt.default(15_000)),
   LOG_LEVEL: z.preprocess(empty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   PUBLIC_BASE_URL: z.preprocess(empty, z.string().url().optional()),
   ADMIN_TOKEN: z.preprocess(empty, z.string().min(20, 'must be at least 20 characters').optional()),
@@ -38,6 +42,7 @@ export const envSchema = z.object({
   SCIM_RATE_LIMIT_BURST: z.preprocess(empty, nonNegativeInt.default(0)),
   OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: z.preprocess(empty, nonNegativeInt.default(1000)),
   OVERLOAD_MAX_HEAP_BYTES: z.preprocess(empty, nonNegativeInt.default(0)),
+  OVERLOAD_BACKGROUND_EVENT_LOOP_DELAY_MS: z.preprocess(empty, nonNegativeInt.default(100)),
   OVERLOAD_RETRY_AFTER_SECONDS: z.preprocess(empty, positiveInt.max(3600).default(10)),
   // Provisioning (docs/provisioning.md). Unset META_* variables leave the default
   // tenant's Meta settings to the admin API; any of them set makes the environment authoritative.
@@ -107,6 +112,10 @@ export type Config = Readonly<{
   databaseUrl: string | undefined
   databasePoolSize: number
   databasePreparedStatements: boolean
+  /** Pool and server timeouts (src/db/database.ts); 0 turns one off. */
+  databaseTimeouts: Readonly<{ connectMs: number, statementMs: number, idleMs: number }>
+  /** Longest a request waits for the database in all before 503; 0 = no deadline. */
+  databaseRequestDeadlineMs: number
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL']
   publicBaseUrl: string | undefined
   scimBearerToken: string | undefined
@@ -136,6 +145,8 @@ export type Config = Readonly<{
   overloadMaxEventLoopDelayMs: number
   /** 503 while the V8 heap in use exceeds this; 0 = off. */
   overloadMaxHeapBytes: number
+  /** Background work (the reconcile worker) pauses while the mean event-loop delay exceeds this; 0 = off. */
+  overloadBackgroundEventLoopDelayMs: number
   overloadRetryAfterSeconds: number
   /** AES-256-GCM key for Meta secrets at rest; unset on PGlite: a key file in DATA_DIR. */
   secretsKey: string | undefined
@@ -192,6 +203,10 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
+    databaseTimeouts: Object.freeze({
+      connectMs: e.DATABASE_CONNECT_TIMEOUT_MS, statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS, idleMs: e.DATABASE_IDLE_TIMEOUT_MS
+    }),
+    databaseRequestDeadlineMs: e.DATABASE_REQUEST_DEADLINE_MS,
     logLevel: e.LOG_LEVEL,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     scimBearerToken: e.SCIM_BEARER_TOKEN,
@@ -212,6 +227,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     scimRateLimitBurst: e.SCIM_RATE_LIMIT_BURST,
     overloadMaxEventLoopDelayMs: e.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,
     overloadMaxHeapBytes: e.OVERLOAD_MAX_HEAP_BYTES,
+    overloadBackgroundEventLoopDelayMs: e.OVERLOAD_BACKGROUND_EVENT_LOOP_DELAY_MS,
     overloadRetryAfterSeconds: e.OVERLOAD_RETRY_AFTER_SECONDS,
     secretsKey: e.SECRETS_KEY,
     meta: Object.freeze({

@@ -16,6 +16,9 @@ import { sql } from 'kysely'
 import { metaSettingsFromEnv } from './tenants/meta-settings-env.js'
 import { AccessRulesError } from './tenants/access-rules.js'
 import { checkDataDirWritable, databaseFailure, listenFailure, startupFailureLine } from './startup-errors.js'
+import { createProcessProbe } from './http/overload-probe.js'
+import { backgroundShedding } from './http/background-shedding.js'
+import { runAsBackground } from './db/work-priority.js'
 
 function printFirstStart (config: Config, port: number, token: string | undefined, adminToken: string | undefined): void {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
@@ -53,13 +56,20 @@ async function main (): Promise<void> {
   const logger = createLogger(config.logLevel)
   if (config.databaseUrl === undefined) checkDataDirWritable(config.dataDir)
   const database = await openDatabase({
-    databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, preparedStatements: config.databasePreparedStatements, log: logger
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+    preparedStatements: config.databasePreparedStatements,
+    timeouts: config.databaseTimeouts,
+    log: logger
   })
   try {
     await sql`select 1`.execute(database.db)
   } catch (err) {
     throw databaseFailure(err, config.databaseUrl)
   }
+  // One reading of the process load: background work pauses on it before requests are shed.
+  const probe = createProcessProbe()
   logger.info({ engine: database.engine }, 'database opened')
   await migrateToLatest(database.db)
 
@@ -95,7 +105,8 @@ async function main (): Promise<void> {
       userExtensions: provisioning.userExtensions,
       removalBrake: { db: database.db, queue: provisioning.queue },
       provisioning,
-      sync
+      sync,
+      overloadProbe: probe
     })
   // The port is bound before the first tenant and its tokens exist: a port in use stops this
   // start before it has created a token nobody will see.
@@ -113,18 +124,25 @@ async function main (): Promise<void> {
   if (config.role !== 'api') {
     await provisioning.startWorker()
     logger.info({ role: config.role }, 'provisioning worker started')
-    scheduler.start()
+    runAsBackground(() => { scheduler.start() })
   }
   // The port actually bound (PORT=0 picks a free one).
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : config.port
   if (boot?.created === true || adminToken !== undefined) printFirstStart(config, port, boot?.newToken, adminToken)
+  // From here on, not during start-up: opening the embedded database and migrating hold the
+  // event loop, and the queue's start must not wait on that.
+  database.pauseBackgroundWhile(backgroundShedding(probe, {
+    maxEventLoopDelayMs: config.overloadBackgroundEventLoopDelayMs, maxHeapBytes: config.overloadMaxHeapBytes, log: logger
+  }))
 
   let stopping = false
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'shutting down: finishing in-flight requests')
+    // In-flight jobs finish now, at full speed, within the grace period.
+    database.pauseBackgroundWhile(undefined)
     const force = setTimeout(() => {
       logger.error('graceful shutdown timed out; exiting')
       process.exit(1)
@@ -138,6 +156,7 @@ async function main (): Promise<void> {
       // In-flight reconciles finish; unfinished jobs stay queued for the next start.
       await provisioning.stop()
       await database.close()
+      probe.stop()
       logger.info('stopped')
     } catch (err) {
       logger.error({ err }, 'error during shutdown')

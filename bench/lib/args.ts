@@ -4,7 +4,7 @@ export type Engine = 'postgres' | 'pglite'
 
 export const SCENARIOS = [
   'floor-read', 'floor-read-app-sql', 'floor-read-combined', 'floor-write', 'filter', 'get', 'list-deep', 'post', 'patch-user',
-  'patch-group-big', 'patch-group-small', 'post-with-job', 'import', 'fanout', 'memory', 'filter-log-off', 'post-with-job-log-off'
+  'patch-group-big', 'patch-group-small', 'post-with-job', 'import', 'fanout', 'memory', 'filter-log-off', 'post-with-job-log-off', 'drain-latency'
 ] as const
 export type ScenarioName = typeof SCENARIOS[number]
 
@@ -23,6 +23,7 @@ export interface BenchOptions {
   fanoutBudget: number
   fanoutWindowSeconds: number
   workerConcurrency: number | undefined
+  drainMembers: number
   pgUrl: string
   logLevel: string
   cpuProfile: boolean
@@ -44,6 +45,7 @@ const HELP = `npm run bench -- [options]
   --fanout-budget=12000    simulator call budget per window (app and each business use case)
   --fanout-window=60       seconds of the simulator's rolling window
   --worker-concurrency=N   WORKER_CONCURRENCY of the fan-out's worker (default: the service's default)
+  --drain-members=10000    group members added by the one PATCH of drain-latency (PGlite only)
   --pg-url=URL             PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres)
   --log-level=warn         LOG_LEVEL of the served app
   --cpu-prof               write V8 CPU profiles of the server processes to bench/profiles/
@@ -70,7 +72,7 @@ export function parseArgs (argv: string[]): BenchOptions {
     if (!m?.[1]) throw new Error(`unknown argument ${arg}\n${HELP}`)
     values.set(m[1], m[2] ?? 'true')
   }
-  const known = new Set(['quick', 'engine', 'scale', 'scenario', 'connections', 'duration', 'warmup', 'import-users', 'import-concurrency', 'fanout-users', 'fanout-timeout', 'fanout-budget', 'fanout-window', 'worker-concurrency', 'pg-url', 'log-level', 'cpu-prof', 'output'])
+  const known = new Set(['quick', 'engine', 'scale', 'scenario', 'connections', 'duration', 'warmup', 'import-users', 'import-concurrency', 'fanout-users', 'fanout-timeout', 'fanout-budget', 'fanout-window', 'worker-concurrency', 'drain-members', 'pg-url', 'log-level', 'cpu-prof', 'output'])
   for (const key of values.keys()) if (!known.has(key)) throw new Error(`unknown option --${key}\n${HELP}`)
   const quick = values.get('quick') === 'true'
   const engines = list(values.get('engine') ?? 'pg,pglite').map((e): Engine => {
@@ -98,6 +100,7 @@ export function parseArgs (argv: string[]): BenchOptions {
     fanoutBudget: Number(values.get('fanout-budget') ?? 12_000),
     fanoutWindowSeconds: Number(values.get('fanout-window') ?? 60),
     workerConcurrency: values.has('worker-concurrency') ? Number(values.get('worker-concurrency')) : undefined,
+    drainMembers: Number(values.get('drain-members') ?? (quick ? 2_000 : 10_000)),
     pgUrl: values.get('pg-url') ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     logLevel: values.get('log-level') ?? 'warn',
     cpuProfile: values.get('cpu-prof') === 'true',

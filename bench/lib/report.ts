@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os'
 import type { BenchOptions, Engine, ScenarioName } from './args.js'
 import type { Dataset } from './dataset.js'
 import type { FanoutResult } from './fanout.js'
+import type { DrainLatencyResult } from './drain-latency.js'
 import type { ImportResult, MemoryResult } from './flows.js'
 import type { LoadPoint } from './load.js'
 
@@ -19,6 +20,7 @@ export interface RunRecord {
   imports: Array<ImportResult & { engine: Engine, sink: string }>
   memory: Array<MemoryResult & { engine: Engine }>
   fanouts: Array<FanoutResult & { engine: Engine }>
+  drains: Array<DrainLatencyResult & { loadAvg: number }>
   notRunnable: Map<string, string>
   versions: { postgres?: string, pgliteServer?: string }
   sink: string | undefined
@@ -181,6 +183,10 @@ export function writeReport (record: RunRecord): void {
     }
     lines.push('')
   }
+  if (record.drains.length > 0) {
+    lines.push('## Embedded database under a fan-out', '', drainLatencyIntro, '')
+    lines.push(...drainLatencyTable(record.drains.map((d) => ({ label: 'this run', ...d }))), '')
+  }
   const findings = new URL('../findings.md', import.meta.url)
   if (existsSync(findings)) lines.push(readFileSync(findings, 'utf8').trim(), '')
   if (record.datasets.some((d) => d.dataset.explain.length > 0)) {
@@ -192,4 +198,18 @@ export function writeReport (record: RunRecord): void {
     }
   }
   writeFileSync(options.output, lines.join('\n'))
+}
+
+export const drainLatencyIntro = 'The service as `npm start` runs it (src/main.ts: PGlite, API and worker in one process, a dry-run tenant) in a child process; one `PATCH /Groups/{id}` adds N existing users, then `GET /healthz` and `GET /Users?filter=userName eq "…"` (also probed for 5 s before the PATCH, the service idle: the machine\'s floor) are each sent one at a time (50 ms apart) from the bench process until the reconcile queue is empty. Goal: both under 100 ms p99, no 503.'
+
+/** The rows of the drain-latency table (also used by hand for before/after rows in findings.md). */
+export function drainLatencyTable (rows: Array<DrainLatencyResult & { label: string, loadAvg: number }>): string[] {
+  const ms = (n: number): string => `${fmt(n)} ms`
+  return [
+    '| run | members | idle first: health / read p99 | PATCH | drain | health p50 / p99 / max | health answers | SCIM read p50 / p99 / max | reads (503) | load avg |',
+    '|---|---:|---|---:|---:|---|---:|---|---:|---:|',
+    ...rows.map((d) => `| ${d.label} | ${fmt(d.members)} | ${ms(d.idleHealth.p99)} / ${ms(d.idleRead.p99)} | ${ms(d.patchMs)} (${d.patchStatus}) | ${fmt(d.drainSeconds, 1)} s${d.drained ? '' : ' (timed out)'} | ` +
+      `${ms(d.health.p50)} / ${ms(d.health.p99)} / ${ms(d.health.max)} | ${d.health.count} | ` +
+      `${ms(d.read.p50)} / ${ms(d.read.p99)} / ${ms(d.read.max)} | ${d.read.count} (${d.read.shed503}) | ${fmt(d.loadAvg, 1)} |`)
+  ]
 }

@@ -4,6 +4,13 @@ import { ScimError, scimErrorBody } from '../scim/errors.js'
 import { isScimPath } from './scim-path.js'
 import { AdminError } from '../admin/admin-errors.js'
 import { isStalePlan } from '../db/statement-cache.js'
+import { isDatabaseUnavailable } from '../db/database-unavailable.js'
+
+/**
+ * Retry-After on a 503 for a database fault: long enough for a PostgreSQL restart or failover
+ * to finish, short enough that an IdP's retry is not what delays recovery.
+ */
+export const DATABASE_RETRY_AFTER_SECONDS = 5
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8'
 
@@ -41,6 +48,13 @@ export function classifyError (err: FastifyError, request: FastifyRequest, reply
     request.log.warn({ err: { message: err.message, code: err.code } }, 'schema changed under a prepared statement; asked the client to retry')
     void reply.header('retry-after', '1')
     return new ScimError(503, undefined, 'the database schema changed during this request; retry')
+  }
+  // The database is stopped, restarting, unreachable or past the request's deadline
+  // (src/db/guarded-pool.ts): nothing was half written, and the request may be sent again.
+  if (isDatabaseUnavailable(err)) {
+    request.log.warn({ err: { message: err.message, code: err.code } }, 'database unavailable; asked the client to retry')
+    void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+    return new ScimError(503, undefined, 'the database is unavailable; retry later')
   }
   const headers = (err as { headers?: Record<string, string> }).headers
   if (headers) void reply.headers(headers)

@@ -19,6 +19,7 @@ import { createSyncPorts } from './sync-ports.js'
 import { ensureUnmanagedQueue } from './unmanaged-removal.js'
 import type { UnknownOutcomePolicy } from './step-runner.js'
 import { ProvisioningWorker } from './worker.js'
+import { runAsBackground } from '../db/work-priority.js'
 
 export interface ProvisioningOptions {
   config: Config
@@ -76,7 +77,9 @@ export async function startProvisioning (options: ProvisioningOptions): Promise<
   })
   boss.on('error', (err) => log.error({ err }, 'job queue error'))
   boss.on('warning', (warning) => log.warn({ warning }, 'job queue warning'))
-  await boss.start()
+  // The queue's polling, supervision and maintenance are background work: on the embedded
+  // database they take the connection only between requests (src/db/connection-gate.ts).
+  await runAsBackground(async () => await boss.start())
   const queue = await ReconcileQueue.open(boss)
   await ensureUnmanagedQueue(boss)
   const metrics = options.metrics ?? noProvisioningMetrics
@@ -115,7 +118,7 @@ export async function startProvisioning (options: ProvisioningOptions): Promise<
       if (applied.changes.length > 0) log.warn({ tenantId, changes: applied.changes }, describeEnvChanges(applied.changes))
       return applied
     },
-    startWorker: async () => { await worker.start() },
+    startWorker: async () => { await runAsBackground(async () => { await worker.start() }) },
     stop: async () => {
       if (stopped) return
       stopped = true
@@ -123,6 +126,6 @@ export async function startProvisioning (options: ProvisioningOptions): Promise<
       await boss.stop({ graceful: true, close: false })
     }
   }
-  if (options.runWorker) await worker.start()
+  if (options.runWorker) await runtime.startWorker()
   return runtime
 }

@@ -11,6 +11,7 @@ import { loadScimIdentities } from './scim-identities.js'
 import { getSyncSettings } from './settings-repository.js'
 import { replaceSnapshot } from './snapshot-repository.js'
 import type { RunTrigger } from './tables.js'
+import { runAsBackground } from '../db/work-priority.js'
 
 export interface SyncServiceOptions {
   db: Kysely<DB>
@@ -65,7 +66,8 @@ export class SyncService {
     const outcome = await startRun(this.#db, tenantId, trigger, this.options.staleAfterMs ?? 600_000)
     if ('started' in outcome) {
       const run = outcome.started
-      const done = this.#execute(tenantId, run.id, trigger).finally(() => this.#inFlight.delete(done))
+      // Background work: it outlives the request that started it, and yields to requests.
+      const done = runAsBackground(async () => { await this.#execute(tenantId, run.id, trigger) }).finally(() => this.#inFlight.delete(done))
       this.#inFlight.add(done)
     }
     return outcome
