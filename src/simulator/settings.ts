@@ -1,4 +1,5 @@
 import type { AssetType } from '../meta/enums.js'
+import { defaultPermissionSettings, type PermissionSettings } from './permission-settings.js'
 
 // Every behaviour the reference (meta-graph-api.md) marks [U] is a setting here, with the
 // section it comes from. Defaults follow the reference's own suggestion where it gives one.
@@ -100,6 +101,8 @@ export interface SimulatorSettings {
     /** §5.2: key ad accounts in X-Business-Use-Case-Usage with `act_`. */
     bucKeyWithActPrefix: boolean
   }
+  /** Token permissions (scopes), what each route needs, unreadable assets (permission-settings.ts). */
+  permissions: PermissionSettings
   batch: {
     maxOps: number
     /** §1.6: operations delayed past this are returned as `null` and not executed. */
@@ -170,6 +173,7 @@ export function defaultSettings (): SimulatorSettings {
       emitAdAccountUsage: false,
       bucKeyWithActPrefix: false
     },
+    permissions: defaultPermissionSettings(),
     batch: { maxOps: 50, timeoutMs: 10_000 }
   }
 }
