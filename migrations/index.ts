@@ -5,6 +5,7 @@ import * as provisioning from './20261129T000300Z-provisioning.js'
 import * as adminTokens from './20261129T000400Z-admin-tokens.js'
 import * as sync from './20261129T000500Z-sync.js'
 import * as removalBrake from './20261129T000600Z-removal-brake.js'
+import * as metaOps from './20261203T000300Z-meta-ops.js'
 
 /**
  * Every migration, in order. Append new ones at the end; never edit or reorder a landed one.
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   '20261129T000300Z-provisioning': provisioning,
   '20261129T000400Z-admin-tokens': adminTokens,
   '20261129T000500Z-sync': sync,
-  '20261129T000600Z-removal-brake': removalBrake
+  '20261129T000600Z-removal-brake': removalBrake,
+  '20261203T000300Z-meta-ops': metaOps
 }
