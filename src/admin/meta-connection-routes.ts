@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { DB } from '../db/schema.js'
 import { BUSINESS_ROLES, INVITED_USER_TYPES } from '../meta/index.js'
+import { unconfirmableRoleReason } from '../tenants/confirmable-roles.js'
 import { updateMetaSettings } from '../tenants/meta-settings-service.js'
 import { effectiveDryRun, getMetaSettings, loadMetaCredentials, type MetaSettings } from '../tenants/meta-settings.js'
 import { AdminError, parseInput } from './admin-errors.js'
@@ -52,6 +53,8 @@ export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Ky
   app.put('/tenants/:tenantId/meta-connection', async (request) => {
     const tenant = await requireTenant(db, request.params)
     const body = parseInput(connectionBody, request.body)
+    const refused = body.default_role === undefined || body.default_role === null ? null : unconfirmableRoleReason(body.default_role)
+    if (refused !== null) throw new AdminError(400, 'invalid_request', refused, [{ path: 'default_role', message: refused }])
     const { box, queue } = requireProvisioning(opts.provisioning)
     const current = await getMetaSettings(db, tenant.id)
     const saved = await updateMetaSettings(db, box, queue, tenant.id, {

@@ -5,6 +5,7 @@ import type { SecretBox } from '../crypto/secret-box.js'
 import type { DB } from '../db/schema.js'
 import type { BusinessRole } from '../meta/index.js'
 import { AccessRulesError, parseAccessRulesJson, type AccessRule } from './access-rules.js'
+import { unconfirmableRoleReason } from './confirmable-roles.js'
 import { replaceAccessRules } from './access-rules-repository.js'
 import { saveMetaSettings, type MetaSettingsInput } from './meta-settings.js'
 
@@ -43,6 +44,8 @@ export function metaSettingsFromEnv (meta: MetaEnv, read?: (path: string) => str
   const given = [meta.businessId, meta.accessToken, meta.appSecret, meta.identityMode, meta.inviteType, meta.defaultRole, meta.dryRun, meta.accessRules]
   if (given.every((v) => v === undefined)) return undefined
   const defaultRole: BusinessRole | null = meta.defaultRole === undefined ? 'EMPLOYEE' : meta.defaultRole === 'NONE' ? null : meta.defaultRole
+  const refused = defaultRole === null ? null : unconfirmableRoleReason(defaultRole)
+  if (refused !== null) throw new AccessRulesError(`META_DEFAULT_ROLE: ${refused}`)
   return {
     settings: {
       businessId: meta.businessId ?? null,
