@@ -26,6 +26,8 @@ export function personView (p: PersonRow) {
       assets: o.assets,
       invite_id: o.inviteId,
       business_user_id: o.businessUserId,
+      /** Write-ahead mark of an invitation whose outcome is not recorded yet (looked up before any new one). */
+      invite_attempted_at: o.inviteAttemptedAt,
       updated_at: o.updatedAt
     },
     last_error: o.lastError === null ? null : { message: o.lastError, code: o.lastErrorCode, trace_id: o.lastTraceId }
