@@ -75,6 +75,7 @@ export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Ky
     const credentials = await loadMetaCredentials(db, box, tenant.id)
     const client = clients.forTenant(credentials)
     if (client === null) throw new AdminError(409, 'not_configured', 'the tenant has no business id or access token')
-    return { business_id: credentials.businessId, ...(await probeMetaConnection(client)) }
+    const appSecretConfigured = credentials.appSecret !== null && credentials.appSecret !== undefined
+    return { business_id: credentials.businessId, ...(await probeMetaConnection(client, { appSecretConfigured })) }
   })
 }

@@ -1,6 +1,6 @@
-import type { CommandGroup, OptionValues } from '../command.js'
+import type { CommandContext, CommandGroup, OptionValues } from '../command.js'
 import { CliError, EXIT } from '../exit-codes.js'
-import { keyValues, table } from '../output.js'
+import { keyValues } from '../output.js'
 import { arg, resolveTenant } from '../resolve.js'
 import { booleanOption } from './query.js'
 
@@ -17,7 +17,32 @@ interface Connection {
   connection: { status: string, error: string | null },
   changed?: boolean
 }
-interface Check { check: string, ok: boolean, count?: number, error?: { class: string, code: number | null, message: string } }
+interface Check {
+  check: string
+  ok: boolean
+  count?: number
+  detail?: string
+  fix?: string
+  error?: { class: string, code: number | null, message: string }
+}
+
+/** One line per check: `ok` or `FAILED`, what was seen, and for a failure Meta's error and the fix. */
+function doctorLines (checks: Check[]): string {
+  const width = Math.max(...checks.map((c) => c.check.length))
+  return checks.map((c) => {
+    const seen = c.detail ?? (c.count === undefined ? '' : `${c.count} read`)
+    const error = c.error === undefined ? '' : ` [${c.error.class} ${c.error.code ?? ''}: ${c.error.message}]`
+    const fix = c.ok || c.fix === undefined ? '' : ` → fix: ${c.fix}`
+    return `${c.ok ? 'ok    ' : 'FAILED'}  ${c.check.padEnd(width)}  ${seen}${error}${fix}`.trimEnd()
+  }).join('\n')
+}
+
+const runDoctorCommand = async ({ api, out, args }: CommandContext): Promise<void> => {
+  const id = await resolveTenant(api(), arg(args, 0, 'tenant'))
+  const r = await api().post<{ ok: boolean, checks: Check[] }>(`/tenants/${id}/meta-connection/test`)
+  out.result(r, () => doctorLines(r.checks))
+  if (!r.ok) throw new CliError(EXIT.failed, `${r.checks.filter((c) => !c.ok).length} check(s) failed`)
+}
 
 const render = (c: Connection): string => keyValues([
   ['business id', c.business_id], ['access token', c.access_token_set ? 'set' : 'not set'], ['app secret', c.app_secret_set ? 'set' : 'not set'],
@@ -46,7 +71,7 @@ function body (o: OptionValues): Record<string, unknown> {
 
 export const metaGroup: CommandGroup = {
   name: 'meta',
-  summary: 'the tenant\'s Meta connection: show, set, test',
+  summary: 'the tenant\'s Meta connection: show, set, doctor',
   defaultCommand: 'show',
   commands: [
     {
@@ -79,17 +104,16 @@ export const metaGroup: CommandGroup = {
       }
     },
     {
+      name: 'doctor',
+      usage: '<tenant>',
+      summary: 'read-only checks against Meta: token, permissions, business, every edge, appsecret_proof; the fix for each failure (exit 1 when one fails)',
+      run: runDoctorCommand
+    },
+    {
       name: 'test',
       usage: '<tenant>',
-      summary: 'call Meta with the tenant\'s token and report what works (exit 1 when anything fails)',
-      run: async ({ api, out, args }) => {
-        const id = await resolveTenant(api(), arg(args, 0, 'tenant'))
-        const r = await api().post<{ ok: boolean, checks: Check[] }>(`/tenants/${id}/meta-connection/test`)
-        out.result(r, () => table(['check', 'result', 'count', 'error'], r.checks.map((c) => [
-          c.check, c.ok ? 'ok' : 'FAILED', c.count, c.error === undefined ? null : `${c.error.class} ${c.error.code ?? ''}: ${c.error.message}`
-        ])))
-        if (!r.ok) throw new CliError(EXIT.failed, 'some checks failed')
-      }
+      summary: 'the same as doctor',
+      run: runDoctorCommand
     }
   ]
 }
