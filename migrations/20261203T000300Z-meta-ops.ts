@@ -9,9 +9,13 @@ export async function up (db: Kysely<unknown>): Promise<void> {
     .addColumn('unreadable_code', 'integer')
     .addColumn('unreadable_message', 'text')
     .execute()
+  await db.schema.alterTable('tenant_meta_settings')
+    .addColumn('work_accounts_invite', 'boolean', (c) => c.notNull().defaultTo(false))
+    .execute()
 }
 
 export async function down (db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('tenant_meta_settings').dropColumn('work_accounts_invite').execute()
   await db.schema.alterTable('meta_directory_assets')
     .dropColumn('unreadable_class')
     .dropColumn('unreadable_code')

@@ -20,6 +20,7 @@ const connectionBody = z.object({
   app_secret: secret,
   identity_mode: z.enum(['facebook_profiles', 'work_accounts']).optional(),
   invite_type: z.enum(INVITED_USER_TYPES).optional(),
+  work_accounts_invite: z.boolean().optional(),
   default_role: z.enum(BUSINESS_ROLES).nullable().optional(),
   dry_run: z.boolean().optional()
 }).strict()
@@ -32,6 +33,7 @@ export function connectionView (s: MetaSettings) {
     app_secret_set: s.hasAppSecret,
     identity_mode: s.identityMode,
     invite_type: s.inviteType,
+    work_accounts_invite: s.workAccountsInvite,
     default_role: s.defaultRole,
     dry_run: s.dryRun,
     effective_dry_run: effectiveDryRun(s),
@@ -63,6 +65,7 @@ export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Ky
       ...(body.app_secret === undefined ? {} : { appSecret: body.app_secret }),
       identityMode: body.identity_mode ?? current.identityMode,
       inviteType: body.invite_type ?? current.inviteType,
+      workAccountsInvite: body.work_accounts_invite ?? current.workAccountsInvite,
       defaultRole: body.default_role === undefined ? current.defaultRole : body.default_role,
       dryRun: body.dry_run ?? current.dryRun
     })

@@ -41,7 +41,7 @@ export function readAccessRules (value: string, read: (path: string) => string =
  * (whoever the IdP assigns gets in); `none` means only rule matches get access.
  */
 export function metaSettingsFromEnv (meta: MetaEnv, read?: (path: string) => string): EnvMetaConfig | undefined {
-  const given = [meta.businessId, meta.accessToken, meta.appSecret, meta.identityMode, meta.inviteType, meta.defaultRole, meta.dryRun, meta.accessRules]
+  const given = [meta.businessId, meta.accessToken, meta.appSecret, meta.identityMode, meta.inviteType, meta.defaultRole, meta.dryRun, meta.accessRules, meta.workAccountsInvite]
   if (given.every((v) => v === undefined)) return undefined
   const defaultRole: BusinessRole | null = meta.defaultRole === undefined ? 'EMPLOYEE' : meta.defaultRole === 'NONE' ? null : meta.defaultRole
   const refused = defaultRole === null ? null : unconfirmableRoleReason(defaultRole)
@@ -53,6 +53,7 @@ export function metaSettingsFromEnv (meta: MetaEnv, read?: (path: string) => str
       appSecret: meta.appSecret ?? null,
       identityMode: meta.identityMode ?? 'facebook_profiles',
       inviteType: meta.inviteType ?? 'FB',
+      workAccountsInvite: meta.workAccountsInvite ?? false,
       defaultRole,
       dryRun: meta.dryRun ?? false
     },

@@ -12,6 +12,7 @@ const env = (defaultRole: MetaEnv['defaultRole']): MetaEnv => ({
   inviteType: undefined,
   defaultRole,
   dryRun: undefined,
+  workAccountsInvite: undefined,
   accessRules: undefined,
   graphUrl: 'http://127.0.0.1:1',
   apiVersion: 'v26.0',

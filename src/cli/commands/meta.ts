@@ -10,6 +10,7 @@ interface Connection {
   app_secret_set: boolean,
   identity_mode: string,
   invite_type: string,
+  work_accounts_invite: boolean,
   default_role: string | null,
   dry_run: boolean,
   effective_dry_run: boolean,
@@ -46,7 +47,7 @@ const runDoctorCommand = async ({ api, out, args }: CommandContext): Promise<voi
 
 const render = (c: Connection): string => keyValues([
   ['business id', c.business_id], ['access token', c.access_token_set ? 'set' : 'not set'], ['app secret', c.app_secret_set ? 'set' : 'not set'],
-  ['identity mode', c.identity_mode], ['invite type', c.invite_type], ['default role', c.default_role ?? 'none'],
+  ['identity mode', c.identity_mode], ['invite type', c.invite_type], ['work accounts invite', c.work_accounts_invite ? 'yes (MWA)' : 'no'], ['default role', c.default_role ?? 'none'],
   ['dry run', c.effective_dry_run && !c.dry_run ? 'yes (no business id or token)' : c.dry_run ? 'yes' : 'no'],
   ['managed by', c.managed_by], ['connection', c.connection.error === null ? c.connection.status : `${c.connection.status}: ${c.connection.error}`]
 ])
@@ -66,6 +67,8 @@ function body (o: OptionValues): Record<string, unknown> {
   text('default-role', 'default_role', true)
   const dry = booleanOption(o['dry-run'], 'dry-run')
   if (dry !== undefined) out.dry_run = dry
+  const invite = booleanOption(o['work-accounts-invite'], 'work-accounts-invite')
+  if (invite !== undefined) out.work_accounts_invite = invite
   return out
 }
 
@@ -86,7 +89,7 @@ export const metaGroup: CommandGroup = {
     },
     {
       name: 'set',
-      usage: '<tenant> [--business-id <id>] [--access-token <t>] [--app-secret <s>] [--identity-mode <m>] [--invite-type FB|MWA] [--default-role <role>|none] [--dry-run true|false]',
+      usage: '<tenant> [--business-id <id>] [--access-token <t>] [--app-secret <s>] [--identity-mode <m>] [--invite-type FB|MWA] [--default-role <role>|none] [--dry-run true|false] [--work-accounts-invite true|false]',
       summary: 'change settings; options left out keep their value, `none` clears',
       options: {
         'business-id': { type: 'string' },
@@ -95,7 +98,8 @@ export const metaGroup: CommandGroup = {
         'identity-mode': { type: 'string' },
         'invite-type': { type: 'string' },
         'default-role': { type: 'string' },
-        'dry-run': { type: 'string' }
+        'dry-run': { type: 'string' },
+        'work-accounts-invite': { type: 'string' }
       },
       run: async ({ api, out, args, options }) => {
         const id = await resolveTenant(api(), arg(args, 0, 'tenant'))
