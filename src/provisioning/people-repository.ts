@@ -16,6 +16,8 @@ export interface PersonRecord extends ObservedAccess {
   inviteAttemptedAt: Date | null
   /** 0 when there is no row yet. */
   version: number
+  /** When the bridge first recorded this person (null: no row yet). */
+  createdAt?: Date | null
   updatedAt: Date | null
 }
 
@@ -43,6 +45,7 @@ function toRecord (row: MetaPersonRow): PersonRecord {
     lastPlan: row.last_plan,
     inviteAttemptedAt: row.invite_attempted_at,
     version: row.version,
+    createdAt: row.created_at,
     updatedAt: row.updated_at
   }
 }

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { getPerson, personView } from '../../src/admin/people-query.js'
 import { listAudit } from '../../src/provisioning/audit.js'
 import { provisioningHarness } from './helpers/harness.js'
 
@@ -29,7 +30,17 @@ t.test('work_accounts + workAccountsInvite: one MWA invitation, then no removal 
 
 t.test('work_accounts without the setting invites nobody (the default)', async (t) => {
   const h = await provisioningHarness(t, { settings: { identityMode: 'work_accounts' } })
-  await h.createUser('ned@example.com')
+  const ned = await h.createUser('ned@example.com')
   await h.drain()
   t.equal(h.sim.calls.list({ route: 'business_users.invite' }).length, 0)
+  // The people view shows who is entitled but not in the business, and since when.
+  const row = await getPerson(h.db, h.tenantId, ned)
+  const later = new Date(Date.now() + 3_600_000)
+  const view = personView(row!, later)
+  t.match(view.waiting, { state: 'skipped', since: Date })
+  t.ok((view.waiting?.seconds ?? 0) >= 3600, 'how long they have waited')
+  h.sim.addMember(h.businessId, { email: 'ned@example.com', workAccount: true })
+  await h.runtime.worker.pollAll(true)
+  await h.drain()
+  t.equal(personView((await getPerson(h.db, h.tenantId, ned))!).waiting, null, 'no longer waiting once a member')
 })
