@@ -68,6 +68,10 @@ export interface SyncSample {
   oldestSuccessAgeSeconds: number | null
   /** People whose desired and observed Meta access differ (last drift report, all tenants). */
   driftedPeople?: number
+  /** People entitled to a role who are not members of the business yet, all tenants. */
+  waitingPeople?: number
+  /** How long the longest of them has waited (since the bridge first recorded them). */
+  longestWaitSeconds?: number
 }
 
 export interface RemovalBrakeSample {

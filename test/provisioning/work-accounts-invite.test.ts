@@ -1,6 +1,7 @@
 import t from 'tap'
 import { getPerson, personView } from '../../src/admin/people-query.js'
 import { listAudit } from '../../src/provisioning/audit.js'
+import { syncSample } from '../../src/sync/metrics-sample.js'
 import { provisioningHarness } from './helpers/harness.js'
 
 // work_accounts with the invite setting on: entitled people are invited as managed Meta accounts
@@ -39,8 +40,10 @@ t.test('work_accounts without the setting invites nobody (the default)', async (
   const view = personView(row!, later)
   t.match(view.waiting, { state: 'skipped', since: Date })
   t.ok((view.waiting?.seconds ?? 0) >= 3600, 'how long they have waited')
+  t.match(await syncSample(h.db), { waitingPeople: 1 }, 'the metric counts them')
   h.sim.addMember(h.businessId, { email: 'ned@example.com', workAccount: true })
   await h.runtime.worker.pollAll(true)
   await h.drain()
   t.equal(personView((await getPerson(h.db, h.tenantId, ned))!).waiting, null, 'no longer waiting once a member')
+  t.match(await syncSample(h.db), { waitingPeople: 0, longestWaitSeconds: 0 })
 })
