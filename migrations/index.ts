@@ -6,6 +6,7 @@ import * as adminTokens from './20261129T000400Z-admin-tokens.js'
 import * as sync from './20261129T000500Z-sync.js'
 import * as removalBrake from './20261129T000600Z-removal-brake.js'
 import * as manualSteps from './20261203T000200Z-manual-steps.js'
+import * as metaOps from './20261203T000300Z-meta-ops.js'
 import * as settingsOwnership from './20261203T000400Z-settings-ownership.js'
 import * as oauth from './20261203T000700Z-oauth.js'
 import * as observability from './20261203T000800Z-observability.js'
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '20261129T000500Z-sync': sync,
   '20261129T000600Z-removal-brake': removalBrake,
   '20261203T000200Z-manual-steps': manualSteps,
+  '20261203T000300Z-meta-ops': metaOps,
   '20261203T000400Z-settings-ownership': settingsOwnership,
   '20261203T000700Z-oauth': oauth,
   '20261203T000800Z-observability': observability

@@ -54,6 +54,7 @@ export const envSchema = z.object({
   META_INVITE_TYPE: z.preprocess(empty, z.enum(['FB', 'MWA']).optional()),
   META_DEFAULT_ROLE: z.preprocess(upperOrEmpty, z.enum([...BUSINESS_ROLES, 'NONE']).optional()),
   META_DRY_RUN: z.preprocess(empty, bool.optional()),
+  META_WORK_ACCOUNTS_INVITE: z.preprocess(empty, bool.optional()),
   META_ACCESS_RULES: z.preprocess(empty, z.string().optional()),
   META_GRAPH_URL: z.preprocess(empty, z.string().url().default('https://graph.facebook.com')),
   META_API_VERSION: z.preprocess(empty, z.string().regex(/^v\d+\.\d+$/, 'must look like v26.0').default('v26.0')),
@@ -97,6 +98,8 @@ export interface MetaEnv {
   /** A Meta role, 'NONE' for no default role, or undefined when unset. */
   defaultRole: z.infer<typeof envSchema>['META_DEFAULT_ROLE']
   dryRun: boolean | undefined
+  /** work_accounts mode: invite managed accounts (MWA) instead of waiting for the IdP's connector. */
+  workAccountsInvite: boolean | undefined
   /** JSON, or `@path` to a JSON file. */
   accessRules: string | undefined
   graphUrl: string
@@ -238,6 +241,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       inviteType: e.META_INVITE_TYPE,
       defaultRole: e.META_DEFAULT_ROLE,
       dryRun: e.META_DRY_RUN,
+      workAccountsInvite: e.META_WORK_ACCOUNTS_INVITE,
       accessRules: e.META_ACCESS_RULES,
       graphUrl: e.META_GRAPH_URL.replace(/\/+$/, ''),
       apiVersion: e.META_API_VERSION,

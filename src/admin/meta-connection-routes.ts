@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { DB } from '../db/schema.js'
 import { BUSINESS_ROLES, INVITED_USER_TYPES } from '../meta/index.js'
+import { unconfirmableRoleReason } from '../tenants/confirmable-roles.js'
 import { updateMetaSettings } from '../tenants/meta-settings-service.js'
 import {
   effectiveDryRun, getMetaSettings, loadMetaCredentials, type EnvOwnership, type MetaSettings, type OwnedSetting
@@ -21,6 +22,7 @@ const connectionBody = z.object({
   app_secret: secret,
   identity_mode: z.enum(['facebook_profiles', 'work_accounts']).optional(),
   invite_type: z.enum(INVITED_USER_TYPES).optional(),
+  work_accounts_invite: z.boolean().optional(),
   default_role: z.enum(BUSINESS_ROLES).nullable().optional(),
   dry_run: z.boolean().optional()
 }).strict()
@@ -32,6 +34,7 @@ const FIELD_SETTINGS: Record<keyof z.infer<typeof connectionBody>, OwnedSetting>
   app_secret: 'appSecret',
   identity_mode: 'identityMode',
   invite_type: 'inviteType',
+  work_accounts_invite: 'workAccountsInvite',
   default_role: 'defaultRole',
   dry_run: 'dryRun'
 }
@@ -57,6 +60,7 @@ export function connectionView (s: MetaSettings) {
     app_secret_set: s.hasAppSecret,
     identity_mode: s.identityMode,
     invite_type: s.inviteType,
+    work_accounts_invite: s.workAccountsInvite,
     default_role: s.defaultRole,
     dry_run: s.dryRun,
     effective_dry_run: effectiveDryRun(s),
@@ -82,6 +86,8 @@ export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Ky
   app.put('/tenants/:tenantId/meta-connection', async (request) => {
     const tenant = await requireTenant(db, request.params)
     const body = parseInput(connectionBody, request.body)
+    const refused = body.default_role === undefined || body.default_role === null ? null : unconfirmableRoleReason(body.default_role)
+    if (refused !== null) throw new AdminError(400, 'invalid_request', refused, [{ path: 'default_role', message: refused }])
     const { box, queue } = requireProvisioning(opts.provisioning)
     const current = await getMetaSettings(db, tenant.id)
     refuseEnvOwned(current.envOwned, (Object.keys(body) as Array<keyof typeof body>)
@@ -98,6 +104,7 @@ export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Ky
       ...(body.app_secret === undefined ? {} : { appSecret: body.app_secret }),
       identityMode: body.identity_mode ?? current.identityMode,
       inviteType: body.invite_type ?? current.inviteType,
+      workAccountsInvite: body.work_accounts_invite ?? current.workAccountsInvite,
       defaultRole: body.default_role === undefined ? current.defaultRole : body.default_role,
       dryRun
     })
@@ -110,6 +117,7 @@ export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Ky
     const credentials = await loadMetaCredentials(db, box, tenant.id)
     const client = clients.forTenant(credentials)
     if (client === null) throw new AdminError(409, 'not_configured', 'the tenant has no business id or access token')
-    return { business_id: credentials.businessId, ...(await probeMetaConnection(client)) }
+    const appSecretConfigured = credentials.appSecret !== null && credentials.appSecret !== undefined
+    return { business_id: credentials.businessId, ...(await probeMetaConnection(client, { appSecretConfigured })) }
   })
 }

@@ -12,7 +12,18 @@ export interface PersonRow {
   observed: PersonRecord
 }
 
-export function personView (p: PersonRow) {
+/**
+ * Entitled (a desired role) but not a member yet: since when, counted from the bridge's first
+ * record of the person. In work_accounts mode this is how long Meta's side has not added them.
+ */
+function waitingOf (p: PersonRow, now: Date): { since: Date, seconds: number, state: string } | null {
+  const o = p.observed
+  const since = o.createdAt ?? null
+  if (p.desired.role === null || o.state === 'member' || since === null) return null
+  return { since, seconds: Math.max(0, Math.floor((now.getTime() - since.getTime()) / 1000)), state: o.state }
+}
+
+export function personView (p: PersonRow, now = new Date()) {
   const o = p.observed
   return {
     user_id: p.user.id,
@@ -26,10 +37,13 @@ export function personView (p: PersonRow) {
       assets: o.assets,
       invite_id: o.inviteId,
       business_user_id: o.businessUserId,
+      /** Write-ahead mark of an invitation whose outcome is not recorded yet (looked up before any new one). */
+      invite_attempted_at: o.inviteAttemptedAt,
       updated_at: o.updatedAt,
       manual_steps: o.manualSteps.map((m) => ({ action: m.action, asset_type: m.assetType, asset_id: m.assetId, instruction: m.instruction }))
     },
-    last_error: o.lastError === null ? null : { message: o.lastError, code: o.lastErrorCode, trace_id: o.lastTraceId }
+    last_error: o.lastError === null ? null : { message: o.lastError, code: o.lastErrorCode, trace_id: o.lastTraceId },
+    waiting: waitingOf(p, now)
   }
 }
 

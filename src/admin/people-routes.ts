@@ -24,7 +24,7 @@ export async function peopleRoutes (app: FastifyInstance, opts: { db: Kysely<DB>
     const tenant = await requireTenant(db, request.params)
     const query = parseInput(peopleQuery, request.query, 'query')
     const { rows, total } = await listPeople(db, tenant.id, query)
-    return page(rows.map(personView), total, query)
+    return page(rows.map((row) => personView(row)), total, query)
   })
 
   app.get('/tenants/:tenantId/people/:userId', async (request) => {

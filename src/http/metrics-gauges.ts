@@ -93,12 +93,16 @@ export function syncStateMetrics (): GaugeSet<SyncSample> {
   const age = new Gauge({ name: 'scim_bridge_sync_oldest_success_age_seconds', help: 'Longest time since any tenant\'s last successful Meta sync.', registers })
   const drift = new Gauge({ name: 'scim_bridge_sync_drifted_people', help: 'People whose desired and observed Meta access differ, all tenants.', registers })
   const manual = new Gauge({ name: 'scim_bridge_manual_steps_pending', help: 'Changes Meta\'s API cannot make (pixel access to remove in Business Settings), waiting for an admin, all tenants.', registers })
+  const waiting = new Gauge({ name: 'scim_bridge_meta_people_waiting', help: 'People entitled to a business role who are not members yet, all tenants.', registers })
+  const longest = new Gauge({ name: 'scim_bridge_meta_people_waiting_longest_seconds', help: 'How long the longest-waiting entitled person has not been a member.', registers })
   return {
-    metrics: [age, drift, manual],
+    metrics: [age, drift, manual, waiting, longest],
     apply (samples) {
       age.set(Math.max(0, ...samples.map((s) => s.oldestSuccessAgeSeconds ?? 0)))
       drift.set(samples.reduce((sum, s) => sum + (s.driftedPeople ?? 0), 0))
       manual.set(samples.reduce((sum, s) => sum + (s.manualSteps ?? 0), 0))
+      waiting.set(samples.reduce((sum, s) => sum + (s.waitingPeople ?? 0), 0))
+      longest.set(Math.max(0, ...samples.map((s) => s.longestWaitSeconds ?? 0)))
     }
   }
 }

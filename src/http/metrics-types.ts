@@ -70,6 +70,10 @@ export interface SyncSample {
   driftedPeople?: number
   /** Changes waiting to be made by hand in Business Settings (pixel access), all tenants. */
   manualSteps?: number
+  /** People entitled to a role who are not members of the business yet, all tenants. */
+  waitingPeople?: number
+  /** How long the longest of them has waited (since the bridge first recorded them). */
+  longestWaitSeconds?: number
 }
 
 /** Tenants by health status (src/health/classify.ts), all tenants. */

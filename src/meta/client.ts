@@ -11,6 +11,7 @@ import type { CallScope, MetaGovernor } from './governor.js'
 import { Requester, type CallOptions } from './requester.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
 import * as S from './schemas.js'
+import { BusinessNodeSchema, TokenInfoSchema, type TokenInfo } from './token-info.js'
 import { GraphTransport, type Params } from './transport.js'
 
 export interface MetaClientOptions {
@@ -211,6 +212,23 @@ export function createMetaClient (options: MetaClientOptions) {
       return await remove(path, { user: userId }, assetScope(asset), o)
     },
     /** §1.6: any number of operations, sent 50 at a time; one result per operation, in order. */
+    /** The token itself: valid, expiry, permissions (Graph API reference "Debug Token"). */
+    async debugToken (o: CallOptions = {}): Promise<TokenInfo> {
+      const answer = await req.call({
+        method: 'GET',
+        path: 'debug_token',
+        params: { input_token: options.accessToken },
+        schema: TokenInfoSchema,
+        scope: { platform: true, objectId: businessId },
+        idempotent: true,
+        signal: o.signal
+      })
+      return answer.data
+    },
+    /** The business node: is it readable with this token. */
+    async getBusiness (o: CallOptions = {}): Promise<z.infer<typeof BusinessNodeSchema>> {
+      return await req.call({ method: 'GET', path: businessId, params: { fields: 'id,name' }, schema: BusinessNodeSchema, scope: biz, idempotent: true, signal: o.signal })
+    },
     async batch<const Ops extends ReadonlyArray<BatchOperation<unknown>>> (ops: Ops, o: CallOptions = {}): Promise<BatchResults<Ops>> {
       const results = await runBatch(transport, options.governor, ops, { nullRetries: options.batchNullRetries ?? 2, signal: o.signal })
       return results as BatchResults<Ops>

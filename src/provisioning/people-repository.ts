@@ -18,6 +18,8 @@ export interface PersonRecord extends ObservedAccess {
   manualSteps: ManualStep[]
   /** 0 when there is no row yet. */
   version: number
+  /** When the bridge first recorded this person (null: no row yet). */
+  createdAt?: Date | null
   updatedAt: Date | null
 }
 
@@ -51,6 +53,7 @@ function toRecord (row: MetaPersonRow): PersonRecord {
     inviteAttemptedAt: row.invite_attempted_at,
     manualSteps: (row.manual_steps ?? []).map((m) => ({ action: m.action, assetType: m.assetType as AssetType, assetId: m.assetId, instruction: m.instruction })),
     version: row.version,
+    createdAt: row.created_at,
     updatedAt: row.updated_at
   }
 }

@@ -13,6 +13,8 @@ export interface PlanInput {
   /** The address to invite; null when the IdP sent none. */
   email: string | null
   inviteType: InvitedUserType
+  /** work_accounts: invite managed accounts (MWA) rather than wait for the IdP's connector. */
+  workAccountsInvite?: boolean
 }
 
 const WORK_ACCOUNTS_INVITE = 'work_accounts: the IdP ↔ Meta connection provisions the account; the bridge manages its role and assets once it is a member'
@@ -98,9 +100,13 @@ export function plan (input: PlanInput): Plan {
     const steps: Step[] = observed.role === role ? [] : [{ kind: 'change_invite_role', inviteId: observed.inviteId, from: observed.role, to: role }]
     return { steps, waitingAssets: desired.assets }
   }
-  if (mode === 'work_accounts') return { steps: [{ kind: 'skip', action: 'invite', reason: WORK_ACCOUNTS_INVITE }], waitingAssets: desired.assets }
+  if (mode === 'work_accounts' && input.workAccountsInvite !== true) {
+    return { steps: [{ kind: 'skip', action: 'invite', reason: WORK_ACCOUNTS_INVITE }], waitingAssets: desired.assets }
+  }
   if (input.email === null) return { steps: [{ kind: 'blocked', action: 'invite', reason: 'the user has no email address to invite' }], waitingAssets: desired.assets }
-  return { steps: [{ kind: 'invite', email: input.email, role, inviteType: input.inviteType }], waitingAssets: desired.assets }
+  // Meta documents MWA as the way to invite "a user with their Meta account managed by their organization".
+  const inviteType = mode === 'work_accounts' ? 'MWA' : input.inviteType
+  return { steps: [{ kind: 'invite', email: input.email, role, inviteType }], waitingAssets: desired.assets }
 }
 
 /**

@@ -48,7 +48,7 @@ export async function previewTenantPlan (db: Kysely<DB>, tenantId: string, optio
       ...d,
       email,
       observed,
-      plan: plan({ desired: d.desired, observed, mode: settings.identityMode, email, inviteType: settings.inviteType })
+      plan: plan({ desired: d.desired, observed, mode: settings.identityMode, email, inviteType: settings.inviteType, workAccountsInvite: settings.workAccountsInvite })
     }
   })
   return { identityMode: settings.identityMode, dryRun: effectiveDryRun(settings), people, nextAfter: more ? (ids[ids.length - 1] ?? null) : null }

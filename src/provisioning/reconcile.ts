@@ -64,7 +64,8 @@ async function reconcileOnce (deps: ReconcileDeps, tenant: TenantContext, job: R
   const mode = tenant.settings.identityMode
   for (let round = 0; ; round++) {
     // Before inviting, adopt an invitation or membership that already exists (docs/architecture.md).
-    if (!tenant.dryRun && mode === 'facebook_profiles' && desired.role !== null && presenceOf(record) === 'absent' && email !== null &&
+    const invites = mode === 'facebook_profiles' || tenant.settings.workAccountsInvite
+    if (!tenant.dryRun && invites && desired.role !== null && presenceOf(record) === 'absent' && email !== null &&
         tenant.client !== null && tenant.members !== null) {
       // After an invitation that got no answer, P6 is asked whether it landed, not the listing.
       const found = await lookupByEmail(tenant.members, email, record.inviteAttemptedAt === null ? 'listing' : 'invitation')
@@ -75,7 +76,7 @@ async function reconcileOnce (deps: ReconcileDeps, tenant: TenantContext, job: R
         return { kind: 'retry', message: `an invitation sent at ${record.inviteAttemptedAt.toISOString()} got no answer; not sending another yet` }
       }
     }
-    const p = plan({ desired, observed: record, mode, email, inviteType: tenant.settings.inviteType })
+    const p = plan({ desired, observed: record, mode, email, inviteType: tenant.settings.inviteType, workAccountsInvite: tenant.settings.workAccountsInvite })
     const lastPlan = planRecord(p, desired)
     if (round === 0 && !p.steps.some(isRemoval)) await deps.gate.settled?.(tenant.tenantId, job.userId)
     if (record.version === 0 && p.steps.length === 0) return { kind: 'done' }

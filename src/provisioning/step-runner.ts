@@ -146,6 +146,10 @@ export async function runSteps (run: RunContext, plan: Plan, start: PersonRecord
     const members = tenant.members
     if (client === null || members === null) throw new Error('steps that call Meta need a client (dry run is handled before)')
     let accepted = false
+    // Write-ahead: the mark is saved before Meta is asked, so a crash between Meta creating the
+    // invitation and our save of its id leaves a record that says "look before inviting again"
+    // (reconcile.ts reads P6 by email, never a cached listing, while the mark is set).
+    if (step.kind === 'invite') record = await save(run, record, { inviteAttemptedAt: new Date() })
     try {
       const { value, traceId } = await traced(async () => await applyStep(client, members, step, record.assets, { email: run.email ?? record.email }))
       accepted = true
@@ -166,7 +170,9 @@ export async function runSteps (run: RunContext, plan: Plan, start: PersonRecord
       const f = classifyFailure(err)
       // Every attempt Meta did not accept; a step retried later counts again when it runs.
       if (!accepted) run.metrics?.recordProvisioningAction(actionLabel(step), 'failed')
-      const error = { lastError: f.message, lastErrorCode: f.code, lastTraceId: f.traceId }
+      // Meta answered: no invitation was made, so the write-ahead mark goes. Without an answer it stays.
+      const answered = step.kind === 'invite' && f.unknownOutcome !== true ? { inviteAttemptedAt: null } : {}
+      const error = { lastError: f.message, lastErrorCode: f.code, lastTraceId: f.traceId, ...answered }
       if (f.kind === 'retry') {
         run.logger.warn({ userId: run.userId, step: step.kind, code: f.code, fbtraceId: f.traceId, err: f.message }, 'meta step failed; will retry')
         if (step.kind === 'invite' && f.unknownOutcome === true) return await settleInvite(run, step.email, await save(run, record, { ...error, inviteAttemptedAt: new Date() }), f)

@@ -23,9 +23,18 @@ function observedPatch (p: ObservedPerson, record: PersonRecord | undefined, man
   const role = p.role as BusinessRole | null
   const keep = (a: { assetType: string, assetId: string }): boolean =>
     managed.has(`${a.assetType}:${a.assetId}`) || (record?.assets ?? []).some((r) => r.assetType === a.assetType && r.assetId === a.assetId)
+  // What the record says about an asset the sync could not read stays as it was.
+  const unreadable = new Set((p.unreadableAssets ?? []).map((a) => `${a.assetType}:${a.assetId}`))
+  const kept = (record?.assets ?? []).filter((a) => unreadable.has(`${a.assetType}:${a.assetId}`))
   switch (p.state) {
     case 'active':
-      return { businessUserId: p.businessUserId, inviteId: null, role, assets: p.assets.filter(keep).map((a) => withNarrowed(a, record)), state: 'member' }
+      return {
+        businessUserId: p.businessUserId,
+        inviteId: null,
+        role,
+        assets: [...p.assets.filter(keep).map((a) => withNarrowed(a, record)), ...kept],
+        state: 'member'
+      }
     case 'invited':
       return { inviteId: p.roleRequestId, businessUserId: null, role, assets: [], state: 'invited' }
     case 'invite_expired':

@@ -1,4 +1,5 @@
 import type { SimAssetType } from './vocabulary.js'
+import { defaultPermissionSettings, type PermissionSettings } from './permission-settings.js'
 
 // Every behaviour docs/meta-graph-api.md marks [U] is a setting here, with the section it
 // comes from. Where real Graph answers are known ([live] in that document) the default is the
@@ -141,6 +142,8 @@ export interface SimulatorSettings {
      */
     bucHeaderKeyedBy: 'object' | 'business'
   }
+  /** Token permissions (scopes), what each route needs, unreadable assets (permission-settings.ts). */
+  permissions: PermissionSettings
   batch: {
     maxOps: number
     /** §1.6: operations delayed past this are returned as `null` and not executed. */
@@ -244,6 +247,7 @@ export function defaultSettings (): SimulatorSettings {
       bucKeyWithActPrefix: false,
       bucHeaderKeyedBy: 'object'
     },
+    permissions: defaultPermissionSettings(),
     batch: { maxOps: 50, timeoutMs: 10_000 }
   }
 }

@@ -89,7 +89,7 @@ export class Simulator {
     return seed.addToken(this.store, p).value
   }
 
-  addAsset (businessId: string, p: { type: Parameters<typeof seed.addAsset>[2]['type'], name?: string, sharedWith?: string[] }) {
+  addAsset (businessId: string, p: { type: Parameters<typeof seed.addAsset>[2]['type'], name?: string, sharedWith?: string[], unreadable?: boolean }) {
     const asset = seed.addAsset(this.store, this.business(businessId).id, p)
     for (const id of p.sharedWith ?? []) asset.sharedWith.add(id)
     return asset
@@ -101,6 +101,23 @@ export class Simulator {
 
   assign (assetId: string, personId: string, tasks: string[]): void {
     this.store.assignmentsOf(assetId).set(personId, [...tasks])
+  }
+
+  /** An asset the token can list but not load (a partner's asset, no permission), or readable again. */
+  setAssetReadable (assetId: string, readable: boolean): void {
+    const asset = this.store.assets.get(assetId)
+    if (asset === undefined) throw new Error(`no asset ${assetId}`)
+    if (readable) delete asset.unreadable
+    else asset.unreadable = true
+  }
+
+  /** Takes permissions out of (or back into) the default grant every token without its own list holds. */
+  changePermissions (change: { grant?: string[], revoke?: string[] }): string[] {
+    const held = new Set(this.settings.permissions.granted)
+    for (const p of change.grant ?? []) held.add(p)
+    for (const p of change.revoke ?? []) held.delete(p)
+    this.settings.permissions.granted = [...held]
+    return this.settings.permissions.granted
   }
 
   acceptInvite (requestId: string, p: { firstName?: string, lastName?: string } = {}): SimMember {

@@ -28,11 +28,14 @@ export function holdsRole (desired: string, o: ObservedPerson): boolean {
   return false
 }
 
-function assetDifferences (desired: readonly AssetAccess[], observed: readonly AssetAccess[]): Difference[] {
+function assetDifferences (desired: readonly AssetAccess[], observed: ObservedPerson): Difference[] {
   const want = new Map(desired.map((a) => [canonicalAssetId(a.assetType, a.assetId), a]))
-  const have = new Map(observed.map((a) => [canonicalAssetId(a.assetType, a.assetId), a]))
+  const have = new Map(observed.assets.map((a) => [canonicalAssetId(a.assetType, a.assetId), a]))
+  // An asset that could not be read says nothing either way: no difference, no reconcile.
+  const unknown = new Set((observed.unreadableAssets ?? []).map((a) => canonicalAssetId(a.assetType, a.assetId)))
   const out: Difference[] = []
   for (const id of [...new Set([...want.keys(), ...have.keys()])].sort()) {
+    if (unknown.has(id)) continue
     const w = want.get(id)
     const h = have.get(id)
     const desiredTasks = [...(w?.tasks ?? [])].sort()
@@ -58,6 +61,6 @@ export function differences (desired: DesiredAccess | undefined, observed: Obser
   const out: Difference[] = []
   if (!holdsRole(role, observed)) out.push({ type: 'role', desired: role, observed: observed.role })
   // Nothing can be assigned to a pending invite (§8.2): asset tasks wait for acceptance.
-  if (observed.state === 'active') out.push(...assetDifferences(desired?.assets ?? [], observed.assets))
+  if (observed.state === 'active') out.push(...assetDifferences(desired?.assets ?? [], observed))
   return out
 }

@@ -23,6 +23,7 @@ export async function driftReport (db: Kysely<DB>, ports: SyncPorts, tenantId: s
     users,
     desired,
     inviteAgeDays,
-    now
+    now,
+    unreadableAssets: snapshot.unreadableAssets
   }).report
 }

@@ -1,6 +1,6 @@
 import { differences, type Difference } from './differences.js'
 import { matchPeople } from './matching.js'
-import { isPendingInvite, type MatchedPerson, type MetaAssignment, type MetaPartner, type MetaPerson, type ScimIdentity } from './model.js'
+import { isPendingInvite, type MatchedPerson, type MetaAssignment, type MetaPartner, type MetaPerson, type ScimIdentity, type UnreadableAsset } from './model.js'
 import { observeUsers } from './observed.js'
 import type { DesiredAccess, ObservedPerson, UnmanagedPerson } from './ports.js'
 
@@ -16,6 +16,8 @@ export interface DriftInput {
   desired: ReadonlyMap<string, DesiredAccess>
   inviteAgeDays: number
   now: Date
+  /** Assets listed but not readable in this snapshot (reported, never compared). */
+  unreadableAssets?: readonly UnreadableAsset[]
 }
 
 const DAY_MS = 86_400_000
@@ -37,7 +39,9 @@ function personView (p: MetaPerson) {
 
 export function computeDrift (input: DriftInput): Drift {
   const { people: matched, ambiguousEmails } = matchPeople(input.users, input.people)
+  const unreadable = (input.unreadableAssets ?? []).map((a) => ({ assetType: a.assetType, assetId: a.assetId }))
   const observed = observeUsers(input.users, matched, input.assignments)
+    .map((o) => unreadable.length === 0 ? o : { ...o, unreadableAssets: unreadable })
   const differing = new Map<string, Difference[]>()
   for (const o of observed) {
     const diffs = differences(input.desired.get(o.userId), o)
@@ -90,10 +94,29 @@ function reportOf (input: DriftInput, matched: MatchedPerson[], observed: Observ
     duplicates,
     ambiguous_emails: ambiguousEmails,
     partners: input.partners.map((p) => ({ kind: p.kind, meta_id: p.metaId, name: p.name, permissions: p.permissions })),
+    unreadable_assets: (input.unreadableAssets ?? []).map((a) => ({
+      asset_type: a.assetType,
+      asset_id: a.assetId,
+      relation: a.relation,
+      name: a.name,
+      error_class: a.errorClass,
+      error_code: a.errorCode,
+      message: a.message,
+      fix: unreadableFix(a)
+    })),
     system_users: input.people.filter((p) => p.kind === 'system_user')
       .map((p) => ({ meta_id: p.metaId, name: p.name, role: p.role, assets: assetsOf(p.metaId) }))
   }
   return { ...report, counts: countsOf(report) }
+}
+
+/** What an admin does about an asset the token cannot read. */
+function unreadableFix (a: UnreadableAsset): string {
+  if (a.assetType === 'page' && a.errorClass === 'permission') {
+    return 'grant the app and the system user\'s token the pages_manage_metadata permission, and the system user MANAGE on the page'
+  }
+  if (a.relation === 'client') return 'the partner that owns this asset must share it with the business again (or remove it from the rules)'
+  return 'assign the asset to the bridge\'s system user in Business Settings and check the token\'s permissions (meta doctor)'
 }
 
 function countsOf (r: Record<string, unknown>): Record<string, number> {

@@ -1,8 +1,8 @@
 import {
-  ASSET_TYPES, type AssetType, type BusinessUser, type BusinessRoleRequest, type MetaClient, type PartnerBusiness
+  ASSET_TYPES, MetaApiError, type AssetType, type BusinessUser, type BusinessRoleRequest, type MetaClient, type PartnerBusiness
 } from '../meta/index.js'
 import { canonicalAssetId } from './asset-ids.js'
-import type { DirectorySnapshot, MetaAsset, MetaAssignment, MetaPartner, MetaPerson } from './model.js'
+import type { DirectorySnapshot, MetaAsset, MetaAssignment, MetaPartner, MetaPerson, UnreadableAsset } from './model.js'
 
 // Reads one business through the Meta client, in the order of the sync outline
 // (docs/meta-graph-api.md §9): members, pending invites, system users, partners, assets, then who holds which tasks on
@@ -67,19 +67,39 @@ function fromPartner (kind: 'agency' | 'client', b: PartnerBusiness): MetaPartne
   return { kind, metaId: id, name: name ?? null, permissions }
 }
 
-async function listAssignments (client: MetaClient, assets: readonly MetaAsset[], firstPage: number): Promise<MetaAssignment[]> {
+async function listAssignments (client: MetaClient, assets: readonly MetaAsset[], firstPage: number): Promise<{ assignments: MetaAssignment[], unreadable: UnreadableAsset[] }> {
   const refs = assets.map((a) => ({ type: a.assetType, id: a.assetId }))
   const firstPages = await client.batch(refs.map((ref) => client.operations.getAssignedUsers(ref, { limit: firstPage })))
   const out: MetaAssignment[] = []
+  const unreadable: UnreadableAsset[] = []
   for (const [i, result] of firstPages.entries()) {
     const ref = refs[i] as { type: AssetType, id: string }
-    if (!result.ok) throw result.error
-    const users = result.value.paging?.next === undefined ? result.value.data : await client.getAssignedUsers(ref)
+    let users
+    try {
+      if (!result.ok) throw result.error
+      users = result.value.paging?.next === undefined ? result.value.data : await client.getAssignedUsers(ref)
+    } catch (err) {
+      const reason = unreadableReason(err)
+      if (reason === null) throw err
+      unreadable.push({ ...(assets[i] as MetaAsset), ...reason })
+      continue
+    }
     for (const u of users) {
       out.push({ assetType: ref.type, assetId: canonicalAssetId(ref.type, ref.id), personId: u.id, userType: u.user_type ?? null, tasks: [...(u.tasks ?? [])].sort() })
     }
   }
-  return out
+  return { assignments: out, unreadable }
+}
+
+/**
+ * One asset the token may not read must not fail the import: a missing permission (10, 200–299;
+ * page reads need pages_manage_metadata) or Graph's 100/33, which also means "cannot be loaded
+ * due to missing permissions" on an asset its business has just listed.
+ */
+function unreadableReason (err: unknown): Pick<UnreadableAsset, 'errorCode' | 'errorClass' | 'message'> | null {
+  if (!(err instanceof MetaApiError)) return null
+  if (err.errorClass !== 'permission' && err.errorClass !== 'not_found') return null
+  return { errorCode: err.code, errorClass: err.errorClass, message: err.userMessage ?? err.message }
 }
 
 export async function importDirectory (client: MetaClient, progress: ImportProgress, now: () => Date, assignedFirstPage = ASSIGNED_FIRST_PAGE): Promise<DirectorySnapshot> {
@@ -117,8 +137,9 @@ export async function importDirectory (client: MetaClient, progress: ImportProgr
   }
   counts.assets = assets.length
   await progress('assignments', counts)
-  const assignments = await listAssignments(client, assets, assignedFirstPage)
+  const { assignments, unreadable } = await listAssignments(client, assets, assignedFirstPage)
   counts.assignments = assignments.length
+  counts.unreadable_assets = unreadable.length
   await progress('assignments', counts)
-  return { businessId: client.businessId, takenAt: now(), people, partners, assets, assignments }
+  return { businessId: client.businessId, takenAt: now(), people, partners, assets, assignments, unreadableAssets: unreadable }
 }

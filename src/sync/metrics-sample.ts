@@ -3,7 +3,13 @@ import type { SyncSample } from '../http/metrics-types.js'
 import type { Executor } from '../db/executor.js'
 import { DEFAULT_SYNC_SETTINGS } from './settings-repository.js'
 
-interface SampleRow { oldest: string | number | null, drifted: string | number | null, manual: string | number | null }
+interface SampleRow {
+  oldest: string | number | null
+  drifted: string | number | null
+  manual: string | number | null
+  waiting: string | number | null
+  longest: string | number | null
+}
 
 /**
  * For `metrics.observeSync`, read at scrape time, all tenants in one query, no tenant labels:
@@ -31,11 +37,19 @@ export async function syncSample (db: Executor): Promise<SyncSample> {
       (select sum(coalesce((l.counts->>'reconciles_enqueued')::integer, 0))
         from last_success l join tenant_meta_settings m on m.tenant_id = l.tenant_id
         where m.business_id is not null) as drifted,
-      (select sum(jsonb_array_length(manual_steps)) from meta_people) as manual`.execute(db)
+      (select sum(jsonb_array_length(manual_steps)) from meta_people) as manual,
+      -- Entitled (the last plan wanted a role) and not a member: invited, skipped in work_accounts
+      -- mode, failed. Counted from the bridge's first record of the person.
+      (select count(*) from meta_people p
+        where p.state <> 'member' and p.last_plan->>'role' is not null) as waiting,
+      (select max(extract(epoch from now() - p.created_at)) from meta_people p
+        where p.state <> 'member' and p.last_plan->>'role' is not null) as longest`.execute(db)
   const row = rows[0]
   return {
     oldestSuccessAgeSeconds: row?.oldest === null || row?.oldest === undefined ? null : Math.max(0, Number(row.oldest)),
     driftedPeople: Number(row?.drifted ?? 0),
-    manualSteps: Number(row?.manual ?? 0)
+    manualSteps: Number(row?.manual ?? 0),
+    waitingPeople: Number(row?.waiting ?? 0),
+    longestWaitSeconds: Math.max(0, Number(row?.longest ?? 0))
   }
 }

@@ -49,6 +49,16 @@ export interface MetaAssignment {
   tasks: string[]
 }
 
+/**
+ * An asset the business lists but whose assignments the token could not read (no permission,
+ * a partner's asset it lost access to): who holds what on it is unknown, not empty.
+ */
+export interface UnreadableAsset extends MetaAsset {
+  errorCode: number | null
+  errorClass: string
+  message: string
+}
+
 export interface DirectorySnapshot {
   businessId: string
   takenAt: Date
@@ -56,6 +66,7 @@ export interface DirectorySnapshot {
   partners: MetaPartner[]
   assets: MetaAsset[]
   assignments: MetaAssignment[]
+  unreadableAssets: UnreadableAsset[]
 }
 
 /** A person of the snapshot with the SCIM user the matching tied them to. */

@@ -41,6 +41,8 @@ export interface ObservedPerson {
   inviteExpiresAt: Date | null
   /** Tasks per asset, members only (nothing can be assigned to an invite, §8.2). */
   assets: AssetAccess[]
+  /** Assets whose assignments could not be read: what the person holds there is unknown. */
+  unreadableAssets?: Array<{ assetType: string, assetId: string }>
 }
 
 /** A member or pending invite the IdP does not know (drift "unmanaged"). */

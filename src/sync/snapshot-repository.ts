@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { AssetType } from '../meta/index.js'
-import type { MatchedPerson, MetaAssignment, MetaPartner, MetaPerson } from './model.js'
+import type { MatchedPerson, MetaAssignment, MetaPartner, MetaPerson, UnreadableAsset } from './model.js'
 import type { Executor } from '../db/executor.js'
 
 // The tenant's Meta directory snapshot: replaced as a whole inside the sync's transaction, so a
@@ -21,11 +21,13 @@ export interface StoredSnapshot {
   people: MatchedPerson[]
   partners: MetaPartner[]
   assignments: MetaAssignment[]
+  unreadableAssets: UnreadableAsset[]
 }
 
 export async function replaceSnapshot (trx: Transaction<DB>, tenantId: string, runId: string, s: {
-  businessId: string, takenAt: Date, people: MatchedPerson[], partners: MetaPartner[], assets: Array<{ assetType: string, assetId: string, relation: 'owned' | 'client', name: string | null }>, assignments: MetaAssignment[]
+  businessId: string, takenAt: Date, people: MatchedPerson[], partners: MetaPartner[], assets: Array<{ assetType: string, assetId: string, relation: 'owned' | 'client', name: string | null }>, assignments: MetaAssignment[], unreadableAssets?: UnreadableAsset[]
 }): Promise<void> {
+  const unreadable = new Map((s.unreadableAssets ?? []).map((a) => [`${a.assetType}:${a.assetId}`, a]))
   for (const table of TABLES) await trx.deleteFrom(table).where('tenant_id', '=', tenantId).execute()
   await trx.insertInto('meta_directory_snapshots')
     .values({ tenant_id: tenantId, run_id: runId, business_id: s.businessId, taken_at: s.takenAt })
@@ -53,9 +55,19 @@ export async function replaceSnapshot (trx: Transaction<DB>, tenantId: string, r
   await insertChunks(s.partners, (chunk) => trx.insertInto('meta_directory_partners').values(chunk.map((p) => ({
     tenant_id: tenantId, kind: p.kind, meta_id: p.metaId, name: p.name, permissions: JSON.stringify(p.permissions)
   }))).execute())
-  await insertChunks(s.assets, (chunk) => trx.insertInto('meta_directory_assets').values(chunk.map((a) => ({
-    tenant_id: tenantId, asset_type: a.assetType, asset_id: a.assetId, relation: a.relation, name: a.name
-  }))).execute())
+  await insertChunks(s.assets, (chunk) => trx.insertInto('meta_directory_assets').values(chunk.map((a) => {
+    const u = unreadable.get(`${a.assetType}:${a.assetId}`)
+    return {
+      tenant_id: tenantId,
+      asset_type: a.assetType,
+      asset_id: a.assetId,
+      relation: a.relation,
+      name: a.name,
+      unreadable_class: u?.errorClass ?? null,
+      unreadable_code: u?.errorCode ?? null,
+      unreadable_message: u?.message ?? null
+    }
+  })).execute())
   await insertChunks(s.assignments, (chunk) => trx.insertInto('meta_directory_assignments').values(chunk.map((a) => ({
     tenant_id: tenantId, asset_type: a.assetType, asset_id: a.assetId, person_id: a.personId, user_type: a.userType, tasks: JSON.stringify(a.tasks)
   }))).execute())
@@ -69,6 +81,8 @@ export async function loadSnapshot (db: Executor, tenantId: string): Promise<Sto
     .orderBy('kind').orderBy('meta_id').execute()
   const partners = await db.selectFrom('meta_directory_partners').selectAll().where('tenant_id', '=', tenantId)
     .orderBy('kind').orderBy('meta_id').execute()
+  const unreadable = await db.selectFrom('meta_directory_assets').selectAll().where('tenant_id', '=', tenantId)
+    .where('unreadable_class', 'is not', null).orderBy('asset_type').orderBy('asset_id').execute()
   const assignments = await db.selectFrom('meta_directory_assignments').selectAll().where('tenant_id', '=', tenantId)
     .orderBy('asset_id').orderBy('person_id').execute()
   return {
@@ -96,6 +110,15 @@ export async function loadSnapshot (db: Executor, tenantId: string): Promise<Sto
     partners: partners.map((p) => ({ kind: p.kind, metaId: p.meta_id, name: p.name, permissions: p.permissions })),
     assignments: assignments.map((a) => ({
       assetType: a.asset_type as AssetType, assetId: a.asset_id, personId: a.person_id, userType: a.user_type, tasks: a.tasks
+    })),
+    unreadableAssets: unreadable.map((a) => ({
+      assetType: a.asset_type as AssetType,
+      assetId: a.asset_id,
+      relation: a.relation,
+      name: a.name,
+      errorClass: a.unreadable_class ?? 'unknown',
+      errorCode: a.unreadable_code,
+      message: a.unreadable_message ?? ''
     }))
   }
 }

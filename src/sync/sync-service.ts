@@ -115,7 +115,8 @@ export class SyncService {
         users,
         desired,
         inviteAgeDays: 14,
-        now: this.#now()
+        now: this.#now(),
+        unreadableAssets: snapshot.unreadableAssets
       })
       counts.matched_users = new Set(drift.matched.flatMap((p) => (p.matchedUserId === null ? [] : [p.matchedUserId]))).size
       counts.work_accounts = drift.matched.filter((p) => p.kind === 'member' && p.workAccount).length
@@ -141,7 +142,11 @@ export class SyncService {
             business_id: snapshot.businessId,
             identity_mode: connection.identityMode,
             unmanaged_policy: settings.unmanagedPolicy,
-            taken_at: snapshot.takenAt.toISOString()
+            taken_at: snapshot.takenAt.toISOString(),
+            // Listed but not readable: their assignments are unknown (drift "unreadable_assets").
+            unreadable_assets: snapshot.unreadableAssets.map((a) => ({
+              asset_type: a.assetType, asset_id: a.assetId, error_code: a.errorCode, message: a.message
+            }))
           },
           error: null
         })

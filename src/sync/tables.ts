@@ -72,6 +72,10 @@ export interface MetaDirectoryAssetsTable {
   asset_id: string
   relation: 'owned' | 'client'
   name: string | null
+  /** Set when the asset's assignments could not be read (permission, partner's asset). */
+  unreadable_class: ColumnType<string | null, string | null | undefined, string | null>
+  unreadable_code: ColumnType<number | null, number | null | undefined, number | null>
+  unreadable_message: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface MetaDirectoryAssignmentsTable {

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ASSET_TASKS, ASSET_TYPES, BUSINESS_ROLES, type AssetType, type BusinessRole } from '../meta/index.js'
 import { bundleTasks } from './access-rules-bundles.js'
+import { unconfirmableRoleReason } from './confirmable-roles.js'
 
 // Access rules (docs/architecture.md "Provisioning rules"): an IdP group, by display name and ignoring
 // case (so a rule may exist before the group is pushed), grants a business role and asset tasks.
@@ -76,6 +77,8 @@ export function parseAccessRules (input: unknown): AccessRule[] {
     const key = rule.group.toLowerCase()
     if (seen.has(key)) throw new AccessRulesError(`access rules: group "${rule.group}" appears twice`)
     seen.add(key)
+    const refused = rule.role === undefined || rule.role === null ? null : unconfirmableRoleReason(rule.role)
+    if (refused !== null) throw new AccessRulesError(`access rules[${i}] (group "${rule.group}"): ${refused}`)
     const assets = rule.assets.map((a, j) => ({
       assetType: a.assetType,
       assetId: canonicalAssetId(a.assetType, a.assetId),

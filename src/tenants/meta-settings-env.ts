@@ -5,6 +5,7 @@ import type { SecretBox } from '../crypto/secret-box.js'
 import type { DB } from '../db/schema.js'
 import type { BusinessRole } from '../meta/index.js'
 import { AccessRulesError, parseAccessRulesJson, type AccessRule } from './access-rules.js'
+import { unconfirmableRoleReason } from './confirmable-roles.js'
 import { replaceAccessRules } from './access-rules-repository.js'
 import { loadMetaCredentials, saveMetaSettings, type EnvOwnership, type MetaSettingsInput, type OwnedSetting } from './meta-settings.js'
 
@@ -25,6 +26,7 @@ export const SETTING_VARIABLES: Record<OwnedSetting, string> = {
   inviteType: 'META_INVITE_TYPE',
   defaultRole: 'META_DEFAULT_ROLE',
   dryRun: 'META_DRY_RUN',
+  workAccountsInvite: 'META_WORK_ACCOUNTS_INVITE',
   accessRules: 'META_ACCESS_RULES'
 }
 
@@ -71,8 +73,14 @@ export function metaSettingsFromEnv (meta: MetaEnv, read?: (path: string) => str
   if (meta.appSecret !== undefined) settings.appSecret = meta.appSecret
   if (meta.identityMode !== undefined) settings.identityMode = meta.identityMode
   if (meta.inviteType !== undefined) settings.inviteType = meta.inviteType
-  if (meta.defaultRole !== undefined) settings.defaultRole = meta.defaultRole === 'NONE' ? null : meta.defaultRole as BusinessRole
+  if (meta.defaultRole !== undefined) {
+    const role = meta.defaultRole === 'NONE' ? null : meta.defaultRole as BusinessRole
+    const refused = role === null ? null : unconfirmableRoleReason(role)
+    if (refused !== null) throw new AccessRulesError(`META_DEFAULT_ROLE: ${refused}`)
+    settings.defaultRole = role
+  }
   if (meta.dryRun !== undefined) settings.dryRun = meta.dryRun
+  if (meta.workAccountsInvite !== undefined) settings.workAccountsInvite = meta.workAccountsInvite
   const rules = meta.accessRules === undefined ? undefined : readAccessRules(meta.accessRules, read)
   const owned: EnvOwnership = {}
   for (const key of Object.keys(settings) as OwnedSetting[]) owned[key] = SETTING_VARIABLES[key]
@@ -119,6 +127,7 @@ export async function applyEnvMetaSettings (db: Kysely<DB>, box: SecretBox, queu
       inviteType: before.inviteType,
       defaultRole: before.defaultRole,
       dryRun: before.dryRun,
+      workAccountsInvite: before.workAccountsInvite,
       accessRules: undefined
     }
     for (const [key, value] of Object.entries(config.settings) as Array<[OwnedSetting, unknown]>) {
@@ -140,7 +149,8 @@ export async function applyEnvMetaSettings (db: Kysely<DB>, box: SecretBox, queu
         identityMode: config.settings.identityMode ?? before.identityMode,
         inviteType: config.settings.inviteType ?? before.inviteType,
         defaultRole: config.settings.defaultRole !== undefined ? config.settings.defaultRole : before.defaultRole,
-        dryRun: config.settings.dryRun ?? before.dryRun
+        dryRun: config.settings.dryRun ?? before.dryRun,
+        workAccountsInvite: config.settings.workAccountsInvite ?? before.workAccountsInvite
       }
       settingsChanged = (await saveMetaSettings(trx, box, tenantId, input, 'env', config.owned)).changed
     }

@@ -8,7 +8,7 @@ import type { Executor } from '../db/executor.js'
 export type IdentityMode = 'facebook_profiles' | 'work_accounts'
 
 /** The settings one owner may hold; `accessRules` stands for the whole rule list. */
-export type OwnedSetting = 'businessId' | 'accessToken' | 'appSecret' | 'identityMode' | 'inviteType' | 'defaultRole' | 'dryRun' | 'accessRules'
+export type OwnedSetting = 'businessId' | 'accessToken' | 'appSecret' | 'identityMode' | 'inviteType' | 'defaultRole' | 'dryRun' | 'workAccountsInvite' | 'accessRules'
 
 /** Setting → the environment variable that owns it. */
 export type EnvOwnership = Partial<Record<OwnedSetting, string>>
@@ -22,6 +22,8 @@ export interface MetaSettings {
   hasAppSecret: boolean
   identityMode: IdentityMode
   inviteType: InvitedUserType
+  /** work_accounts mode only: invite entitled people as managed accounts (invited_user_type MWA). */
+  workAccountsInvite: boolean
   defaultRole: BusinessRole | null
   /** As configured; `effectiveDryRun` also counts missing credentials. */
   dryRun: boolean
@@ -39,6 +41,8 @@ export interface MetaSettingsInput {
   appSecret?: string | null
   identityMode: IdentityMode
   inviteType: InvitedUserType
+  /** undefined keeps the stored value. */
+  workAccountsInvite?: boolean
   defaultRole: BusinessRole | null
   dryRun: boolean
 }
@@ -64,6 +68,7 @@ export function defaultMetaSettings (tenantId: string): MetaSettings {
     hasAppSecret: false,
     identityMode: 'facebook_profiles',
     inviteType: 'FB',
+    workAccountsInvite: false,
     defaultRole: 'EMPLOYEE',
     dryRun: true,
     managedBy: 'admin',
@@ -81,6 +86,7 @@ function toSettings (row: TenantMetaSettingsRow): MetaSettings {
     hasAppSecret: row.app_secret_sealed !== null,
     identityMode: row.identity_mode,
     inviteType: row.invite_type,
+    workAccountsInvite: row.work_accounts_invite,
     defaultRole: row.default_role as BusinessRole | null,
     dryRun: row.dry_run,
     managedBy: row.managed_by,
@@ -127,7 +133,9 @@ export async function saveMetaSettings (
   const accessToken = input.accessToken === undefined ? before.accessToken : input.accessToken
   const appSecret = input.appSecret === undefined ? before.appSecret : input.appSecret
   const credentialsChanged = accessToken !== before.accessToken || appSecret !== before.appSecret || input.businessId !== before.businessId
+  const workAccountsInvite = input.workAccountsInvite ?? before.workAccountsInvite
   const changed = credentialsChanged || input.identityMode !== before.identityMode || input.inviteType !== before.inviteType ||
+    workAccountsInvite !== before.workAccountsInvite ||
     input.defaultRole !== before.defaultRole || input.dryRun !== before.dryRun
   const values = {
     business_id: input.businessId,
@@ -135,6 +143,7 @@ export async function saveMetaSettings (
     app_secret_sealed: appSecret === null ? null : box.seal(appSecret, context(tenantId, 'meta_app_secret')),
     identity_mode: input.identityMode,
     invite_type: input.inviteType,
+    work_accounts_invite: workAccountsInvite,
     default_role: input.defaultRole,
     dry_run: input.dryRun,
     // The admin API saves without `envOwned` and leaves the environment's ownership as it is.

@@ -23,6 +23,8 @@ export interface TenantMetaSettingsTable {
   app_secret_sealed: string | null
   identity_mode: Generated<'facebook_profiles' | 'work_accounts'>
   invite_type: Generated<'FB' | 'MWA'>
+  /** work_accounts mode: invite managed accounts (MWA) instead of waiting for the IdP's connector. */
+  work_accounts_invite: Generated<boolean>
   /** A Meta business role, or null for "no default role". */
   default_role: string | null
   dry_run: Generated<boolean>

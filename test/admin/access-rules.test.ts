@@ -49,6 +49,8 @@ t.test('invalid rules are 400 with details and change nothing', async (t) => {
   await admin.put(`${base}/access-rules`, { rules: [marketing] })
   const cases: Array<[unknown, RegExp]> = [
     [{ rules: [{ group: 'X', role: 'OWNER' }] }, /body\.rules\.0\.role/],
+    [{ rules: [{ group: 'X', role: 'developer' }] }, /body\.rules\.0".*role DEVELOPER cannot be granted.*could never be read back/],
+    [{ rules: [{ group: 'X', role: 'PARTNER_CENTER_ADMIN' }] }, /PARTNER_CENTER_ADMIN cannot be granted/],
     [{ rules: [{ group: 'X', assets: [{ assetType: 'printer', assetId: '1', tasks: ['A'] }] }] }, /body\.rules\.0\.assets\.0\.assetType/],
     [{ rules: [{ group: 'X', assets: [{ assetType: 'page', assetId: '1', tasks: ['FLY'] }] }] }, /body\.rules\.0\.assets\.0","message":".*FLY is not a page task/],
     [{ rules: [{ group: 'X', assets: [{ assetType: 'page', assetId: '1', bundle: 'nope' }] }] }, /no bundle .*nope/],

@@ -75,16 +75,22 @@ t.test('test connection: every check ok against the simulator; a refused token f
   const ok = await admin.post(`${base}/meta-connection/test`)
   t.equal(ok.statusCode, 200, ok.body)
   t.equal(ok.json().ok, true)
-  t.same(ok.json().checks.map((c: { check: string, ok: boolean }) => [c.check, c.ok]),
-    [['business_users', true], ['pending_users', true], ['system_users', true], ['ad_accounts', true]])
+  const lines = new Map(ok.json().checks.map((c: { check: string, ok: boolean }) => [c.check, c.ok]))
+  for (const name of ['token', 'appsecret_proof', 'permissions:people', 'business', 'business_users', 'pending_users', 'system_users', 'ad_accounts']) {
+    t.equal(lines.get(name), true, `${name} ok`)
+  }
   t.ok(h.calls().length >= 4, 'Meta was called')
+  t.same(h.calls().filter((c: { method: string }) => c.method !== 'GET'), [], 'nothing but reads')
   t.notOk(ok.body.includes(h.seeded.token))
 
   await admin.put(`${base}/meta-connection`, { access_token: 'EAAB-not-a-valid-token' })
   const bad = await admin.post(`${base}/meta-connection/test`)
   t.equal(bad.statusCode, 200)
   t.equal(bad.json().ok, false)
-  for (const c of bad.json().checks) t.match(c, { ok: false, error: { class: 'auth' } }, c.check)
+  for (const c of bad.json().checks.filter((c: { check: string }) => !c.check.startsWith('permissions:') && c.check !== 'appsecret_proof')) {
+    t.match(c, { ok: false, error: { class: 'auth' }, fix: /generate a new system-user token/ }, c.check)
+  }
+  t.ok(bad.json().checks.filter((c: { check: string }) => c.check.startsWith('permissions:')).some((c: { ok: boolean }) => !c.ok), 'permissions unknown')
   t.notOk(bad.body.includes('EAAB-not-a-valid-token'))
 })
 

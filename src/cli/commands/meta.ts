@@ -1,6 +1,6 @@
-import type { CommandGroup, OptionValues } from '../command.js'
+import type { CommandContext, CommandGroup, OptionValues } from '../command.js'
 import { CliError, EXIT } from '../exit-codes.js'
-import { keyValues, table } from '../output.js'
+import { keyValues } from '../output.js'
 import { arg, resolveTenant } from '../resolve.js'
 import { booleanOption } from './query.js'
 
@@ -10,6 +10,7 @@ interface Connection {
   app_secret_set: boolean,
   identity_mode: string,
   invite_type: string,
+  work_accounts_invite: boolean,
   default_role: string | null,
   dry_run: boolean,
   effective_dry_run: boolean,
@@ -19,7 +20,32 @@ interface Connection {
   connection: { status: string, error: string | null },
   changed?: boolean
 }
-interface Check { check: string, ok: boolean, count?: number, error?: { class: string, code: number | null, message: string } }
+interface Check {
+  check: string
+  ok: boolean
+  count?: number
+  detail?: string
+  fix?: string
+  error?: { class: string, code: number | null, message: string }
+}
+
+/** One line per check: `ok` or `FAILED`, what was seen, and for a failure Meta's error and the fix. */
+function doctorLines (checks: Check[]): string {
+  const width = Math.max(...checks.map((c) => c.check.length))
+  return checks.map((c) => {
+    const seen = c.detail ?? (c.count === undefined ? '' : `${c.count} read`)
+    const error = c.error === undefined ? '' : ` [${c.error.class} ${c.error.code ?? ''}: ${c.error.message}]`
+    const fix = c.ok || c.fix === undefined ? '' : ` → fix: ${c.fix}`
+    return `${c.ok ? 'ok    ' : 'FAILED'}  ${c.check.padEnd(width)}  ${seen}${error}${fix}`.trimEnd()
+  }).join('\n')
+}
+
+const runDoctorCommand = async ({ api, out, args }: CommandContext): Promise<void> => {
+  const id = await resolveTenant(api(), arg(args, 0, 'tenant'))
+  const r = await api().post<{ ok: boolean, checks: Check[] }>(`/tenants/${id}/meta-connection/test`)
+  out.result(r, () => doctorLines(r.checks))
+  if (!r.ok) throw new CliError(EXIT.failed, `${r.checks.filter((c) => !c.ok).length} check(s) failed`)
+}
 
 /** A value with its owner when the environment sets it: `123 (META_BUSINESS_ID)`. */
 const owned = (c: Connection, field: string, value: string | null): string | null => {
@@ -32,6 +58,7 @@ const render = (c: Connection): string => keyValues([
   ['access token', owned(c, 'access_token', c.access_token_set ? 'set' : 'not set')],
   ['app secret', owned(c, 'app_secret', c.app_secret_set ? 'set' : 'not set')],
   ['identity mode', owned(c, 'identity_mode', c.identity_mode)], ['invite type', owned(c, 'invite_type', c.invite_type)],
+  ['work accounts invite', owned(c, 'work_accounts_invite', c.work_accounts_invite ? 'yes (MWA)' : 'no')],
   ['default role', owned(c, 'default_role', c.default_role ?? 'none')],
   ['dry run', owned(c, 'dry_run', c.effective_dry_run && !c.dry_run ? 'yes (no business id or token)' : c.dry_run ? 'yes' : 'no')],
   ['managed by', c.managed_by], ['connection', c.connection.error === null ? c.connection.status : `${c.connection.status}: ${c.connection.error}`]
@@ -52,12 +79,14 @@ function body (o: OptionValues): Record<string, unknown> {
   text('default-role', 'default_role', true)
   const dry = booleanOption(o['dry-run'], 'dry-run')
   if (dry !== undefined) out.dry_run = dry
+  const invite = booleanOption(o['work-accounts-invite'], 'work-accounts-invite')
+  if (invite !== undefined) out.work_accounts_invite = invite
   return out
 }
 
 export const metaGroup: CommandGroup = {
   name: 'meta',
-  summary: 'the tenant\'s Meta connection: show, set, test',
+  summary: 'the tenant\'s Meta connection: show, set, doctor',
   defaultCommand: 'show',
   commands: [
     {
@@ -72,7 +101,7 @@ export const metaGroup: CommandGroup = {
     },
     {
       name: 'set',
-      usage: '<tenant> [--business-id <id>] [--access-token <t>] [--app-secret <s>] [--identity-mode <m>] [--invite-type FB|MWA] [--default-role <role>|none] [--dry-run true|false]',
+      usage: '<tenant> [--business-id <id>] [--access-token <t>] [--app-secret <s>] [--identity-mode <m>] [--invite-type FB|MWA] [--default-role <role>|none] [--dry-run true|false] [--work-accounts-invite true|false]',
       summary: 'change settings; options left out keep their value, `none` clears',
       options: {
         'business-id': { type: 'string' },
@@ -81,7 +110,8 @@ export const metaGroup: CommandGroup = {
         'identity-mode': { type: 'string' },
         'invite-type': { type: 'string' },
         'default-role': { type: 'string' },
-        'dry-run': { type: 'string' }
+        'dry-run': { type: 'string' },
+        'work-accounts-invite': { type: 'string' }
       },
       run: async ({ api, out, args, options }) => {
         const id = await resolveTenant(api(), arg(args, 0, 'tenant'))
@@ -90,17 +120,16 @@ export const metaGroup: CommandGroup = {
       }
     },
     {
+      name: 'doctor',
+      usage: '<tenant>',
+      summary: 'read-only checks against Meta: token, permissions, business, every edge, appsecret_proof; the fix for each failure (exit 1 when one fails)',
+      run: runDoctorCommand
+    },
+    {
       name: 'test',
       usage: '<tenant>',
-      summary: 'call Meta with the tenant\'s token and report what works (exit 1 when anything fails)',
-      run: async ({ api, out, args }) => {
-        const id = await resolveTenant(api(), arg(args, 0, 'tenant'))
-        const r = await api().post<{ ok: boolean, checks: Check[] }>(`/tenants/${id}/meta-connection/test`)
-        out.result(r, () => table(['check', 'result', 'count', 'error'], r.checks.map((c) => [
-          c.check, c.ok ? 'ok' : 'FAILED', c.count, c.error === undefined ? null : `${c.error.class} ${c.error.code ?? ''}: ${c.error.message}`
-        ])))
-        if (!r.ok) throw new CliError(EXIT.failed, 'some checks failed')
-      }
+      summary: 'the same as doctor',
+      run: runDoctorCommand
     }
   ]
 }

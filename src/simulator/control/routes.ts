@@ -53,11 +53,18 @@ export function registerControlRoutes (app: FastifyInstance, sim: Simulator): vo
   })
   app.post<{ Params: { id: string } }>('/businesses/:id/assets', async (req, reply) => {
     const a = sim.addAsset(req.params.id, B.AssetBody.parse(req.body))
-    return await reply.code(201).send({ id: a.id, type: a.type, name: a.name, sharedWith: [...a.sharedWith] })
+    return await reply.code(201).send({ id: a.id, type: a.type, name: a.name, sharedWith: [...a.sharedWith], readable: a.unreadable !== true })
   })
   app.post<{ Params: { id: string } }>('/businesses/:id/partners', async (req, reply) => {
     const p = sim.addPartner(req.params.id, B.PartnerBody.parse(req.body))
     return await reply.code(201).send({ id: p.id, name: p.name })
+  })
+  app.get('/permissions', async () => ({ granted: sim.settings.permissions.granted }))
+  app.post('/permissions', async req => ({ granted: sim.changePermissions(B.PermissionsBody.parse(req.body ?? {})) }))
+  app.post<{ Params: { id: string } }>('/assets/:id/readable', async req => {
+    const body = B.ReadableBody.parse(req.body)
+    sim.setAssetReadable(req.params.id, body.readable)
+    return { id: req.params.id, readable: body.readable }
   })
   app.post<{ Params: { id: string } }>('/assets/:id/assignments', async req => {
     const body = B.AssignmentBody.parse(req.body)

@@ -49,14 +49,23 @@ export const TokenBody = z.object({
   role,
   twoFactorVerified: z.boolean().optional(),
   expiresAt: z.number().nullable().optional(),
-  value: z.string().optional()
+  value: z.string().optional(),
+  permissions: z.array(z.string()).optional()
 })
 
 export const AssetBody = z.object({
   type: z.enum(SIM_ASSET_TYPES as [SimAssetType, ...SimAssetType[]]),
   name: z.string().optional(),
-  sharedWith: z.array(z.string()).optional()
+  sharedWith: z.array(z.string()).optional(),
+  unreadable: z.boolean().optional()
 })
+
+export const PermissionsBody = z.object({
+  grant: z.array(z.string().min(1)).optional(),
+  revoke: z.array(z.string().min(1)).optional()
+}).strict()
+
+export const ReadableBody = z.object({ readable: z.boolean() }).strict()
 
 export const PartnerBody = z.object({ kind: z.enum(['agency', 'client']), name: z.string().optional() })
 
@@ -69,6 +78,7 @@ export const FaultBody = z.object({
   pathIncludes: z.string().optional(),
   times: z.number().int().positive().optional(),
   delayMs: z.number().int().nonnegative().optional(),
+  holdAnswerMs: z.number().int().nonnegative().optional(),
   status: z.number().int().min(100).max(599).optional(),
   error: z.object({
     code: z.number().int(),

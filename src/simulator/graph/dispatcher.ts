@@ -5,6 +5,7 @@ import { defaultErrorStatus, type Fault, type FaultQueue } from './faults.js'
 import { GraphError, newTraceId, unknownPath } from './graph-error.js'
 import type { BucketRef, RateLimiter } from './rate-limiter.js'
 import type { GraphRequest, GraphResponse } from './request.js'
+import { checkPermissions } from './permissions.js'
 import { resolveRoute, type Route } from './router.js'
 
 /** Runs a batch; supplied by the batch module to keep the dependency one-way. */
@@ -103,8 +104,12 @@ export class GraphDispatcher {
     }
     const denied = authorize(this.ctx, auth, route.businessId, route.name, route.peopleWrite)
     if (denied !== null) return fail(denied)
+    const lacking = checkPermissions(this.ctx, req, auth.token, route.name)
+    if (lacking !== null) return fail(lacking)
     try {
       const body = route.run({ ctx: this.ctx, req, token: auth.token, businessId: route.businessId })
+      // The work is done on Meta's side; the caller hears of it only after the hold.
+      if (fault?.holdAnswerMs !== undefined && fault.holdAnswerMs > 0) await delay(fault.holdAnswerMs, req.signal)
       return answer(200, body)
     } catch (err) {
       if (err instanceof GraphError) return fail(err)

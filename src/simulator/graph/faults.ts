@@ -9,6 +9,8 @@ export interface FaultSpec {
   /** How many matching calls it applies to (default 1). */
   times?: number
   delayMs?: number
+  /** The call runs, then its answer is held this long: Meta has done it, the caller does not know yet. */
+  holdAnswerMs?: number
   /** HTTP status to answer with; defaults per §4.1 observations (500 for 1/2, 403 for 2xx codes, else 400). */
   status?: number
   error?: {

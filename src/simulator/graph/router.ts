@@ -1,5 +1,6 @@
 import type { SimContext } from '../context.js'
 import * as assets from '../routes/assets.js'
+import { debugToken } from '../routes/debug-token.js'
 import * as people from '../routes/people.js'
 import type { SimNode } from '../state/store.js'
 import { ASSET_KINDS } from '../vocabulary.js'
@@ -29,6 +30,10 @@ export function resolveRoute (ctx: SimContext, req: GraphRequest, callerBusiness
   const [id, edge, ...rest] = req.segments
   const m = req.method
   if (id === undefined || rest.length > 0) return unknownPath(req.segments.join('/'))
+  // A root endpoint, not a node (Graph API reference "Debug Token").
+  if (id === 'debug_token' && edge === undefined && m === 'GET') {
+    return { name: 'debug_token', businessId: callerBusinessId, bucket: APP, peopleWrite: false, run: debugToken }
+  }
   const node = ctx.store.node(id)
   if (node === undefined) return withId(ctx.settings.notFoundError, id, m)
   const unsupported = withId(ctx.settings.notFoundError, id, m)

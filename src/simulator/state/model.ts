@@ -69,6 +69,8 @@ export interface SimAsset {
   ownerBusinessId: string
   /** Businesses the owner shared the asset with (its agencies). */
   sharedWith: Set<string>
+  /** Listed, but every call on it fails as for an object the token may not load. */
+  unreadable?: boolean
 }
 
 export interface SimApp {
@@ -91,4 +93,7 @@ export interface SimToken {
   role: string
   twoFactorVerified: boolean
   expiresAt: number | null
+  /** Permissions (scopes) of this token; absent: the settings' default grant. */
+  permissions?: string[]
+  issuedAt?: number
 }

@@ -125,7 +125,7 @@ export function addSystemUser (store: SimStore, now: number, businessId: string,
 }
 
 export function addToken (store: SimStore, p: {
-  businessId: string, appId: string, actor: TokenActor, role: string, twoFactorVerified?: boolean, expiresAt?: number | null, value?: string
+  businessId: string, appId: string, actor: TokenActor, role: string, twoFactorVerified?: boolean, expiresAt?: number | null, value?: string, permissions?: string[]
 }): SimToken {
   const token: SimToken = {
     value: p.value ?? store.newToken(),
@@ -134,20 +134,22 @@ export function addToken (store: SimStore, p: {
     actor: p.actor,
     role: p.role,
     twoFactorVerified: p.twoFactorVerified ?? true,
-    expiresAt: p.expiresAt ?? null
+    expiresAt: p.expiresAt ?? null,
+    ...(p.permissions === undefined ? {} : { permissions: [...p.permissions] })
   }
   store.tokens.set(token.value, token)
   return token
 }
 
-export function addAsset (store: SimStore, businessId: string, p: { type: SimAssetType, name?: string }): SimAsset {
+export function addAsset (store: SimStore, businessId: string, p: { type: SimAssetType, name?: string, unreadable?: boolean }): SimAsset {
   const n = store.nextId()
   const asset: SimAsset = {
     id: p.type === 'ad_account' ? `act_${n}` : n,
     type: p.type,
     name: p.name ?? `${p.type} ${n}`,
     ownerBusinessId: businessId,
-    sharedWith: new Set()
+    sharedWith: new Set(),
+    ...(p.unreadable === true ? { unreadable: true } : {})
   }
   store.assets.set(asset.id, asset)
   return asset
