@@ -5,6 +5,7 @@ import { FailureLimit } from './failure-limit.js'
 import { OAuthError } from './oauth-error.js'
 import { parseTokenRequest, type TokenRequest } from './token-request.js'
 import type { FederationTrustsService } from './trusts-service.js'
+import { classifyError } from '../http/error-handler.js'
 
 /** What this server grants: access to the tenant's SCIM API, whatever scope was asked for. */
 export const GRANTED_SCOPE = 'scim'
@@ -64,14 +65,18 @@ export async function oauthTokenRoutes (app: FastifyInstance, opts: OAuthTokenRo
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof OAuthError) return sendError(reply, err)
-    const status = err.statusCode ?? 500
-    if (status >= 400 && status < 500) {
-      const tooLarge = status === 413
-      const description = tooLarge ? 'the body is too large' : 'the request is malformed'
+    // Everything else as the rest of the app classifies it (input guard, body limits, database
+    // faults, overload), in RFC 6749 §5.2's vocabulary; 503 keeps its Retry-After.
+    const error = classifyError(err, request, reply)
+    if (error.status < 500) {
+      const tooLarge = error.status === 413
+      const description = tooLarge ? 'the body is too large' : `the request is malformed: ${error.message}`
       return sendError(reply, new OAuthError('invalid_request', description), tooLarge ? 413 : 400)
     }
-    request.log.error({ err }, 'token endpoint failed')
     noStore(reply)
+    if (error.status === 503) {
+      return reply.code(503).send({ error: 'temporarily_unavailable', error_description: error.message })
+    }
     return reply.code(500).send({ error: 'server_error', error_description: 'internal error' })
   })
 

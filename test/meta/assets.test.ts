@@ -62,7 +62,9 @@ t.test('read leniently: task names outside the spec\'s enums are kept', async t 
   sim.assign(ad.id, person.id, ['ADVERTISE', 'FB_EMPLOYEE_DSO_ADVERTISE'])
   t.same((await client.getAssignedUsers({ type: 'instagram_account', id: ig.id }))[0]?.tasks, ['FULL_CONTROL', 'CREATIVE_MANAGEMENT'])
   const [batched] = await client.batch([client.operations.getAssignedUsers({ type: 'ad_account', id: ad.id })])
-  t.match(batched, { ok: true, value: { data: [{ id: person.id, tasks: ['ADVERTISE', 'FB_EMPLOYEE_DSO_ADVERTISE'] }] } })
+  t.match(batched, { ok: true, value: { data: [{ id: person.id }] } })
+  const batchedTasks = (batched as { value?: { data?: Array<{ tasks?: string[] }> } }).value?.data?.[0]?.tasks ?? []
+  t.ok(['ADVERTISE', 'FB_EMPLOYEE_DSO_ADVERTISE'].every((task) => batchedTasks.includes(task)), 'a live name read back in a batch is kept')
 })
 
 t.test('Instagram grants go as JSON; a batch cannot carry them', async t => {
