@@ -5,6 +5,7 @@ import { BoundedBuffer } from './bounded-buffer.js'
 import type { CapturedRequest } from './entry.js'
 import { createMasker, type Masker } from './mask.js'
 import { insertCapturedRequests, pruneTenant, tenantsWithRequests } from './repository.js'
+import { runAsBackground } from '../db/work-priority.js'
 
 export type DropReason = 'buffer_full' | 'write_failed'
 
@@ -69,13 +70,19 @@ export class RequestLog {
   /** Requests waiting to be written. */
   get pending (): number { return this.#buffer.size }
 
-  /** Starts the background writer and pruner (timers do not keep the process alive). */
+  /**
+   * Starts the background writer and pruner (timers do not keep the process alive). Both are
+   * background work: on the embedded database they yield to IdP requests (src/db/work-priority.ts),
+   * and a full buffer drops and counts instead of slowing anyone down.
+   */
   start (): void {
     if (this.#flushTimer !== undefined || this.#closed) return
-    this.#flushTimer = setInterval(() => { void this.flush() }, this.deps.settings.flushIntervalMs)
-    this.#flushTimer.unref()
-    this.#pruneTimer = setInterval(() => { void this.prune().catch(() => {}) }, this.deps.settings.pruneIntervalMs)
-    this.#pruneTimer.unref()
+    runAsBackground(() => {
+      this.#flushTimer = setInterval(() => { void this.flush() }, this.deps.settings.flushIntervalMs)
+      this.#flushTimer.unref()
+      this.#pruneTimer = setInterval(() => { void this.prune().catch(() => {}) }, this.deps.settings.pruneIntervalMs)
+      this.#pruneTimer.unref()
+    })
   }
 
   record (entry: CapturedRequest): void {
