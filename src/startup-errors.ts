@@ -59,6 +59,8 @@ export function checkDataDirWritable (dataDir: string): void {
 /** Turns a failed first query into a StartupError naming the server (not the password). */
 export function databaseFailure (err: unknown, databaseUrl: string | undefined): Error {
   if (databaseUrl === undefined) return err instanceof Error ? err : new Error(String(err))
+  // The pool wraps driver faults (DatabaseUnavailableError); the driver's own words say why.
+  if (err instanceof Error && err.cause !== undefined) err = err.cause
   const reason = err instanceof Error && err.message !== '' ? err.message : (code(err) ?? String(err))
   return new StartupError(`cannot reach the database at ${databaseLocation(databaseUrl)}: ${reason} (check DATABASE_URL)`)
 }

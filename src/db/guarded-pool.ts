@@ -47,10 +47,13 @@ const PAUSE_POLL_MS = 100
 export function guardPool (pool: pg.Pool, options: PoolGuardOptions): PoolGuard {
   let pause: BackgroundPause | undefined
   let unavailableSince: number | undefined
+  // An outage is a change from a database that answered: one never reached is a start-up
+  // failure, which the entry point reports in one line of its own (startup-errors.ts).
+  let answeredOnce = false
 
   const fault = (err: unknown): unknown => {
     if (!isDatabaseUnavailable(err)) return err
-    if (unavailableSince === undefined) {
+    if (unavailableSince === undefined && answeredOnce) {
       unavailableSince = Date.now()
       // Logged on change only: an outage would otherwise log once per statement.
       options.log?.warn({ err: { message: (err as Error).message, code: (err as { code?: unknown }).code } }, 'database unavailable: answering 503')
@@ -58,6 +61,7 @@ export function guardPool (pool: pg.Pool, options: PoolGuardOptions): PoolGuard 
     return err instanceof DatabaseUnavailableError ? err : new DatabaseUnavailableError('the database is unavailable', { cause: err })
   }
   const healthy = (): void => {
+    answeredOnce = true
     if (unavailableSince === undefined) return
     options.log?.info({ outageMs: Date.now() - unavailableSince }, 'database available again')
     unavailableSince = undefined

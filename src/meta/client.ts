@@ -211,7 +211,6 @@ export function createMetaClient (options: MetaClientOptions) {
       if (asset.type === 'pixel') throw pixelUnassignRefusal(transport.endpoint('DELETE', path))
       return await remove(path, { user: userId }, assetScope(asset), o)
     },
-    /** §1.6: any number of operations, sent 50 at a time; one result per operation, in order. */
     /** The token itself: valid, expiry, permissions (Graph API reference "Debug Token"). */
     async debugToken (o: CallOptions = {}): Promise<TokenInfo> {
       const answer = await req.call({
@@ -229,6 +228,7 @@ export function createMetaClient (options: MetaClientOptions) {
     async getBusiness (o: CallOptions = {}): Promise<z.infer<typeof BusinessNodeSchema>> {
       return await req.call({ method: 'GET', path: businessId, params: { fields: 'id,name' }, schema: BusinessNodeSchema, scope: biz, idempotent: true, signal: o.signal })
     },
+    /** §1.6: any number of operations, sent 50 at a time; one result per operation, in order. */
     async batch<const Ops extends ReadonlyArray<BatchOperation<unknown>>> (ops: Ops, o: CallOptions = {}): Promise<BatchResults<Ops>> {
       const results = await runBatch(transport, options.governor, ops, { nullRetries: options.batchNullRetries ?? 2, signal: o.signal })
       return results as BatchResults<Ops>

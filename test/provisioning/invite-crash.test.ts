@@ -39,7 +39,9 @@ t.test('SIGKILL between Meta accepting an invitation and the save: exactly one i
     META_BUSINESS_ID: businessId,
     META_ACCESS_TOKEN: seeded.token,
     META_GRAPH_URL: url,
-    META_API_VERSION: API_VERSION
+    META_API_VERSION: API_VERSION,
+    // A new connection starts in dry run until turned off explicitly.
+    META_DRY_RUN: 'false'
   }
   if (testDatabaseUrl) env.DATABASE_URL = await createServerDatabase(t)
   else env.DATA_DIR = await pgliteDataDir(t)

@@ -24,7 +24,9 @@ t.test('assigned_users reads back more tasks than were posted; re-posting the sa
   t.same(await read(ad.id), ['DRAFT', 'ADVERTISE', 'ANALYZE'], 'ADVERTISE, ANALYZE reads back with DRAFT')
   t.same((await call('POST', `${ad.id}/assigned_users`, { user: member.id, business: b, tasks: '["ADVERTISE","ANALYZE"]' })).body, { success: true }, 'the same grant again: success')
   t.same(sim.store.assignmentsOf(ad.id).get(member.id), ['ADVERTISE', 'ANALYZE'], 'the store keeps what was posted')
-  await call('POST', `${ig.id}/assigned_users`, { user: member.id, business: b, tasks: '["ADVERTISE"]' })
+  // Instagram takes grants as JSON only (test/simulator/spec-shape.test.ts); this helper posts forms.
+  sim.updateSettings({ formBodyRefusedFor: [] })
+  t.same((await call('POST', `${ig.id}/assigned_users`, { user: member.id, business: b, tasks: '["ADVERTISE"]' })).body, { success: true })
   t.same([...await read(ig.id)].sort(), ['ADVERTISE', 'ANALYZE', 'COMMUNITY_ACTIVITY', 'CONTENT', 'MESSAGES'], 'Instagram ADVERTISE unpacks to five tasks')
   sim.updateSettings({ taskExpansion: { ad_account: { ADVERTISE: [] } } })
   t.same(await read(ad.id), ['ADVERTISE', 'ANALYZE'], 'without an expansion it reads back what was posted')
