@@ -135,6 +135,9 @@ async function main (): Promise<void> {
   database.pauseBackgroundWhile(backgroundShedding(probe, {
     maxEventLoopDelayMs: config.overloadBackgroundEventLoopDelayMs, maxHeapBytes: config.overloadMaxHeapBytes, log: logger
   }))
+  // Listening comes first (a port in use fails before anything is created); this line says the
+  // default tenant, its tokens and the worker are in place too.
+  logger.info({ role: config.role }, 'service ready')
 
   let stopping = false
   const shutdown = async (signal: string): Promise<void> => {

@@ -73,7 +73,7 @@ t.test('lost tokens: restart with ADMIN_TOKEN and create a new SCIM token (the d
   const adminToken = 'recovery-admin-token-0123456789'
   const second = runEntry('src/main.ts', { ...env, LOG_LEVEL: 'info', ADMIN_TOKEN: adminToken })
   t.teardown(() => second.child.kill('SIGKILL'))
-  await second.waitFor(/Server listening/, 150_000)
+  await second.waitFor(/service ready/, 150_000)
   const base = `http://127.0.0.1:${port}`
   const admin = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }
   const tenants = await (await fetch(`${base}/admin/v1/tenants`, { headers: admin })).json() as { items: Array<{ id: string, name: string }> }

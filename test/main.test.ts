@@ -16,7 +16,7 @@ t.test('first start creates the default tenant and prints its token once; restar
   t.teardown(() => first.child.kill('SIGKILL'))
   const [, token] = await first.waitFor(/Bearer token:\s+(smb_\S+)/)
   t.match(first.output(), new RegExp(`SCIM base URL: http://127\\.0\\.0\\.1:${port}/scim/v2`))
-  await first.waitFor(/Server listening/)
+  await first.waitFor(/service ready/)
   const base = `http://127.0.0.1:${port}`
   t.equal((await fetch(`${base}/healthz`)).status, 200)
   t.equal((await fetch(`${base}/readyz`)).status, 200)
@@ -32,7 +32,7 @@ t.test('first start creates the default tenant and prints its token once; restar
 
   const second = runEntry('src/main.ts', env)
   t.teardown(() => second.child.kill('SIGKILL'))
-  await second.waitFor(/Server listening/)
+  await second.waitFor(/service ready/)
   t.notMatch(second.output(), /Bearer token/, 'no new token on restart')
   const again = await fetch(`${base}/scim/v2/Users`, { headers: { authorization: `Bearer ${token}` } })
   t.not(again.status, 401, 'the first token still works after restart')
@@ -86,7 +86,7 @@ t.test('ROLE=worker serves health and metrics only, and its metrics show the Met
   t.match(warning, `META_BUSINESS_ID set ${seeded.business.id}`)
   t.match(warning, 'META_ACCESS_TOKEN set replaced')
   t.notMatch(warning, seeded.token)
-  await run.waitFor(/Server listening/)
+  await run.waitFor(/service ready/)
   const base = `http://127.0.0.1:${port}`
   t.equal((await fetch(`${base}/healthz`)).status, 200)
   t.equal((await fetch(`${base}/readyz`)).status, 200)

@@ -67,9 +67,11 @@ t.test('two workers and one API on PostgreSQL invite every user exactly once', {
 
   // The API first: it migrates and creates the default tenant; the workers then find both.
   const api = await start('api')
-  await api.waitFor(/Server listening at http:\/\/127\.0\.0\.1:\d+/, 90_000)
+  await api.waitFor(/service ready/, 90_000)
   const workers = [await start('worker'), await start('worker')]
   await Promise.all(workers.map(async (w) => await w.waitFor(/Server listening at http:\/\/127\.0\.0\.1:\d+/, 90_000)))
+  // The worker starts once the port is bound (src/main.ts): wait for the whole start.
+  await Promise.all(workers.map(async (w) => await w.waitFor(/service ready/, 90_000)))
   t.ok(workers.every((w) => /provisioning worker started/.test(w.output())), 'both workers started and listen')
 
   const base = `http://127.0.0.1:${api.port}/scim/v2`

@@ -50,7 +50,7 @@ t.test('SIGKILL part-way through 300 creates: every acknowledged user invited ex
   const start = async (): Promise<RunningProcess> => {
     const run = runEntry('src/main.ts', env)
     t.teardown(() => { run.child.kill('SIGKILL') })
-    await run.waitFor(/Server listening/, 120_000)
+    await run.waitFor(/service ready/, 120_000)
     return run
   }
   const base = `http://127.0.0.1:${port}/scim/v2/Users`
