@@ -10,8 +10,8 @@ import { inputGuardPlugin } from './http/input-guard.js'
 import { httpServerLimits } from './http/server-limits.js'
 import { queryTokenPlugin } from './http/query-token.js'
 import { publicOrigin } from './http/public-origin.js'
-import { frameworkErrors } from './http/framework-errors.js'
-import { scimApi } from './scim-api/plugin.js'
+import { createRouterErrors } from './http/framework-errors.js'
+import { SCIM_PREFIX, scimApi } from './scim-api/plugin.js'
 import { noopAccessChangeSink, type AccessChangeSink } from './directory/access-change-sink.js'
 import type { ReadOnlyUserExtension } from './directory/user-extensions.js'
 import { TokenService } from './tenants/token-service.js'
@@ -78,6 +78,7 @@ export type WorkerAppDeps = Pick<AppDeps, 'config' | 'db' | 'logger' | 'metrics'
  * the metrics plugin (`/metrics`), registered before every route so each one inherits its hook.
  */
 async function baseApp (deps: WorkerAppDeps): Promise<{ app: FastifyInstance, metrics: Metrics }> {
+  const { frameworkErrors, routerErrorsPlugin } = createRouterErrors()
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.config.bodyLimitBytes,
@@ -92,7 +93,9 @@ async function baseApp (deps: WorkerAppDeps): Promise<{ app: FastifyInstance, me
   })
   // Connections past the cap are closed by Node as they arrive (no 503: nothing is read yet).
   app.server.maxConnections = deps.config.httpMaxConnections
-  // First, so every later hook's database work runs under the request's deadline.
+  // First of all hooks: a request the router refused runs nothing before its error is thrown.
+  await app.register(routerErrorsPlugin)
+  // Next, so every later hook's database work runs under the request's deadline.
   await app.register(databaseDeadlinePlugin, { deadlineMs: deps.config.databaseRequestDeadlineMs })
   const routes: RegisteredRoute[] = []
   app.decorate('registeredRoutes', routes)
@@ -181,7 +184,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     now: deps.now
   })
   await app.register(scimApi, {
-    prefix: '/scim/v2',
+    prefix: SCIM_PREFIX,
     tokens,
     accessTokens: oauth.accessTokens,
     metrics,

@@ -3,6 +3,7 @@ import { createLogger } from './logger.js'
 import { openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { buildApp, buildWorkerApp } from './app.js'
+import { SCIM_PREFIX } from './scim-api/plugin.js'
 import { createMetrics } from './http/metrics-registry.js'
 import { bootstrapDefaultTenant } from './tenants/bootstrap.js'
 import { ensureFirstAdminToken } from './admin/admin-token-verifier.js'
@@ -22,7 +23,7 @@ import { runAsBackground } from './db/work-priority.js'
 
 function printFirstStart (config: Config, port: number, token: string | undefined, adminToken: string | undefined): void {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
-  const base = `${config.publicBaseUrl ?? `http://${host}:${port}`}/scim/v2`
+  const base = `${config.publicBaseUrl ?? `http://${host}:${port}`}${SCIM_PREFIX}`
   // Written to stdout directly, not through the logger: the logger redacts tokens, and this is
   // the one moment the operator must see it.
   const lines = [

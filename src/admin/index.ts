@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { TokenService } from '../tenants/token-service.js'
 import { addAdminAuth } from './admin-auth.js'
+import { registerAdminErrorHandler } from './error-handler.js'
 import type { AdminTokenVerifier } from './admin-token-verifier.js'
 import { tenantRoutes } from './tenant-routes.js'
 import { tokenRoutes } from './token-routes.js'
@@ -36,8 +37,12 @@ export interface AdminRoutesOptions {
   provisioning?: AdminProvisioning | undefined
 }
 
-/** The admin API, registered under /admin/v1; every route needs an admin token. */
+/**
+ * The admin API as one encapsulated scope, registered under /admin/v1: its own error handler
+ * (first, so every route registered below inherits it) and an admin token on every route.
+ */
 export async function adminRoutes (app: FastifyInstance, opts: AdminRoutesOptions): Promise<void> {
+  registerAdminErrorHandler(app)
   addAdminAuth(app, opts.adminTokens)
   await app.register(tenantRoutes, { db: opts.db, tokens: opts.tokens })
   await app.register(tokenRoutes, { db: opts.db, tokens: opts.tokens })

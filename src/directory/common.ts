@@ -9,17 +9,6 @@ export interface DirectoryDeps {
   accessChanges: AccessChangeSink
 }
 
-export interface ListRequest {
-  filter?: string | undefined
-  /** 1-based. */
-  startIndex: number
-  count: number
-  sortBy?: string | undefined
-  descending?: boolean
-}
-
-export interface ListResult<T> { totalResults: number, items: T[] }
-
 /** RFC 7644 §3.14: If-Match on a write; 412 when the client's version is stale. */
 export function checkIfMatch (ifMatch: string | undefined, version: number): void {
   if (ifMatch !== undefined && !etagMatches(ifMatch, version)) {

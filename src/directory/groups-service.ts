@@ -1,8 +1,6 @@
 import type { Transaction } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { ScimError } from '../scim/errors.js'
-import { parseFilter } from '../scim/filter/parse.js'
-import { resolveSort } from '../scim/list/sort.js'
 import { applyPatch } from '../scim/patch/apply.js'
 import { memberValues, type MemberDelta, type MemberValue } from '../scim/patch/members.js'
 import type { PatchOperationInput } from '../scim/patch/operations.js'
@@ -10,6 +8,7 @@ import type { JsonObject } from '../scim/resource/json.js'
 import { checkRequired, normalizeResource } from '../scim/resource/normalize.js'
 import { checkResourceLimits } from '../scim/resource/size-limits.js'
 import { scimLimits } from '../scim/limits.js'
+import type { ListRequest, ListResult, ResourceService } from '../scim/resource-service.js'
 import { groupResourceType } from '../scim/schemas/resource-types.js'
 import { findAttribute } from '../scim/schemas/types.js'
 import { isUuid } from './db-errors.js'
@@ -17,10 +16,11 @@ import { countGroups, deleteGroup, findGroup, insertGroup, listGroups, updateGro
 import {
   addMembers, memberCounts, membersOfGroups, removeAllMembers, removeMembers, removeMembersWhere, replaceMembers
 } from './members-repository.js'
+import { readPage } from './paging.js'
 import type { GroupRecord, MemberRef } from './records.js'
 import { existingUserIds } from './users-repository.js'
 import type { Executor } from '../db/executor.js'
-import { checkIfMatch, type DirectoryDeps, type ListRequest, type ListResult } from './common.js'
+import { checkIfMatch, type DirectoryDeps } from './common.js'
 
 const type = groupResourceType
 const membersAttribute = findAttribute(type.schema.attributes, 'members')!
@@ -139,11 +139,18 @@ async function attachMembersWithinBudget (db: Executor, tenantId: string, page: 
   return kept
 }
 
+export type GroupsService = ResourceService<GroupRecord> & {
+  /** The members an answer would show: the first `maxMembersPerAnswer`. */
+  membersOf: (tenantId: string, id: string) => Promise<MemberRef[]>
+}
+
 /**
  * SCIM Groups (RFC 7644 §3). Membership is a set of rows changed by deltas under the group's
- * row lock, so concurrent PATCHes never lose a member and cost what they change.
+ * row lock, so concurrent PATCHes never lose a member and cost what they change. A group's
+ * members can be many (50,000 in bench/): `withMembers` reads them only when the answer shows
+ * them, no more than an answer carries, and after a write inside its transaction.
  */
-export function createGroupsService (deps: DirectoryDeps, options: GroupsServiceOptions = {}) {
+export function createGroupsService (deps: DirectoryDeps, options: GroupsServiceOptions = {}): GroupsService {
   const { db, accessChanges } = deps
   const cap = options.maxMembersPerAnswer ?? scimLimits.membersPerAnswer
 
@@ -160,40 +167,30 @@ export function createGroupsService (deps: DirectoryDeps, options: GroupsService
     if (renamed) await accessChanges.groupMembersChanged(trx, tenantId, groupId)
   }
 
-  return {
-    type,
+  const shown = async (executor: Executor, tenantId: string, group: GroupRecord, withMembers: boolean): Promise<GroupRecord> =>
+    withMembers ? attachBoundedMembers(executor, tenantId, group, cap) : group
 
-    async get (tenantId: string, id: string, options: { withMembers?: boolean } = {}): Promise<GroupRecord> {
+  return {
+    async get (tenantId: string, id: string, withMembers = false): Promise<GroupRecord> {
       const group = isUuid(id) ? await findGroup(db, tenantId, id) : undefined
       if (!group) throw notFound(id)
-      return options.withMembers ? attachBoundedMembers(db, tenantId, group, cap) : group
+      return shown(db, tenantId, group, withMembers)
     },
 
-    /** The group with its members as an answer shows them (only when a client asks for them). */
-    async attachMembers (tenantId: string, group: GroupRecord): Promise<GroupRecord> {
-      return attachBoundedMembers(db, tenantId, group, cap)
-    },
-
-    /** The members an answer would show: the first `maxMembersPerAnswer`. */
     async membersOf (tenantId: string, id: string): Promise<MemberRef[]> {
       return (await membersOfGroups(db, tenantId, [id], cap)).get(id) ?? []
     },
 
     /** Lists groups; members are read (two queries per page) only when asked for, within the budget. */
-    async list (tenantId: string, request: ListRequest, options: { withMembers?: boolean } = {}): Promise<ListResult<GroupRecord>> {
-      const filter = request.filter === undefined ? undefined : parseFilter(type, request.filter)
-      const sort = request.sortBy ? { attr: resolveSort(type, request.sortBy), descending: request.descending === true } : undefined
-      if (request.count === 0) return { totalResults: await countGroups(db, tenantId, filter), items: [] }
-      const offset = request.startIndex - 1
-      const items = await listGroups(db, tenantId, { filter, sort, offset, limit: request.count })
-      // A page that is not full and not past the end is the last page, so its length gives the
-      // total without a second statement: the common `userName eq` lookup costs one query.
-      const lastPage = items.length < request.count && (items.length > 0 || offset === 0)
-      const totalResults = lastPage ? offset + items.length : await countGroups(db, tenantId, filter)
-      return { totalResults, items: options.withMembers ? await attachMembersWithinBudget(db, tenantId, items, cap) : items }
+    async list (tenantId: string, request: ListRequest, withMembers = false): Promise<ListResult<GroupRecord>> {
+      const { totalResults, items } = await readPage(type, request, {
+        page: async (query) => listGroups(db, tenantId, query),
+        count: async (filter) => countGroups(db, tenantId, filter)
+      })
+      return { totalResults, items: withMembers ? await attachMembersWithinBudget(db, tenantId, items, cap) : items }
     },
 
-    async create (tenantId: string, body: unknown): Promise<GroupRecord> {
+    async create (tenantId: string, body: unknown, withMembers = false): Promise<GroupRecord> {
       const { data, members } = splitMembers(normalizeResource(type, body))
       checkRequired(type, data)
       checkResourceLimits(data)
@@ -201,7 +198,7 @@ export function createGroupsService (deps: DirectoryDeps, options: GroupsService
         const group = await insertGroup(trx, tenantId, data)
         const changed = await applyDeltas(trx, deps, tenantId, group.id, members ? [{ kind: 'add', members }] : [])
         await notify(trx, tenantId, group.id, changed, false)
-        return group
+        return shown(trx, tenantId, group, withMembers)
       })
     },
 
@@ -210,7 +207,7 @@ export function createGroupsService (deps: DirectoryDeps, options: GroupsService
      * absent leaves memberships alone (RFC 7644 §3.5.1 lets the server keep omitted values),
      * so a rename by PUT never strips access.
      */
-    async replace (tenantId: string, id: string, body: unknown, ifMatch?: string): Promise<GroupRecord> {
+    async replace (tenantId: string, id: string, body: unknown, ifMatch?: string, withMembers = false): Promise<GroupRecord> {
       const { data, members } = splitMembers(normalizeResource(type, body))
       checkRequired(type, data)
       checkResourceLimits(data)
@@ -219,12 +216,14 @@ export function createGroupsService (deps: DirectoryDeps, options: GroupsService
         const group = await updateGroup(trx, tenantId, id, data)
         const changed = await applyDeltas(trx, deps, tenantId, id, members ? [{ kind: 'replace', members }] : [])
         await notify(trx, tenantId, id, changed, current.displayName !== group.displayName)
-        return group
+        return shown(trx, tenantId, group, withMembers)
       })
     },
 
     /** RFC 7644 §3.5.2: attributes patched in memory, members as SQL deltas; all or nothing. */
-    async patch (tenantId: string, id: string, operations: readonly PatchOperationInput[], ifMatch?: string): Promise<GroupRecord> {
+    async patch (
+      tenantId: string, id: string, operations: readonly PatchOperationInput[], ifMatch?: string, withMembers = false
+    ): Promise<GroupRecord> {
       return db.transaction().execute(async (trx) => {
         const current = await locked(trx, tenantId, id, ifMatch)
         const { data, memberDeltas } = applyPatch(type, current.data, operations, { id, deltaAttribute: 'members' })
@@ -232,7 +231,7 @@ export function createGroupsService (deps: DirectoryDeps, options: GroupsService
         const group = await updateGroup(trx, tenantId, id, data)
         const changed = await applyDeltas(trx, deps, tenantId, id, memberDeltas)
         await notify(trx, tenantId, id, changed, current.displayName !== group.displayName)
-        return group
+        return shown(trx, tenantId, group, withMembers)
       })
     },
 
@@ -246,5 +245,3 @@ export function createGroupsService (deps: DirectoryDeps, options: GroupsService
     }
   }
 }
-
-export type GroupsService = ReturnType<typeof createGroupsService>

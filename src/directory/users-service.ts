@@ -1,14 +1,14 @@
 import { ScimError } from '../scim/errors.js'
-import { parseFilter } from '../scim/filter/parse.js'
-import { resolveSort } from '../scim/list/sort.js'
 import { applyPatch } from '../scim/patch/apply.js'
 import type { PatchOperationInput } from '../scim/patch/operations.js'
 import type { JsonObject } from '../scim/resource/json.js'
 import { checkRequired, normalizeResource } from '../scim/resource/normalize.js'
 import { checkResourceLimits } from '../scim/resource/size-limits.js'
+import type { ListRequest, ListResult, ResourceService } from '../scim/resource-service.js'
 import { userResourceType, type ResourceTypeDefinition } from '../scim/schemas/resource-types.js'
-import { checkIfMatch, type DirectoryDeps, type ListRequest, type ListResult } from './common.js'
+import { checkIfMatch, type DirectoryDeps } from './common.js'
 import { isUniqueViolation, isUuid } from './db-errors.js'
+import { readPage } from './paging.js'
 import type { UserRecord } from './records.js'
 import type { ReadOnlyUserExtension } from './user-extensions.js'
 import {
@@ -39,18 +39,17 @@ export async function loadUserWithGroups (db: Executor, tenantId: string, id: st
   return findUser(db, tenantId, id, { include: { groups: true } })
 }
 
-/** Whether an answer carries the user's `groups` (the projection decides, RFC 7644 §3.9). */
-export interface ReadOptions { withGroups?: boolean | undefined }
-
 /**
  * SCIM Users (RFC 7644 §3): validation, SCIM rules and one transaction per write, in which the
  * access-change sink hears about every user whose access may have changed. Every read and
- * write returns the user with its groups (when asked) and its read-only extension blocks from
- * the same statement.
+ * write returns the user with its groups (`withGroups`: when the answer shows them, RFC 7644
+ * §3.9) and its read-only extension blocks from the same statement.
  */
-export function createUsersService (deps: DirectoryDeps, type: ResourceTypeDefinition = userResourceType, extensions: readonly ReadOnlyUserExtension[] = []) {
+export function createUsersService (
+  deps: DirectoryDeps, type: ResourceTypeDefinition = userResourceType, extensions: readonly ReadOnlyUserExtension[] = []
+): ResourceService<UserRecord> {
   const { db, accessChanges } = deps
-  const includes = (options: ReadOptions): UserIncludes => ({ groups: options.withGroups === true, extensions })
+  const includes = (withGroups: boolean): UserIncludes => ({ groups: withGroups, extensions })
 
   async function locked (trx: Executor, tenantId: string, id: string, ifMatch: string | undefined): Promise<UserRecord> {
     const user = isUuid(id) ? await findUser(trx, tenantId, id, { forUpdate: true }) : undefined
@@ -60,63 +59,56 @@ export function createUsersService (deps: DirectoryDeps, type: ResourceTypeDefin
   }
 
   return {
-    type,
-
-    async get (tenantId: string, id: string, options: ReadOptions = {}): Promise<UserRecord> {
-      const user = isUuid(id) ? await findUser(db, tenantId, id, { include: includes(options) }) : undefined
+    async get (tenantId: string, id: string, withGroups = false): Promise<UserRecord> {
+      const user = isUuid(id) ? await findUser(db, tenantId, id, { include: includes(withGroups) }) : undefined
       if (!user) throw notFound(id)
       return user
     },
 
-    /** RFC 7644 §3.4.2: filter, sort and page in SQL; `count` 0 reads the total only. */
-    async list (tenantId: string, request: ListRequest, options: ReadOptions = {}): Promise<ListResult<UserRecord>> {
-      const filter = request.filter === undefined ? undefined : parseFilter(type, request.filter)
-      const sort = request.sortBy ? { attr: resolveSort(type, request.sortBy), descending: request.descending === true } : undefined
-      if (request.count === 0) return { totalResults: await countUsers(db, tenantId, filter), items: [] }
-      const offset = request.startIndex - 1
-      const items = await listUsers(db, tenantId, { filter, sort, offset, limit: request.count }, includes(options))
-      // A page that is not full and not past the end is the last page, so its length gives the
-      // total without a second statement: the common `userName eq` lookup costs one query.
-      const lastPage = items.length < request.count && (items.length > 0 || offset === 0)
-      const totalResults = lastPage ? offset + items.length : await countUsers(db, tenantId, filter)
-      return { totalResults, items }
+    async list (tenantId: string, request: ListRequest, withGroups = false): Promise<ListResult<UserRecord>> {
+      return readPage(type, request, {
+        page: async (query) => listUsers(db, tenantId, query, includes(withGroups)),
+        count: async (filter) => countUsers(db, tenantId, filter)
+      })
     },
 
     /** A new user belongs to no group yet (`groups` is readOnly, RFC 7643 §4.1.2): never read. */
-    async create (tenantId: string, body: unknown, options: ReadOptions = {}): Promise<UserRecord> {
+    async create (tenantId: string, body: unknown, withGroups = false): Promise<UserRecord> {
       const data = withDefaults(normalizeResource(type, body))
       checkRequired(type, data)
       checkResourceLimits(data)
       return save(() => db.transaction().execute(async (trx) => {
         const user = await insertUser(trx, tenantId, data, { extensions })
-        if (options.withGroups) user.groups = []
+        if (withGroups) user.groups = []
         await accessChanges.usersChanged(trx, tenantId, [user.id])
         return user
       }), () => data.userName)
     },
 
     /** RFC 7644 §3.5.1: full replace; readOnly values in the body are ignored. */
-    async replace (tenantId: string, id: string, body: unknown, ifMatch?: string, options: ReadOptions = {}): Promise<UserRecord> {
+    async replace (tenantId: string, id: string, body: unknown, ifMatch?: string, withGroups = false): Promise<UserRecord> {
       const data = withDefaults(normalizeResource(type, body))
       checkRequired(type, data)
       checkResourceLimits(data)
       return save(() => db.transaction().execute(async (trx) => {
         await locked(trx, tenantId, id, ifMatch)
-        const user = await updateUser(trx, tenantId, id, data, includes(options))
+        const user = await updateUser(trx, tenantId, id, data, includes(withGroups))
         await accessChanges.usersChanged(trx, tenantId, [id])
         return user
       }), () => data.userName)
     },
 
     /** RFC 7644 §3.5.2: all operations or none, applied under the row lock. */
-    async patch (tenantId: string, id: string, operations: readonly PatchOperationInput[], ifMatch?: string, options: ReadOptions = {}): Promise<UserRecord> {
+    async patch (
+      tenantId: string, id: string, operations: readonly PatchOperationInput[], ifMatch?: string, withGroups = false
+    ): Promise<UserRecord> {
       let userName: unknown
       return save(() => db.transaction().execute(async (trx) => {
         const current = await locked(trx, tenantId, id, ifMatch)
         const { data } = applyPatch(type, current.data, operations, { id })
         userName = data.userName
         checkResourceLimits(data)
-        const user = await updateUser(trx, tenantId, id, withDefaults(data), includes(options))
+        const user = await updateUser(trx, tenantId, id, withDefaults(data), includes(withGroups))
         await accessChanges.usersChanged(trx, tenantId, [id])
         return user
       }), () => userName)
@@ -132,5 +124,3 @@ export function createUsersService (deps: DirectoryDeps, type: ResourceTypeDefin
     }
   }
 }
-
-export type UsersService = ReturnType<typeof createUsersService>

@@ -1,8 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { ScimError, scimErrorBody } from '../scim/errors.js'
-import { isScimPath } from './scim-path.js'
-import { AdminError } from '../admin/admin-errors.js'
+import { ScimError } from '../scim/errors.js'
 import { isStalePlan } from '../db/statement-cache.js'
 import { isDatabaseUnavailable } from '../db/database-unavailable.js'
 
@@ -11,8 +9,6 @@ import { isDatabaseUnavailable } from '../db/database-unavailable.js'
  * to finish, short enough that an IdP's retry is not what delays recovery.
  */
 export const DATABASE_RETRY_AFTER_SECONDS = 5
-
-export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8'
 
 /** Maps Fastify's own error codes to the SCIM error they mean (RFC 7644 §3.12). */
 function fromFastifyError (err: FastifyError): ScimError {
@@ -68,6 +64,7 @@ export function classifyError (err: FastifyError, request: FastifyRequest, reply
 function httpErrorCode (status: number): string {
   if (status === 404) return 'not_found'
   if (status === 413) return 'payload_too_large'
+  if (status === 414) return 'uri_too_long'
   if (status === 415) return 'unsupported_media_type'
   if (status === 429) return 'too_many_requests'
   if (status === 503) return 'service_unavailable'
@@ -75,26 +72,26 @@ function httpErrorCode (status: number): string {
   return 'invalid_request'
 }
 
+/** The small JSON error body `{ error, message, status }` of every API without a format of its own. */
+export function sendJsonError (reply: FastifyReply, error: ScimError): FastifyReply {
+  return reply.code(error.status).send({ error: httpErrorCode(error.status), message: error.message, status: error.status })
+}
+
+/** The detail of a 404 from a not-found handler: the method and the path, never the query. */
+export function noRouteDetail (request: FastifyRequest): string {
+  return `no route for ${request.method} ${request.url.split('?')[0] ?? ''}`
+}
+
 /**
- * The app-wide error handler, for everything outside the SCIM API (which registers its own,
- * src/scim-api/error-handler.ts): a small JSON body. 5xx detail is logged, never sent.
+ * The app-wide error and not-found handlers: the JSON error body. An API with a format of its
+ * own sets its handlers on its own scope (src/scim-api/error-handler.ts,
+ * src/admin/error-handler.ts), so this one knows no API's errors and no URL. 5xx detail is
+ * logged, never sent.
  */
 export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
-  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (err instanceof AdminError) {
-      const body: Record<string, unknown> = { error: err.code, message: err.message, status: err.statusCode }
-      if (err.details !== undefined) body.details = err.details
-      return reply.code(err.statusCode).send(body)
-    }
-    const error = classifyError(err, request, reply)
-    // A SCIM-looking path no SCIM route matched (e.g. `/scim/v2/` itself): a SCIM error body.
-    if (isScimPath(request.url)) return reply.code(error.status).type(SCIM_CONTENT_TYPE).send(scimErrorBody(error.status, error.message, error.scimType))
-    return reply.code(error.status).send({ error: httpErrorCode(error.status), message: error.message, status: error.status })
-  })
+  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+    sendJsonError(reply, classifyError(err, request, reply)))
 
-  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
-    const detail = `no route for ${request.method} ${request.url.split('?')[0] ?? ''}`
-    if (isScimPath(request.url)) return reply.code(404).type(SCIM_CONTENT_TYPE).send(scimErrorBody(404, detail))
-    return reply.code(404).send({ error: 'not_found', message: detail, status: 404 })
-  })
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
+    sendJsonError(reply, new ScimError(404, undefined, noRouteDetail(request))))
 }, { name: 'error-handler' })

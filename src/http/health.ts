@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { pendingMigrations } from '../db/migrate.js'
+import { notShed } from './overload.js'
 
 export interface HealthOptions {
   db: Kysely<DB>
@@ -28,11 +29,11 @@ async function withTimeout<T> (work: Promise<T>, ms: number): Promise<T> {
 export async function healthRoutes (app: FastifyInstance, opts: HealthOptions): Promise<void> {
   const timeoutMs = opts.readinessTimeoutMs ?? 2_000
 
-  app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }))
+  app.get('/healthz', { logLevel: 'warn', config: notShed }, async () => ({ status: 'ok' }))
 
   // The probe is unauthenticated: the reason says what failed, the log says why (a driver's
   // message can carry a host, a port or a user name).
-  app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
+  app.get('/readyz', { logLevel: 'warn', config: notShed }, async (_request, reply) => {
     try {
       await withTimeout(sql`select 1`.execute(opts.db), timeoutMs)
     } catch (err) {

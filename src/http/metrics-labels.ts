@@ -15,46 +15,6 @@ export function statusClass (status: number): string {
   return `${Math.trunc(status / 100)}xx`
 }
 
-export interface ScimOperation {
-  resource: string
-  operation: string
-}
-
-const SCIM_PREFIX = '/scim/v2'
-const DISCOVERY = new Set(['/ServiceProviderConfig', '/ResourceTypes', '/Schemas'])
-
-/**
- * The SCIM operation of a request, from its route pattern (never the raw URL) and method:
- * RFC 7644 §3.3 create, §3.4.1 get, §3.4.2 list, §3.4.3 search, §3.5.1 replace, §3.5.2 patch,
- * §3.6 delete, §4 discovery. Undefined for routes outside /scim/v2 and for unmatched requests.
- */
-export function scimOperationOf (method: string, route: string | undefined): ScimOperation | undefined {
-  if (route === undefined || !route.startsWith(SCIM_PREFIX)) return undefined
-  const path = route.slice(SCIM_PREFIX.length)
-  const m = methodLabel(method)
-  const resource = /^\/(Users|Groups)(\/|$)/.exec(path)
-  if (resource?.[1] !== undefined) {
-    const name = resource[1] === 'Users' ? 'User' : 'Group'
-    const rest = path.slice(resource[1].length + 1)
-    if (rest === '/.search' && m === 'POST') return { resource: name, operation: 'search' }
-    if (rest === '') {
-      if (m === 'GET') return { resource: name, operation: 'list' }
-      if (m === 'POST') return { resource: name, operation: 'create' }
-    } else if (rest === '/:id') {
-      const byMethod: Record<string, string> = { GET: 'get', PUT: 'replace', PATCH: 'patch', DELETE: 'delete' }
-      const operation = byMethod[m]
-      if (operation !== undefined) return { resource: name, operation }
-    }
-    return { resource: name, operation: 'unsupported' }
-  }
-  // §3.4.3: a search at the root spans every resource type.
-  if (path === '/.search') return { resource: 'all', operation: m === 'POST' ? 'search' : 'unsupported' }
-  // Route patterns are a finite, registered set, so their first segment is a bounded label.
-  const base = /^\/[A-Za-z]+/.exec(path)?.[0]
-  if (base === undefined) return { resource: 'other', operation: 'unsupported' }
-  return { resource: base.slice(1), operation: DISCOVERY.has(base) && m === 'GET' ? 'get' : 'unsupported' }
-}
-
 /**
  * A Graph call as bounded labels. Takes the `endpoint` string the Meta client puts on every
  * call and error (`POST /v26.0/123/business_users`, see src/meta/transport.ts) and replaces

@@ -1,9 +1,9 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
-import { metaEndpointLabels, methodLabel, scimOperationOf, statusClass } from './metrics-labels.js'
+import { metaEndpointLabels, methodLabel, statusClass } from './metrics-labels.js'
 import { SourceGroup, type GaugeSet, type Sampler } from './metrics-source.js'
 import type {
   ActionOutcome, GovernorSample, JobReport, MetaCallReport, OverloadReason, OverloadSample, PoolStats,
-  ProvisioningAction, QueueSample, RemovalBrakeSample, SyncRunReport, SyncSample, TenantHealthSample
+  ProvisioningAction, QueueSample, RemovalBrakeSample, ScimOperation, SyncRunReport, SyncSample, TenantHealthSample
 } from './metrics-types.js'
 import {
   governorMetrics, overloadMetrics, poolMetrics, queueMetrics, removalBrakeMetrics, syncStateMetrics, tenantHealthMetrics
@@ -32,6 +32,8 @@ export interface MetricsOptions {
 export interface Metrics {
   render: () => Promise<{ contentType: string, body: string }>
   recordHttpRequest: (report: HttpRequestReport) => void
+  /** A SCIM request that reached a SCIM route, by operation (the SCIM scope reports it). */
+  recordScimOperation: (operation: ScimOperation, status: number) => void
   recordRateLimited: () => void
   recordOverloadRejection: (reason: OverloadReason) => void
   recordMetaCall: (report: MetaCallReport) => void
@@ -96,9 +98,8 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
       const r = route ?? 'unmatched'
       httpRequests.inc({ method: m, route: r, status: String(status) })
       httpDuration.observe({ method: m, route: r, status_class: statusClass(status) }, durationSeconds)
-      const op = scimOperationOf(method, route)
-      if (op !== undefined) scimOperations.inc({ ...op, status_class: statusClass(status) })
     },
+    recordScimOperation (operation, status) { scimOperations.inc({ ...operation, status_class: statusClass(status) }) },
     recordRateLimited () { rateLimited.inc() },
     recordOverloadRejection (reason) { overloadRejected.inc({ reason }) },
     recordMetaCall ({ endpoint, outcome, durationSeconds }) {

@@ -6,6 +6,12 @@ import type { BucketSnapshot } from '../meta/governor-bucket.js'
 /** How a Graph call ended, as the Meta client reports it (src/meta/call-report.ts). */
 export type { MetaCallOutcome, MetaCallReport } from '../meta/call-report.js'
 
+/** A SCIM request's operation as bounded labels (src/scim-api/operation-metrics.ts). */
+export interface ScimOperation {
+  resource: string
+  operation: string
+}
+
 export type JobOutcome = 'completed' | 'failed' | 'retried'
 
 export interface JobReport {

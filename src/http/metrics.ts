@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Metrics } from './metrics-registry.js'
+import { notShed } from './overload.js'
 
 export interface MetricsPluginOptions {
   metrics: Metrics
@@ -44,7 +45,7 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: MetricsPlugin
   })
 
   // Scraped every few seconds: log only problems.
-  app.get('/metrics', { logLevel: 'warn' }, async (request, reply) => {
+  app.get('/metrics', { logLevel: 'warn', config: notShed }, async (request, reply) => {
     if (token !== undefined && !authorized(request, token)) {
       // RFC 6750 §3: name the scheme; a separate realm from SCIM's, since SCIM tokens do not work here.
       return await reply.code(401).header('www-authenticate', 'Bearer realm="metrics"')

@@ -17,9 +17,19 @@ export interface OverloadOptions {
   probe?: OverloadProbe
 }
 
-// Orchestrators and Prometheus must still reach these while the process sheds load: a liveness
-// probe that fails under load restarts a process that would have recovered.
-const EXEMPT_ROUTES = new Set(['/healthz', '/readyz', '/metrics'])
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Answered even while the process sheds load. Orchestrators and Prometheus must still reach
+     * `/healthz`, `/readyz` and `/metrics`: a liveness probe that fails under load restarts a
+     * process that would have recovered.
+     */
+    notShed?: boolean
+  }
+}
+
+/** The route options of a route that is never shed. */
+export const notShed = { notShed: true } as const
 
 export function overloadReason (load: ProcessLoad, opts: Pick<OverloadOptions, 'maxEventLoopDelayMs' | 'maxHeapBytes'>): OverloadReason | null {
   if (opts.maxEventLoopDelayMs > 0 && load.eventLoopDelayMs > opts.maxEventLoopDelayMs) return 'event_loop_delay'
@@ -60,7 +70,7 @@ export const overloadPlugin = fp(async (app: FastifyInstance, opts: OverloadOpti
   })
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
-    if (EXEMPT_ROUTES.has(request.routeOptions.url ?? '')) return
+    if (request.routeOptions.config.notShed === true) return
     const load = probe.current()
     const reason = overloadReason(load, opts)
     if (reason !== state) {

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { classifyError, SCIM_CONTENT_TYPE } from '../http/error-handler.js'
+import { classifyError, noRouteDetail } from '../http/error-handler.js'
 import { ScimError, scimErrorBody } from '../scim/errors.js'
+import { SCIM_CONTENT_TYPE } from './routes/http.js'
 
 /**
  * A write for a tenant deleted after its token was verified (another replica's token cache, at
@@ -28,7 +29,6 @@ export function registerScimErrorHandlers (scope: FastifyInstance): void {
     return reply.code(error.status).type(SCIM_CONTENT_TYPE).send(scimErrorBody(error.status, error.message, error.scimType))
   })
   scope.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
-    const detail = `no route for ${request.method} ${request.url.split('?')[0] ?? ''}`
-    return reply.code(404).type(SCIM_CONTENT_TYPE).send(scimErrorBody(404, detail))
+    return reply.code(404).type(SCIM_CONTENT_TYPE).send(scimErrorBody(404, noRouteDetail(request)))
   })
 }

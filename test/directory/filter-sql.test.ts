@@ -39,11 +39,11 @@ for (const g of table.seed.groups) {
 // The reference: every resource in its SCIM representation, filtered in memory.
 const baseUrl = 'https://scim.test/scim/v2'
 const userResources = await Promise.all([...ids.keys()].filter((k) => table.seed.users.some((u) => u.userName === k)).map(async (name) => {
-  const user = await users.get(tenant.id, ids.get(name)!, { withGroups: true })
+  const user = await users.get(tenant.id, ids.get(name)!, true)
   return toScimResource(userResourceType, user, { baseUrl, groups: user.groups })
 }))
 const groupResources = await Promise.all(table.seed.groups.map(async (g) => {
-  const group = await groups.get(tenant.id, ids.get(g.displayName)!, { withMembers: true })
+  const group = await groups.get(tenant.id, ids.get(g.displayName)!, true)
   return toScimResource(groupResourceType, group, { baseUrl, members: group.members })
 }))
 

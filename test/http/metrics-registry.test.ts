@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createMetrics } from '../../src/http/metrics-registry.js'
-import { metaEndpointLabels, scimOperationOf } from '../../src/http/metrics-labels.js'
+import { metaEndpointLabels } from '../../src/http/metrics-labels.js'
 import { MetaGovernor } from '../../src/meta/index.js'
 
 function series (body: string, line: string): number | undefined {
@@ -17,21 +17,6 @@ t.test('Graph endpoints lose their ids and version', async (t) => {
   t.same(metaEndpointLabels('POST /v26.0/'), { method: 'POST', endpoint: '/' }, 'batch')
   t.same(metaEndpointLabels('GET /v26.0/123/pending_users?email=a@b.c'), { method: 'GET', endpoint: '/{id}/pending_users' })
   t.same(metaEndpointLabels('BREW /v26.0/Odd-Thing'), { method: 'other', endpoint: '/{id}' })
-})
-
-t.test('SCIM operations come from the route pattern and method', async (t) => {
-  t.same(scimOperationOf('POST', '/scim/v2/Users'), { resource: 'User', operation: 'create' })
-  t.same(scimOperationOf('GET', '/scim/v2/Groups'), { resource: 'Group', operation: 'list' })
-  t.same(scimOperationOf('POST', '/scim/v2/Groups/.search'), { resource: 'Group', operation: 'search' })
-  t.same(scimOperationOf('POST', '/scim/v2/.search'), { resource: 'all', operation: 'search' })
-  t.same(scimOperationOf('PUT', '/scim/v2/Users/:id'), { resource: 'User', operation: 'replace' })
-  t.same(scimOperationOf('PATCH', '/scim/v2/Groups/:id'), { resource: 'Group', operation: 'patch' })
-  t.same(scimOperationOf('DELETE', '/scim/v2/Users/:id'), { resource: 'User', operation: 'delete' })
-  t.same(scimOperationOf('POST', '/scim/v2/Users/:id'), { resource: 'User', operation: 'unsupported' })
-  t.same(scimOperationOf('GET', '/scim/v2/Schemas/:id'), { resource: 'Schemas', operation: 'get' })
-  t.same(scimOperationOf('GET', '/scim/v2/ServiceProviderConfig'), { resource: 'ServiceProviderConfig', operation: 'get' })
-  t.equal(scimOperationOf('GET', '/healthz'), undefined)
-  t.equal(scimOperationOf('GET', undefined), undefined)
 })
 
 t.test('Meta calls, jobs, actions and sync runs are counted with bounded labels', async (t) => {

@@ -1,32 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { ListRequest } from '../../directory/common.js'
-import { listResponse } from '../list/list-response.js'
-import { parseListParams, type RawListParams } from '../list/params.js'
-import type { PatchOperationInput } from '../patch/operations.js'
-import { etagMatches, formatEtag } from '../resource/etag.js'
-import type { JsonObject } from '../resource/json.js'
-import type { StoredResource } from '../resource/mapper.js'
-import { applyProjection, projectionIncludes, projectionOf, type Projection } from '../resource/projection.js'
-import type { ResourceTypeDefinition } from '../schemas/resource-types.js'
+import { listResponse } from '../../scim/list/list-response.js'
+import { parseListParams, type RawListParams } from '../../scim/list/params.js'
+import { etagMatches, formatEtag } from '../../scim/resource/etag.js'
+import type { JsonObject } from '../../scim/resource/json.js'
+import type { StoredResource } from '../../scim/resource/mapper.js'
+import { applyProjection, projectionIncludes, projectionOf, type Projection } from '../../scim/resource/projection.js'
+import type { ResourceService } from '../../scim/resource-service.js'
+import type { ResourceTypeDefinition } from '../../scim/schemas/resource-types.js'
 import { header, methodNotAllowed, sendScim, type RouteContext } from './http.js'
-import { parseListQuery, parsePatchBody, parseResourceBody, parseSearchBody } from './schemas.js'
-
-/**
- * What the routes need from a directory service. `withRelated` asks for the user's groups / the
- * group's members in the answer; the routes decide it from the projection before any write, so
- * a bad `attributes` parameter fails before anything is stored.
- */
-export interface ResourceService<R extends StoredResource> {
-  get: (tenantId: string, id: string, withRelated: boolean) => Promise<R>
-  list: (tenantId: string, request: ListRequest, withRelated: boolean) => Promise<{ totalResults: number, items: R[] }>
-  create: (tenantId: string, body: unknown, withRelated: boolean) => Promise<R>
-  replace: (tenantId: string, id: string, body: unknown, ifMatch: string | undefined, withRelated: boolean) => Promise<R>
-  patch: (tenantId: string, id: string, operations: PatchOperationInput[], ifMatch: string | undefined, withRelated: boolean) => Promise<R>
-  delete: (tenantId: string, id: string, ifMatch?: string) => Promise<void>
-}
+import { parseListQuery, parsePatchBody, parseResourceBody, parseSearchBody } from './request-bodies.js'
 
 export interface ResourceRouteSpec<R extends StoredResource> {
   type: ResourceTypeDefinition
+  /** The directory service of the type (src/directory), which implements the seam itself. */
   service: ResourceService<R>
   /** The attribute `withRelated` fills (`groups` on Users, `members` on Groups). */
   related: string

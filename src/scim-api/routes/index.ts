@@ -6,14 +6,14 @@ import { createGroupsService } from '../../directory/groups-service.js'
 import type { GroupRecord, UserRecord } from '../../directory/records.js'
 import type { ReadOnlyUserExtension } from '../../directory/user-extensions.js'
 import { createUsersService } from '../../directory/users-service.js'
-import { toScimResource } from '../resource/mapper.js'
-import { groupResourceType, userResourceType, withReadOnlyExtension } from '../schemas/resource-types.js'
+import { toScimResource } from '../../scim/resource/mapper.js'
+import { groupResourceType, userResourceType, withReadOnlyExtension } from '../../scim/schemas/resource-types.js'
 import { registerDiscoveryRoutes } from './discovery.js'
 import { baseUrlResolver, parseJsonBody, type RouteContext } from './http.js'
 import { registerResourceRoutes, type ResourceRouteSpec } from './resource-routes.js'
 import { registerRootSearch, searchable } from './root-search.js'
-import { MEMBER_PAGING_URN } from '../schemas/group-members-extension.js'
-import type { JsonObject } from '../resource/json.js'
+import { MEMBER_PAGING_URN } from '../../scim/schemas/group-members-extension.js'
+import type { JsonObject } from '../../scim/resource/json.js'
 
 /**
  * A Group answer whose `members` lists only the group's first members carries the
@@ -59,32 +59,14 @@ export async function scimRoutes (app: FastifyInstance, opts: ScimRoutesOptions)
     type: userType,
     related: 'groups',
     patchAnswer: 'resource',
-    service: {
-      get: async (tenantId, id, withGroups) => users.get(tenantId, id, { withGroups }),
-      list: async (tenantId, request, withGroups) => users.list(tenantId, request, { withGroups }),
-      create: async (tenantId, body, withGroups) => users.create(tenantId, body, { withGroups }),
-      replace: async (tenantId, id, body, ifMatch, withGroups) => users.replace(tenantId, id, body, ifMatch, { withGroups }),
-      patch: async (tenantId, id, operations, ifMatch, withGroups) => users.patch(tenantId, id, operations, ifMatch, { withGroups }),
-      delete: users.delete
-    },
+    service: users,
     map: (record, baseUrl) => toScimResource(userType, record, { baseUrl, groups: record.groups, extensionBlocks: record.extensionBlocks })
   }
-  // A group's members can be many (50,000 in bench/): they are read after the write, only when
-  // the answer shows them, and no more than an answer carries.
-  const withMembers = async (tenantId: string, record: GroupRecord, wanted: boolean): Promise<GroupRecord> =>
-    wanted ? groups.attachMembers(tenantId, record) : record
   const groupSpec: ResourceRouteSpec<GroupRecord> = {
     type: groupResourceType,
     related: 'members',
     patchAnswer: 'noContent',
-    service: {
-      get: async (tenantId, id, withRelated) => groups.get(tenantId, id, { withMembers: withRelated }),
-      list: async (tenantId, request, withRelated) => groups.list(tenantId, request, { withMembers: withRelated }),
-      create: async (tenantId, body, wanted) => withMembers(tenantId, await groups.create(tenantId, body), wanted),
-      replace: async (tenantId, id, body, ifMatch, wanted) => withMembers(tenantId, await groups.replace(tenantId, id, body, ifMatch), wanted),
-      patch: async (tenantId, id, operations, ifMatch, wanted) => withMembers(tenantId, await groups.patch(tenantId, id, operations, ifMatch), wanted),
-      delete: groups.delete
-    },
+    service: groups,
     map: (record, baseUrl) => toScimResource(groupResourceType, record, { baseUrl, members: record.members }),
     finish: withMemberPaging
   }

@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { ScimError } from '../errors.js'
-import type { RawListParams } from '../list/params.js'
-import type { PatchOperationInput } from '../patch/operations.js'
-import { URN } from '../schemas/urns.js'
+import { ScimError } from '../../scim/errors.js'
+import type { RawListParams } from '../../scim/list/params.js'
+import type { PatchOperationInput } from '../../scim/patch/operations.js'
+import { URN } from '../../scim/schemas/urns.js'
 
 /** Keys matched case-insensitively (clients send `Operations`/`operations`, `startIndex`/`startindex`). */
 function lowerKeys (value: unknown): unknown {

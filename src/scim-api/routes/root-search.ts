@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify'
-import { ScimError } from '../errors.js'
-import { listResponse } from '../list/list-response.js'
-import { parseListParams } from '../list/params.js'
-import type { JsonObject } from '../resource/json.js'
-import type { StoredResource } from '../resource/mapper.js'
-import { projectionIncludes, projectionOf, type Projection } from '../resource/projection.js'
-import type { ListRequest } from '../../directory/common.js'
+import { ScimError } from '../../scim/errors.js'
+import { listResponse } from '../../scim/list/list-response.js'
+import { parseListParams } from '../../scim/list/params.js'
+import type { JsonObject } from '../../scim/resource/json.js'
+import type { StoredResource } from '../../scim/resource/mapper.js'
+import { projectionIncludes, projectionOf, type Projection } from '../../scim/resource/projection.js'
+import type { ListRequest } from '../../scim/resource-service.js'
 import { sendScim, type RouteContext } from './http.js'
 import { renderRecord, type ResourceRouteSpec } from './resource-routes.js'
-import { parseSearchBody } from './schemas.js'
+import { parseSearchBody } from './request-bodies.js'
 
 /** One resource type as the root search sees it: list a page and render it. */
 export interface SearchableType {

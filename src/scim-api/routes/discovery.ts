@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
-import { resourceTypeDocument } from '../discovery/resource-types.js'
-import { allSchemas, schemaDocument } from '../discovery/schemas.js'
-import { serviceProviderConfig } from '../discovery/service-provider-config.js'
-import { ScimError } from '../errors.js'
-import { listResponse } from '../list/list-response.js'
-import type { ResourceTypeDefinition } from '../schemas/resource-types.js'
+import { resourceTypeDocument } from '../../scim/discovery/resource-types.js'
+import { allSchemas, schemaDocument } from '../../scim/discovery/schemas.js'
+import { serviceProviderConfig } from '../../scim/discovery/service-provider-config.js'
+import { ScimError } from '../../scim/errors.js'
+import { listResponse } from '../../scim/list/list-response.js'
+import type { ResourceTypeDefinition } from '../../scim/schemas/resource-types.js'
 import { methodNotAllowed, sendScim, type RouteContext } from './http.js'
 
 interface IdParams { id: string }

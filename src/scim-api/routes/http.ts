@@ -1,8 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { SCIM_CONTENT_TYPE } from '../../http/error-handler.js'
-import { ScimError } from '../errors.js'
-import { formatEtag } from '../resource/etag.js'
-import type { JsonObject } from '../resource/json.js'
+import { ScimError } from '../../scim/errors.js'
+import { formatEtag } from '../../scim/resource/etag.js'
+import type { JsonObject } from '../../scim/resource/json.js'
+
+/** RFC 7644 §3.1: the media type of every SCIM body, answers and errors alike. */
+export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8'
 
 export interface RouteContext {
   /** The SCIM base URL for meta.location and Location headers. */
