@@ -17,7 +17,7 @@ import { loadConfig } from '../src/config.js'
 import { openDatabase, type DatabaseHandle } from '../src/db/database.js'
 import { buildApp } from '../src/app.js'
 import { createLogger } from '../src/logger.js'
-import { createMetrics } from '../src/http/metrics-registry.js'
+import { createMetrics } from '../src/metrics/registry.js'
 import { loadProvisioning, type LoadedProvisioning } from './lib/sink.js'
 
 export interface ChildReady { type: 'ready', ports: Record<string, number>, sink?: string | undefined, sinkError?: string | undefined }

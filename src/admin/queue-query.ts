@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
-import type { QueueSample } from '../http/metrics-types.js'
+import type { QueueSample } from '../metrics/types.js'
 import { QUEUE_SCHEMA, RECONCILE_QUEUE, type ReconcileQueue } from '../provisioning/queue.js'
 import { UNMANAGED_QUEUE } from '../provisioning/unmanaged-removal.js'
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ScimError } from '../scim/errors.js'
-import type { Metrics } from './metrics-registry.js'
-import type { OverloadReason } from './metrics-types.js'
+import type { Metrics } from '../metrics/registry.js'
+import type { OverloadReason } from '../metrics/types.js'
 import { createProcessProbe, type OverloadProbe, type ProcessLoad } from './overload-probe.js'
 
 export interface OverloadOptions {

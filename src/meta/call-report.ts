@@ -1,6 +1,6 @@
 import type { MetaErrorClass } from './error-table.js'
 
-// What the client tells an observer about each Graph call (metrics, src/http/metrics-types.ts).
+// What the client tells an observer about each Graph call (metrics, src/metrics/types.ts).
 // meta/ knows no metrics library: whoever builds the client passes `onCall` and decides.
 
 /** How a Graph call ended: `success`, its error class, or `not_sent` (the governor held it). */

@@ -40,7 +40,7 @@ export interface MetaClientOptions {
   /** How often unfinished (`null`) batch operations are re-sent (§1.6). */
   batchNullRetries?: number
   maxGovernorWaitMs?: number
-  /** Told how every Graph call ended (metrics: src/http/metrics-registry.ts `recordMetaCall`). */
+  /** Told how every Graph call ended (metrics: src/metrics/registry.ts `recordMetaCall`). */
   onCall?: MetaCallObserver
 }
 

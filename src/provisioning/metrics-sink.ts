@@ -1,10 +1,10 @@
-import type { ActionOutcome, JobReport, ProvisioningAction } from '../http/metrics-types.js'
+import type { ActionOutcome, JobReport, ProvisioningAction } from '../metrics/types.js'
 import type { MetaCallReport } from '../meta/index.js'
 import type { Step } from './model.js'
 
 /**
  * Where the provisioning engine reports what it did. The process's metrics registry
- * (src/http/metrics-registry.ts) fits as it is; the engine itself knows no metrics library.
+ * (src/metrics/registry.ts) fits as it is; the engine itself knows no metrics library.
  */
 export interface ProvisioningMetrics {
   /** Every Graph call of the worker's clients (and of the admin API's, which share them). */

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { methodLabel } from '../http/metrics-labels.js'
-import type { Metrics } from '../http/metrics-registry.js'
-import type { ScimOperation } from '../http/metrics-types.js'
+import { methodLabel } from '../metrics/labels.js'
+import type { Metrics } from '../metrics/registry.js'
+import type { ScimOperation } from '../metrics/types.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {

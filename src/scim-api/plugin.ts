@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { Metrics } from '../http/metrics-registry.js'
+import type { Metrics } from '../metrics/registry.js'
 import { scimRoutes, type ScimRoutesOptions } from './routes/index.js'
 import type { TokenService } from '../tenants/token-service.js'
 import type { AccessTokenService } from '../oauth/access-tokens.js'

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ScimError } from '../scim/errors.js'
-import type { Metrics } from '../http/metrics-registry.js'
+import type { Metrics } from '../metrics/registry.js'
 import { TokenBuckets } from '../http/token-bucket.js'
 
 export interface RateLimitOptions {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { SyncSample } from '../http/metrics-types.js'
+import type { SyncSample } from '../metrics/types.js'
 import type { Executor } from '../db/executor.js'
 import { DEFAULT_SYNC_SETTINGS } from './settings-repository.js'
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { DB } from '../db/schema.js'
-import type { SyncRunReport } from '../http/metrics-types.js'
+import type { SyncRunReport } from '../metrics/types.js'
 import { createMetaClient, MetaGovernor, type MetaCallReport, type MetaClientOptions } from '../meta/index.js'
 import { computeDrift } from './drift.js'
 import { importDirectory } from './import-directory.js'
@@ -31,7 +31,7 @@ export interface SyncServiceOptions {
   metrics?: SyncMetrics
 }
 
-/** What the sync reports; the metrics registry (src/http/metrics-registry.ts) fits as it is. */
+/** What the sync reports; the metrics registry (src/metrics/registry.ts) fits as it is. */
 export interface SyncMetrics {
   /** `scim_bridge_sync_runs_total` and the duration histogram. */
   recordSyncRun: (report: SyncRunReport) => void

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import pino from 'pino'
 import { buildWorkerApp } from '../../src/app.js'
-import { createMetrics } from '../../src/http/metrics-registry.js'
+import { createMetrics } from '../../src/metrics/registry.js'
 import { testConfig } from '../helpers/app.js'
 import { createTestDatabase } from '../helpers/database.js'
 

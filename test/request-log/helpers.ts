@@ -1,6 +1,6 @@
 import pino from 'pino'
 import { buildApp } from '../../src/app.js'
-import { createMetrics, type Metrics } from '../../src/http/metrics-registry.js'
+import { createMetrics, type Metrics } from '../../src/metrics/registry.js'
 import { RequestLog, defaultRequestLogSettings, type RequestLogSettings } from '../../src/request-log/request-log.js'
 import { insertTenant } from '../../src/tenants/tenants-repository.js'
 import { TokenService } from '../../src/tenants/token-service.js'

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import pino from 'pino'
 import { buildApp } from '../../../src/app.js'
-import type { Metrics } from '../../../src/http/metrics-registry.js'
+import type { Metrics } from '../../../src/metrics/registry.js'
 import { createSecretBox } from '../../../src/crypto/secret-box.js'
 import { MetaGovernor, type GovernorOptions } from '../../../src/meta/index.js'
 import { startProvisioning, type ProvisioningRuntime } from '../../../src/provisioning/runtime.js'

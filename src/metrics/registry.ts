@@ -1,13 +1,13 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
-import { metaEndpointLabels, methodLabel, statusClass } from './metrics-labels.js'
-import { SourceGroup, type GaugeSet, type Sampler } from './metrics-source.js'
+import { metaEndpointLabels, methodLabel, statusClass } from './labels.js'
+import { SourceGroup, type GaugeSet, type Sampler } from './source.js'
 import type {
   ActionOutcome, GovernorSample, JobReport, MetaCallReport, OverloadReason, OverloadSample, PoolStats,
   ProvisioningAction, QueueSample, RemovalBrakeSample, ScimOperation, SyncRunReport, SyncSample, TenantHealthSample
-} from './metrics-types.js'
+} from './types.js'
 import {
   governorMetrics, overloadMetrics, poolMetrics, queueMetrics, removalBrakeMetrics, syncStateMetrics, tenantHealthMetrics
-} from './metrics-gauges.js'
+} from './gauges.js'
 
 export interface HttpRequestReport {
   method: string

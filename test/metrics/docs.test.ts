@@ -1,7 +1,7 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createMetrics } from '../../src/http/metrics-registry.js'
+import { createMetrics } from '../../src/metrics/registry.js'
 import { repoRoot } from '../helpers/child-process.js'
 
 // The dashboard and docs/operations.md name metrics by hand; these tests keep them honest.

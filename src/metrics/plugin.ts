@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Metrics } from './metrics-registry.js'
-import { notShed } from './overload.js'
+import type { Metrics } from './registry.js'
+import { notShed } from '../http/overload.js'
 
 export interface MetricsPluginOptions {
   metrics: Metrics

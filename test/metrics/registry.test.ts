@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createMetrics } from '../../src/http/metrics-registry.js'
-import { metaEndpointLabels } from '../../src/http/metrics-labels.js'
+import { createMetrics } from '../../src/metrics/registry.js'
+import { metaEndpointLabels } from '../../src/metrics/labels.js'
 import { MetaGovernor } from '../../src/meta/index.js'
 
 function series (body: string, line: string): number | undefined {

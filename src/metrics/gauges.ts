@@ -1,8 +1,8 @@
 import { Counter, Gauge } from 'prom-client'
-import type { GaugeSet } from './metrics-source.js'
+import type { GaugeSet } from './source.js'
 import type {
   GovernorSample, OverloadSample, PoolStats, QueueSample, RemovalBrakeSample, SyncSample, TenantHealthSample
-} from './metrics-types.js'
+} from './types.js'
 
 // Families read at scrape time. Created unregistered (`registers: []`): SourceGroup registers
 // them when the first callback attaches.
