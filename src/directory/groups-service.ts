@@ -167,8 +167,9 @@ export function createGroupsService (deps: DirectoryDeps, options: GroupsService
     if (renamed) await accessChanges.groupMembersChanged(trx, tenantId, groupId)
   }
 
-  const shown = async (executor: Executor, tenantId: string, group: GroupRecord, withMembers: boolean): Promise<GroupRecord> =>
-    withMembers ? attachBoundedMembers(executor, tenantId, group, cap) : group
+  const shown = async (
+    executor: Executor, tenantId: string, group: GroupRecord, withMembers: boolean
+  ): Promise<GroupRecord> => withMembers ? attachBoundedMembers(executor, tenantId, group, cap) : group
 
   return {
     async get (tenantId: string, id: string, withMembers = false): Promise<GroupRecord> {
@@ -207,7 +208,9 @@ export function createGroupsService (deps: DirectoryDeps, options: GroupsService
      * absent leaves memberships alone (RFC 7644 §3.5.1 lets the server keep omitted values),
      * so a rename by PUT never strips access.
      */
-    async replace (tenantId: string, id: string, body: unknown, ifMatch?: string, withMembers = false): Promise<GroupRecord> {
+    async replace (
+      tenantId: string, id: string, body: unknown, ifMatch?: string, withMembers = false
+    ): Promise<GroupRecord> {
       const { data, members } = splitMembers(normalizeResource(type, body))
       checkRequired(type, data)
       checkResourceLimits(data)

@@ -15,9 +15,13 @@ export interface PageSource<T> {
  * unsupported one is a 400 before any SQL), then filtered, sorted and paged in SQL; `count` 0
  * reads the total only.
  */
-export async function readPage<T> (type: ResourceTypeDefinition, request: ListRequest, source: PageSource<T>): Promise<ListResult<T>> {
+export async function readPage<T> (
+  type: ResourceTypeDefinition, request: ListRequest, source: PageSource<T>
+): Promise<ListResult<T>> {
   const filter = request.filter === undefined ? undefined : parseFilter(type, request.filter)
-  const sort = request.sortBy ? { attr: resolveSort(type, request.sortBy), descending: request.descending === true } : undefined
+  const sort = request.sortBy === undefined || request.sortBy === ''
+    ? undefined
+    : { attr: resolveSort(type, request.sortBy), descending: request.descending === true }
   if (request.count === 0) return { totalResults: await source.count(filter), items: [] }
   const offset = request.startIndex - 1
   const items = await source.page({ filter, sort, offset, limit: request.count })

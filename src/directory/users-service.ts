@@ -46,7 +46,9 @@ export async function loadUserWithGroups (db: Executor, tenantId: string, id: st
  * §3.9) and its read-only extension blocks from the same statement.
  */
 export function createUsersService (
-  deps: DirectoryDeps, type: ResourceTypeDefinition = userResourceType, extensions: readonly ReadOnlyUserExtension[] = []
+  deps: DirectoryDeps,
+  type: ResourceTypeDefinition = userResourceType,
+  extensions: readonly ReadOnlyUserExtension[] = []
 ): ResourceService<UserRecord> {
   const { db, accessChanges } = deps
   const includes = (withGroups: boolean): UserIncludes => ({ groups: withGroups, extensions })
@@ -86,7 +88,9 @@ export function createUsersService (
     },
 
     /** RFC 7644 §3.5.1: full replace; readOnly values in the body are ignored. */
-    async replace (tenantId: string, id: string, body: unknown, ifMatch?: string, withGroups = false): Promise<UserRecord> {
+    async replace (
+      tenantId: string, id: string, body: unknown, ifMatch?: string, withGroups = false
+    ): Promise<UserRecord> {
       const data = withDefaults(normalizeResource(type, body))
       checkRequired(type, data)
       checkResourceLimits(data)

@@ -74,7 +74,8 @@ function httpErrorCode (status: number): string {
 
 /** The small JSON error body `{ error, message, status }` of every API without a format of its own. */
 export function sendJsonError (reply: FastifyReply, error: ScimError): FastifyReply {
-  return reply.code(error.status).send({ error: httpErrorCode(error.status), message: error.message, status: error.status })
+  const body = { error: httpErrorCode(error.status), message: error.message, status: error.status }
+  return reply.code(error.status).send(body)
 }
 
 /** The detail of a 404 from a not-found handler: the method and the path, never the query. */
