@@ -1,5 +1,4 @@
-import { MetaApiError, type AssetType, type BusinessRole, type MetaClient } from '../meta/index.js'
-import { invitationIsOpen } from '../meta/invitation-status.js'
+import { invitationIsOpen, MetaApiError, type AssetType, type BusinessRole, type MetaClient } from '../meta/index.js'
 import { readRole } from './lookup.js'
 
 // A DELETE answered 100/33 proves nothing: Graph's text for it is "Object with ID … does not

@@ -1,5 +1,4 @@
-import { invitationIsOpen } from '../meta/invitation-status.js'
-import { isMetaApiError, type BusinessRole, type BusinessRoleRequest, type BusinessUser, type MetaClient } from '../meta/index.js'
+import { invitationIsOpen, isMetaApiError, type BusinessRole, type BusinessRoleRequest, type BusinessUser, type MetaClient } from '../meta/index.js'
 
 /** Where an email stands in the business (meta-graph-api.md §2.1 P1 members, P6 invites). */
 export type Found =

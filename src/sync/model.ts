@@ -1,5 +1,4 @@
-import type { AssetType } from '../meta/index.js'
-import { invitationIsOpen } from '../meta/invitation-status.js'
+import { invitationIsOpen, type AssetType } from '../meta/index.js'
 import type { PersonKind } from './tables.js'
 
 // What one sync read from a Meta business (reference §9), in memory, before it is stored as

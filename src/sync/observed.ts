@@ -1,4 +1,4 @@
-import { invitationStatusKind } from '../meta/invitation-status.js'
+import { invitationStatusKind } from '../meta/index.js'
 import { primaryByUser } from './matching.js'
 import type { MatchedPerson, MetaAssignment, ScimIdentity } from './model.js'
 import type { AssetAccess, ObservedPerson, ObservedStateName } from './ports.js'

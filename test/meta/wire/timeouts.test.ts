@@ -1,7 +1,7 @@
 import t from 'tap'
-import { MetaApiError } from '../../src/meta/errors.js'
-import { setup } from './helpers/harness.js'
-import { ManualClock, until } from './helpers/manual-clock.js'
+import { MetaApiError } from '../../../src/meta/vocabulary/errors.js'
+import { setup } from '../helpers/harness.js'
+import { ManualClock, until } from '../helpers/manual-clock.js'
 
 t.test('a call without an answer in time fails as a transient timeout', async t => {
   const { client, sim } = await setup(t, { client: { timeoutMs: 100, retry: { retries: 0 } } })
@@ -59,8 +59,8 @@ t.test('the caller can abort; the abort is not turned into a Meta error', async 
 })
 
 t.test('a refused connection is a transient network error', async t => {
-  const { createMetaClient } = await import('../../src/meta/client.js')
-  const { MetaGovernor } = await import('../../src/meta/governor.js')
+  const { createMetaClient } = await import('../../../src/meta/client.js')
+  const { MetaGovernor } = await import('../../../src/meta/governor/governor.js')
   const net = await import('node:net')
   const server = net.createServer()
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { setup } from './helpers/harness.js'
+import { setup } from '../helpers/harness.js'
 
 t.test('listBusinessUsers follows cursors across many pages', async t => {
   const { client, sim, businessId } = await setup(t, { client: { pageSize: 7 } })

@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto'
 import t from 'tap'
 import { z } from 'zod'
-import { appSecretParams, appSecretProof } from '../../src/meta/appsecret-proof.js'
-import { createMetaClient } from '../../src/meta/client.js'
-import { MetaGovernor } from '../../src/meta/governor.js'
-import { API_VERSION, graph, setup } from './helpers/harness.js'
-import { ManualClock } from './helpers/manual-clock.js'
+import { appSecretParams, appSecretProof } from '../../../src/meta/wire/appsecret-proof.js'
+import { createMetaClient } from '../../../src/meta/client.js'
+import { MetaGovernor } from '../../../src/meta/governor/governor.js'
+import { API_VERSION, graph, setup } from '../helpers/harness.js'
+import { ManualClock } from '../helpers/manual-clock.js'
 
 t.test('proof is HMAC-SHA256(secret, token|time) in lowercase hex (known vector)', async t => {
   // Computed independently: python hmac.new(b'secret', b'token|1700000000', sha256).hexdigest()

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { createMetaClient } from '../../src/meta/client.js'
-import { MetaGovernor } from '../../src/meta/governor.js'
-import { API_VERSION, setup } from './helpers/harness.js'
+import { createMetaClient } from '../../../src/meta/client.js'
+import { MetaGovernor } from '../../../src/meta/governor/governor.js'
+import { API_VERSION, setup } from '../helpers/harness.js'
 
 // Expected classes copied from the reference table (meta-graph-api.md §4.2 / §4.3), written out
 // here rather than read from the client's table so a wrong row in the client fails the test.

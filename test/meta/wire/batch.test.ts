@@ -1,7 +1,7 @@
 import t from 'tap'
 import { z } from 'zod'
-import { MetaApiError } from '../../src/meta/errors.js'
-import { setup } from './helpers/harness.js'
+import { MetaApiError } from '../../../src/meta/vocabulary/errors.js'
+import { setup } from '../helpers/harness.js'
 
 t.test('batch reads assigned users of several assets, with one failing operation', async t => {
   const { client, sim, businessId } = await setup(t)

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { MetaGovernor, type CallScope } from '../../src/meta/governor.js'
-import type { UsageReport } from '../../src/meta/usage-headers.js'
-import { ManualClock, until } from './helpers/manual-clock.js'
+import { MetaGovernor, type CallScope } from '../../../src/meta/governor/governor.js'
+import type { UsageReport } from '../../../src/meta/governor/usage-headers.js'
+import { ManualClock, until } from '../helpers/manual-clock.js'
 
 const APP: CallScope = { platform: true, objectId: '111' }
 const AD: CallScope = { platform: false, objectId: '555', bucType: 'ads_management', adAccountId: '555' }

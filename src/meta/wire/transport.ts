@@ -1,10 +1,10 @@
 import { appSecretParams } from './appsecret-proof.js'
 import type { MetaCallObserver, MetaCallReport } from './call-report.js'
-import type { Clock } from './clock.js'
-import { MetaApiError } from './errors.js'
-import type { CallScope, MetaGovernor, Permit } from './governor.js'
+import type { Clock } from '../governor/clock.js'
+import { MetaApiError } from '../vocabulary/errors.js'
+import type { CallScope, MetaGovernor, Permit } from '../governor/governor.js'
 import { errorFromBody, throttleFacts } from './response.js'
-import { parseUsageHeaders } from './usage-headers.js'
+import { parseUsageHeaders } from '../governor/usage-headers.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE'
 export type ParamValue = string | number | boolean | readonly string[]

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
-import { MetaApiError } from '../../src/meta/errors.js'
-import { setup } from './helpers/harness.js'
-import { ManualClock, until } from './helpers/manual-clock.js'
+import { MetaApiError } from '../../../src/meta/vocabulary/errors.js'
+import { setup } from '../helpers/harness.js'
+import { ManualClock, until } from '../helpers/manual-clock.js'
 
 // The governor against the simulator over HTTP, both on one manual clock: time moves only when
 // the test advances it, so "while paused" and "after the window" need no sleeping.

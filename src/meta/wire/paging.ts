@@ -1,4 +1,4 @@
-import { MetaApiError } from './errors.js'
+import { MetaApiError } from '../vocabulary/errors.js'
 
 export interface PageResult<T> {
   data: T[]

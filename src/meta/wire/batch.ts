@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { MetaApiError } from './errors.js'
-import type { CallScope, MetaGovernor } from './governor.js'
+import { MetaApiError } from '../vocabulary/errors.js'
+import type { CallScope, MetaGovernor } from '../governor/governor.js'
 import { errorFromBody, parseWith, throttleFacts } from './response.js'
 import { encodeParams, type GraphTransport, type HttpMethod, type Params } from './transport.js'
-import { parseUsageHeaders } from './usage-headers.js'
+import { parseUsageHeaders } from '../governor/usage-headers.js'
 
 /** §1.6: at most 50 operations per batch request. */
 export const MAX_BATCH_SIZE = 50

@@ -1,10 +1,10 @@
 import type { z } from 'zod'
-import type { Clock } from './clock.js'
-import type { CallScope } from './governor.js'
+import type { Clock } from '../governor/clock.js'
+import type { CallScope } from '../governor/governor.js'
 import { collect, paginate } from './paging.js'
 import { parseWith } from './response.js'
 import { withRetry, type RetryPolicy } from './retry.js'
-import { pageSchema } from './schemas.js'
+import { pageSchema } from '../vocabulary/schemas.js'
 import type { GraphTransport, HttpMethod, Params } from './transport.js'
 
 export interface CallOptions {

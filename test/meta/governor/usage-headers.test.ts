@@ -1,6 +1,6 @@
 import t from 'tap'
-import { parseAdAccountUsage, parseAppUsage, parseBucUsage, parseUsageHeaders } from '../../src/meta/usage-headers.js'
-import { backoffDelay, DEFAULT_RETRY_POLICY } from '../../src/meta/retry.js'
+import { parseAdAccountUsage, parseAppUsage, parseBucUsage, parseUsageHeaders } from '../../../src/meta/governor/usage-headers.js'
+import { backoffDelay, DEFAULT_RETRY_POLICY } from '../../../src/meta/wire/retry.js'
 
 t.test('X-App-Usage', async t => {
   t.same(parseAppUsage('{"call_count":28,"total_time":25,"total_cputime":25}'), { callCount: 28, totalTime: 25, totalCputime: 25 })

@@ -1,5 +1,5 @@
-import type { Clock } from './clock.js'
-import { MetaApiError } from './errors.js'
+import type { Clock } from '../governor/clock.js'
+import { MetaApiError } from '../vocabulary/errors.js'
 
 /**
  * §4.3: transient errors (codes 1, 2, 3919, `is_transient`, timeouts) get a few retries with

@@ -1,6 +1,6 @@
 import t from 'tap'
-import type { MetaCallReport } from '../../src/meta/index.js'
-import { API_VERSION, setup } from './helpers/harness.js'
+import type { MetaCallReport } from '../../../src/meta/index.js'
+import { API_VERSION, setup } from '../helpers/harness.js'
 
 // `onCall` (metrics): the client says how every Graph call ended: each HTTP exchange
 // with its duration, each call the governor refused to send, each operation of a batch.

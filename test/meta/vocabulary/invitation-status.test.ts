@@ -1,5 +1,5 @@
 import t from 'tap'
-import { invitationIsOpen, invitationStatusKind } from '../../src/meta/invitation-status.js'
+import { invitationIsOpen, invitationStatusKind } from '../../../src/meta/vocabulary/invitation-status.js'
 
 t.test('an invitation is open unless its status clearly says closed', async (t) => {
   for (const open of ['PENDING', 'pending', 'PENDING_INVITE', 'sent', 'SENT', 'IN_PROGRESS', '', null, undefined]) {

@@ -1,6 +1,6 @@
 import { ChangeSignal } from './change-signal.js'
 import { systemClock, type Clock } from './clock.js'
-import { MetaApiError } from './errors.js'
+import { MetaApiError } from '../vocabulary/errors.js'
 import { bucKey, newBucket, WAIT_FOR_CHANGE, type BucketSnapshot, type GovernorBucket } from './governor-bucket.js'
 import { pausePlan, type ThrottleFacts } from './governor-policy.js'
 import type { AcquireOptions, CallScope, GovernorOptions, GovernorSnapshot, Permit } from './governor-types.js'

@@ -1,4 +1,4 @@
-import type { MetaErrorClass } from './error-table.js'
+import type { MetaErrorClass } from '../vocabulary/error-table.js'
 
 // What the client tells an observer about each Graph call (metrics, src/http/metrics-types.ts).
 // meta/ knows no metrics library: whoever builds the client passes `onCall` and decides.

@@ -1,7 +1,7 @@
 import type { z } from 'zod'
-import { MetaApiError } from './errors.js'
-import type { ThrottleFacts } from './governor-policy.js'
-import { GraphErrorEnvelopeSchema } from './schemas.js'
+import { MetaApiError } from '../vocabulary/errors.js'
+import type { ThrottleFacts } from '../governor/governor-policy.js'
+import { GraphErrorEnvelopeSchema } from '../vocabulary/schemas.js'
 
 function isRecord (value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
