@@ -1,11 +1,5 @@
-import type { CallScope } from './governor-types.js'
+import type { CallScope, ThrottleFacts } from './governor-types.js'
 import type { UsageReport } from './usage-headers.js'
-
-/** The parts of a rate-limit error the governor needs. */
-export interface ThrottleFacts {
-  code: number
-  subcode: number | null
-}
 
 const APP_CODES = new Set([4, 341])
 const CALLER_CODES = new Set([17, 613, 368])

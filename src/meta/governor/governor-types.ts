@@ -1,7 +1,12 @@
 import type { Clock } from './clock.js'
 import type { BucketSnapshot } from './governor-bucket.js'
-import type { ThrottleFacts } from './governor-policy.js'
 import type { UsageReport } from './usage-headers.js'
+
+/** The parts of a rate-limit error the governor needs. */
+export interface ThrottleFacts {
+  code: number
+  subcode: number | null
+}
 
 /** Which limits a call runs under (reference §5.1). */
 export interface CallScope {

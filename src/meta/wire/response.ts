@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { MetaApiError } from '../vocabulary/errors.js'
-import type { ThrottleFacts } from '../governor/governor-policy.js'
+import type { ThrottleFacts } from '../governor/governor-types.js'
 import { GraphErrorEnvelopeSchema } from '../vocabulary/schemas.js'
 
 function isRecord (value: unknown): value is Record<string, unknown> {
