@@ -4,7 +4,9 @@ import { batchOperations } from './batch-operations.js'
 import type { MetaCallObserver } from './wire/call-report.js'
 import { runBatch, type BatchOperation, type BatchResults } from './wire/batch.js'
 import { systemClock, type Clock } from './governor/clock.js'
-import { ASSET_EDGES, type AssetTask, type AssetType, type BusinessRole, type InvitedUserType } from './vocabulary/enums.js'
+import {
+  ASSET_EDGES, type AssetTask, type AssetType, type BusinessRole, type InvitedUserType
+} from './vocabulary/enums.js'
 import { MetaApiError } from './vocabulary/errors.js'
 import * as F from './vocabulary/fields.js'
 import type { CallScope, MetaGovernor } from './governor/governor.js'

@@ -3,7 +3,9 @@ import { systemClock, type Clock } from './clock.js'
 import { MetaApiError } from '../vocabulary/errors.js'
 import { bucKey, newBucket, WAIT_FOR_CHANGE, type BucketSnapshot, type GovernorBucket } from './governor-bucket.js'
 import { pausePlan } from './governor-policy.js'
-import type { AcquireOptions, CallScope, GovernorOptions, GovernorSnapshot, Permit, ThrottleFacts } from './governor-types.js'
+import type {
+  AcquireOptions, CallScope, GovernorOptions, GovernorSnapshot, Permit, ThrottleFacts
+} from './governor-types.js'
 import { peakUsage, type UsageReport } from './usage-headers.js'
 
 export type { AcquireOptions, CallScope, GovernorOptions, GovernorSnapshot, Permit } from './governor-types.js'

@@ -1,5 +1,7 @@
 import t from 'tap'
-import { parseAdAccountUsage, parseAppUsage, parseBucUsage, parseUsageHeaders } from '../../../src/meta/governor/usage-headers.js'
+import {
+  parseAdAccountUsage, parseAppUsage, parseBucUsage, parseUsageHeaders
+} from '../../../src/meta/governor/usage-headers.js'
 import { backoffDelay, DEFAULT_RETRY_POLICY } from '../../../src/meta/wire/retry.js'
 
 t.test('X-App-Usage', async t => {
