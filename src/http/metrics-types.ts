@@ -15,7 +15,7 @@ export interface JobReport {
   durationSeconds?: number
 }
 
-/** One step of a provisioning plan: the step kinds of src/provisioning/model.ts that call Meta. */
+/** One step of a provisioning plan: the step kinds of src/provisioning/engine/reconcile-types.ts that call Meta. */
 export type ProvisioningAction =
   | 'invite'
   | 'change_invite_role'

@@ -1,4 +1,4 @@
-import { personKey, type MatchedPerson, type MetaPerson, type ScimIdentity } from './model.js'
+import { personKey, type MatchedPerson, type MetaPerson, type ScimIdentity } from './snapshot-types.js'
 import { invitationIsOpen } from '../meta/index.js'
 
 // Ties Meta people to SCIM users by email, case-insensitively. Nothing stored from an

@@ -1,0 +1,142 @@
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
+import type { DB } from '../../db/schema.js'
+import { setConnectionStatus } from '../../tenants/meta-settings.js'
+import { loadUserWithGroups } from '../../directory/users-service.js'
+import { writeAudit } from '../records/audit.js'
+import { desiredAccess, emailOf, type DesiredResult } from './desired.js'
+import { classifyFailure } from './failure-classes.js'
+import { lookupByEmail } from '../adapters/meta-people-listing.js'
+import { actionLabel, unsentOutcome, type ProvisioningMetrics } from '../adapters/metrics-sink.js'
+import { presenceOf, type Plan } from './reconcile-types.js'
+import {
+  emptyRecord, findPerson, savePerson, StaleRecordError, type PersonRecord
+} from '../records/people-repository.js'
+import { isRemoval, manualStepsOf, plan } from './plan.js'
+import type { ReconcileJob } from '../jobs/queue.js'
+import type { RemovalGate } from './removal-gate.js'
+import { adoptPatch, audit, DEFAULT_UNKNOWN_OUTCOME, runSteps, save, type RunContext, type UnknownOutcomePolicy } from './step-runner.js'
+import type { TenantContext } from '../adapters/tenant-context.js'
+
+export interface ReconcileDeps {
+  db: Kysely<DB>
+  gate: RemovalGate
+  logger: Logger
+  unknownOutcome?: UnknownOutcomePolicy
+  metrics?: ProvisioningMetrics
+}
+
+/** What the queue should do with the job. */
+export type JobOutcome =
+  | { kind: 'done' }
+  | { kind: 'retry', message: string }
+  /** The tenant is disconnected: nothing was sent; reconnecting reconciles everyone. */
+  | { kind: 'parked', message: string }
+
+/** Desired access and the address to use for one user, from the directory and the rules. */
+export async function desiredFor (db: Kysely<DB>, tenant: Pick<TenantContext, 'tenantId' | 'rules' | 'settings'>, userId: string, record: PersonRecord | undefined): Promise<{ desired: DesiredResult, email: string | null }> {
+  const user = await loadUserWithGroups(db, tenant.tenantId, userId)
+  const facts = user === undefined ? undefined : { active: user.active, roles: user.data.roles, groupNames: (user.groups ?? []).map((g) => g.displayName) }
+  const desired = desiredAccess(facts, tenant.rules, tenant.settings.defaultRole)
+  return { desired, email: user === undefined ? (record?.email ?? null) : emailOf(user.data, user.userName) ?? record?.email ?? null }
+}
+
+function planRecord (p: Plan, desired: DesiredResult): Record<string, unknown> {
+  return { steps: p.steps, waitingAssets: p.waitingAssets, role: desired.role, why: desired.why }
+}
+
+/** State after a plan ran: what its steps left, else where the person stands. */
+function settledState (record: PersonRecord, ranSteps: boolean): PersonRecord['state'] {
+  if (ranSteps) return record.state === 'failed' ? presenceState(record) : record.state
+  return presenceState(record)
+}
+
+function presenceState (record: PersonRecord): PersonRecord['state'] {
+  const presence = presenceOf(record)
+  if (presence !== 'absent') return presence
+  return record.state === 'failed' || record.state === 'invited' || record.state === 'member' ? 'none' : record.state
+}
+
+async function reconcileOnce (deps: ReconcileDeps, tenant: TenantContext, job: ReconcileJob, jobId: string | null): Promise<JobOutcome> {
+  const existing = await findPerson(deps.db, tenant.tenantId, job.userId)
+  const { desired, email } = await desiredFor(deps.db, tenant, job.userId, existing)
+  let record = existing ?? emptyRecord(tenant.tenantId, job.userId)
+  const unknownOutcome = deps.unknownOutcome ?? DEFAULT_UNKNOWN_OUTCOME
+  const run: RunContext = { ...deps, unknownOutcome, tenant, userId: job.userId, email, reason: `${job.reason === '' ? 'reconcile' : job.reason}; ${desired.why}`, jobId }
+  const mode = tenant.settings.identityMode
+  for (let round = 0; ; round++) {
+    // Before inviting, adopt an invitation or membership that already exists (docs/architecture.md).
+    const invites = mode === 'facebook_profiles' || tenant.settings.workAccountsInvite
+    if (!tenant.dryRun && invites && desired.role !== null && presenceOf(record) === 'absent' && email !== null &&
+        tenant.client !== null && tenant.members !== null) {
+      // After an invitation that got no answer, P6 is asked whether it landed, not the listing.
+      const found = await lookupByEmail(tenant.members, email, record.inviteAttemptedAt === null ? 'listing' : 'invitation')
+      if (found.kind !== 'absent') {
+        record = await save(run, record, adoptPatch(found))
+        await writeAudit(deps.db, audit(run, { action: 'adopt', outcome: 'adopted', detail: { ...found } }))
+      } else if (record.inviteAttemptedAt !== null && Date.now() - record.inviteAttemptedAt.getTime() < unknownOutcome.quarantineMs) {
+        return { kind: 'retry', message: `an invitation sent at ${record.inviteAttemptedAt.toISOString()} got no answer; not sending another yet` }
+      }
+    }
+    const p = plan({ desired, observed: record, mode, email, inviteType: tenant.settings.inviteType, workAccountsInvite: tenant.settings.workAccountsInvite })
+    const lastPlan = planRecord(p, desired)
+    if (round === 0 && !p.steps.some(isRemoval)) await deps.gate.settled?.(tenant.tenantId, job.userId)
+    if (record.version === 0 && p.steps.length === 0) return { kind: 'done' }
+    if (tenant.dryRun) {
+      for (const step of p.steps) deps.metrics?.recordProvisioningAction(actionLabel(step), unsentOutcome(step))
+      const previous = JSON.stringify((record.lastPlan as { steps?: unknown } | null)?.steps ?? null)
+      if (previous !== JSON.stringify(p.steps)) {
+        await writeAudit(deps.db, p.steps.map((step) => audit(run, { action: step.kind, outcome: 'dry_run', detail: { step } })))
+      }
+      await save(run, record, { lastPlan, manualSteps: manualStepsOf(p.steps) })
+      return { kind: 'done' }
+    }
+    const result = await runSteps(run, p, record)
+    record = result.record
+    if (result.kind === 'replan' && round < 2) continue
+    if (result.kind === 'retry') return { kind: 'retry', message: result.failure.message }
+    if (result.kind === 'parked') return { kind: 'parked', message: result.failure.message }
+    const failure = result.kind === 'done' ? result.failure : null
+    const held = result.kind === 'done' ? result.held : null
+    await save(run, record, {
+      state: failure !== null ? 'failed' : settledState(record, p.steps.length > 0),
+      lastError: failure?.message ?? (held === null ? null : `held: ${held}`),
+      lastErrorCode: failure?.code ?? null,
+      lastPlan,
+      manualSteps: manualStepsOf(p.steps)
+    })
+    return { kind: 'done' }
+  }
+}
+
+/**
+ * Makes one person right (docs/architecture.md "How a change flows"): desired from the directory and the
+ * rules, observed from the record, plan, apply, record. A record changed underneath by another
+ * writer is re-read and the reconcile starts over; Meta errors escaping the step loop (a lookup
+ * that failed) are classified like a step's.
+ */
+export async function reconcilePerson (deps: ReconcileDeps, tenant: TenantContext, job: ReconcileJob, jobId: string | null = null): Promise<JobOutcome> {
+  if (!tenant.dryRun && tenant.settings.connection.status === 'disconnected') {
+    return { kind: 'parked', message: tenant.settings.connection.error ?? 'tenant disconnected' }
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await reconcileOnce(deps, tenant, job, jobId)
+    } catch (err) {
+      if (err instanceof StaleRecordError && attempt < 3) continue
+      const f = classifyFailure(err)
+      if (f.kind === 'auth') {
+        await setConnectionStatus(deps.db, tenant.tenantId, 'disconnected', `${f.code ?? ''} ${f.message}`.trim())
+        return { kind: 'parked', message: f.message }
+      }
+      if (f.kind === 'failed' || f.kind === 'refused') {
+        // A lookup Meta refuses outright (permissions, 2FA): say so on the person, do not loop.
+        const record = await findPerson(deps.db, tenant.tenantId, job.userId)
+        await savePerson(deps.db, tenant.tenantId, job.userId, { state: 'failed', lastError: f.message, lastErrorCode: f.code, lastTraceId: f.traceId }, record?.version ?? 0)
+          .catch((e: unknown) => { if (!(e instanceof StaleRecordError)) throw e })
+        return { kind: 'done' }
+      }
+      return { kind: 'retry', message: f.message }
+    }
+  }
+}
