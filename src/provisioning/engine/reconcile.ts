@@ -8,11 +8,12 @@ import { desiredAccess, emailOf, type DesiredResult } from './desired.js'
 import { classifyFailure } from './failure-classes.js'
 import { lookupByEmail } from '../adapters/meta-people-listing.js'
 import { actionLabel, unsentOutcome, type ProvisioningMetrics } from '../adapters/metrics-sink.js'
-import { presenceOf, type Plan } from './reconcile-types.js'
+import { presenceOf } from './reconcile-types.js'
 import {
   emptyRecord, findPerson, savePerson, StaleRecordError, type PersonRecord
 } from '../records/people-repository.js'
 import { isRemoval, manualStepsOf, plan } from './plan.js'
+import { storedPlanOf } from '../records/stored-plan.js'
 import type { ReconcileJob } from '../jobs/queue.js'
 import type { RemovalGate } from './removal-gate.js'
 import { adoptPatch, audit, DEFAULT_UNKNOWN_OUTCOME, runSteps, save, type RunContext, type UnknownOutcomePolicy } from './step-runner.js'
@@ -39,10 +40,6 @@ export async function desiredFor (db: Kysely<DB>, tenant: Pick<TenantContext, 't
   const facts = user === undefined ? undefined : { active: user.active, roles: user.data.roles, groupNames: (user.groups ?? []).map((g) => g.displayName) }
   const desired = desiredAccess(facts, tenant.rules, tenant.settings.defaultRole)
   return { desired, email: user === undefined ? (record?.email ?? null) : emailOf(user.data, user.userName) ?? record?.email ?? null }
-}
-
-function planRecord (p: Plan, desired: DesiredResult): Record<string, unknown> {
-  return { steps: p.steps, waitingAssets: p.waitingAssets, role: desired.role, why: desired.why }
 }
 
 /** State after a plan ran: what its steps left, else where the person stands. */
@@ -79,12 +76,12 @@ async function reconcileOnce (deps: ReconcileDeps, tenant: TenantContext, job: R
       }
     }
     const p = plan({ desired, observed: record, mode, email, inviteType: tenant.settings.inviteType, workAccountsInvite: tenant.settings.workAccountsInvite })
-    const lastPlan = planRecord(p, desired)
+    const lastPlan = storedPlanOf(p, desired)
     if (round === 0 && !p.steps.some(isRemoval)) await deps.gate.settled?.(tenant.tenantId, job.userId)
     if (record.version === 0 && p.steps.length === 0) return { kind: 'done' }
     if (tenant.dryRun) {
       for (const step of p.steps) deps.metrics?.recordProvisioningAction(actionLabel(step), unsentOutcome(step))
-      const previous = JSON.stringify((record.lastPlan as { steps?: unknown } | null)?.steps ?? null)
+      const previous = JSON.stringify(record.lastPlan?.steps ?? null)
       if (previous !== JSON.stringify(p.steps)) {
         await writeAudit(deps.db, p.steps.map((step) => audit(run, { action: step.kind, outcome: 'dry_run', detail: { step } })))
       }

@@ -90,9 +90,8 @@ function canonical (value: unknown): string {
 }
 
 function wasPlanned (record: PersonRecord, step: Step): boolean {
-  const last = record.lastPlan as { steps?: unknown[] } | null
   const text = canonical(step)
-  return Array.isArray(last?.steps) && last.steps.some((s) => canonical(s) === text)
+  return record.lastPlan?.steps.some((s) => canonical(s) === text) ?? false
 }
 
 /** After an invitation without an answer: did it land after all? */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { AssetType, BusinessRole } from '../../meta/index.js'
 import type { AssetAccess, ManualStep, ObservedAccess } from '../engine/reconcile-types.js'
+import { readStoredPlan, type StoredPlan } from './stored-plan.js'
 import type { MetaPersonRow, PersonState } from './tables.js'
 import type { Executor } from '../../db/executor.js'
 
@@ -12,7 +13,7 @@ export interface PersonRecord extends ObservedAccess {
   lastError: string | null
   lastErrorCode: number | null
   lastTraceId: string | null
-  lastPlan: unknown
+  lastPlan: StoredPlan | null
   inviteAttemptedAt: Date | null
   /** Changes Meta's API cannot make, shown until a read shows them done by hand. */
   manualSteps: ManualStep[]
@@ -49,7 +50,7 @@ function toRecord (row: MetaPersonRow): PersonRecord {
     lastError: row.last_error,
     lastErrorCode: row.last_error_code,
     lastTraceId: row.last_trace_id,
-    lastPlan: row.last_plan,
+    lastPlan: readStoredPlan(row.last_plan),
     inviteAttemptedAt: row.invite_attempted_at,
     manualSteps: (row.manual_steps ?? []).map((m) => ({ action: m.action, assetType: m.assetType as AssetType, assetId: m.assetId, instruction: m.instruction })),
     version: row.version,
