@@ -115,7 +115,7 @@ export class SyncService {
   }
 
   /** The tenant's Meta connection and a client for it on the process's governor. */
-  async #connect (tenantId: string): Promise<{ connection: MetaConnection, client: ReturnType<typeof createMetaClient> }> {
+  async #connect (tenantId: string): Promise<{ connection: MetaConnection, client: SyncClient }> {
     const connection = await this.ports.loadMetaConnection(tenantId)
     if (connection === undefined) throw new Error('the tenant has no Meta connection (set a business id and token first)')
     const metrics = this.options.metrics
@@ -152,6 +152,8 @@ export class SyncService {
     })
   }
 }
+
+type SyncClient = ReturnType<typeof createMetaClient>
 
 /** What a successful run stores, besides its id. */
 interface StoredRun {
