@@ -95,7 +95,9 @@ function wasPlanned (record: PersonRecord, step: Step): boolean {
 }
 
 /** After an invitation without an answer: did it land after all? */
-async function settleInvite (run: RunContext, email: string, record: PersonRecord, failure: Failure): Promise<StepOutcome> {
+async function settleInvite (
+  run: RunContext, email: string, record: PersonRecord, failure: Failure
+): Promise<StepOutcome> {
   const { client, members } = run.tenant
   if (client === null || members === null) return { kind: 'retry', record, failure }
   for (let i = 0; i < run.unknownOutcome.settleChecks; i++) {
@@ -146,7 +148,9 @@ async function runStep (run: RunContext, record: PersonRecord, step: Step): Prom
 }
 
 /** Nothing to send: the record (saved with the plan) shows it until a read shows it done. */
-async function noteManualStep (run: RunContext, record: PersonRecord, step: Extract<Step, { kind: 'manual' }>): Promise<void> {
+async function noteManualStep (
+  run: RunContext, record: PersonRecord, step: Extract<Step, { kind: 'manual' }>
+): Promise<void> {
   run.metrics?.recordProvisioningAction(actionLabel(step), 'manual')
   if (!wasPlanned(record, step)) {
     await writeAudit(run.db, audit(run, { action: actionOf(step), outcome: 'manual', message: step.instruction, detail: { assetType: step.assetType, assetId: step.assetId } }))
@@ -154,7 +158,9 @@ async function noteManualStep (run: RunContext, record: PersonRecord, step: Extr
 }
 
 /** A step the plan skips (Work Accounts) or cannot take yet (blocked): recorded, audited once. */
-async function recordUnsentStep (run: RunContext, start: PersonRecord, step: Extract<Step, { kind: 'skip' | 'blocked' }>): Promise<StepOutcome> {
+async function recordUnsentStep (
+  run: RunContext, start: PersonRecord, step: Extract<Step, { kind: 'skip' | 'blocked' }>
+): Promise<StepOutcome> {
   run.metrics?.recordProvisioningAction(actionLabel(step), unsentOutcome(step))
   const repeated = wasPlanned(start, step)
   const record = await save(run, start, { state: step.kind === 'skip' ? 'skipped' : 'failed' })
@@ -209,7 +215,9 @@ async function confirmConnected (run: RunContext): Promise<void> {
 }
 
 /** What a failed step means for the run: retry, adopt, park the tenant, re-plan or go on. */
-async function recordFailedStep (run: RunContext, record: PersonRecord, step: Step, members: MemberDirectory, f: Failure, accepted: boolean): Promise<StepOutcome> {
+async function recordFailedStep (
+  run: RunContext, record: PersonRecord, step: Step, members: MemberDirectory, f: Failure, accepted: boolean
+): Promise<StepOutcome> {
   // Every attempt Meta did not accept; a step retried later counts again when it runs.
   if (!accepted) run.metrics?.recordProvisioningAction(actionLabel(step), 'failed')
   // Meta answered: no invitation was made, so the write-ahead mark goes. Without an answer it stays.
@@ -234,7 +242,9 @@ async function recordFailedStep (run: RunContext, record: PersonRecord, step: St
  * invited by someone else since the directory's listing: adopt them, with Meta's answer on the
  * adoption rather than as a failure. Null when this is not such a refusal.
  */
-async function adoptRefusedInvite (run: RunContext, record: PersonRecord, step: Step, members: MemberDirectory, f: Failure): Promise<StepOutcome | null> {
+async function adoptRefusedInvite (
+  run: RunContext, record: PersonRecord, step: Step, members: MemberDirectory, f: Failure
+): Promise<StepOutcome | null> {
   if (step.kind !== 'invite' || run.email === null || (f.kind !== 'failed' && f.kind !== 'refused')) return null
   const found = await lookupByEmail(members, run.email, 'fresh')
   if (found.kind === 'absent') return null
@@ -243,7 +253,9 @@ async function adoptRefusedInvite (run: RunContext, record: PersonRecord, step: 
 }
 
 /** The token is refused: every job of the tenant would fail the same way; they wait. */
-async function disconnectTenant (run: RunContext, record: PersonRecord, f: Failure, error: PersonPatch): Promise<PersonRecord> {
+async function disconnectTenant (
+  run: RunContext, record: PersonRecord, f: Failure, error: PersonPatch
+): Promise<PersonRecord> {
   const { tenant } = run
   if (await setConnectionStatus(run.db, tenant.tenantId, 'disconnected', `${f.code ?? ''} ${f.message}`.trim())) {
     run.logger.error({ tenantId: tenant.tenantId, code: f.code, fbtraceId: f.traceId }, 'meta refused the access token; tenant disconnected')

@@ -14,7 +14,7 @@ const tenant = await insertTenant(db, 'stored-plan')
 const plan = storedPlanOf({
   steps: [
     { kind: 'invite', email: 'ada@example.com', role: 'EMPLOYEE', inviteType: 'FB' },
-    { kind: 'manual', action: 'unassign', businessUserId: 'b1', assetType: 'pixel', assetId: 'p1', instruction: 'by hand' }
+    { kind: 'manual', action: 'unassign', businessUserId: 'b1', assetType: 'pixel', assetId: 'p1', instruction: 'hand' }
   ],
   waitingAssets: [{ assetType: 'ad_account', assetId: 'act_1', tasks: ['ANALYZE'] }]
 }, { role: 'EMPLOYEE', assets: [], why: 'rule Marketing' })
