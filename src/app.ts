@@ -48,7 +48,7 @@ export interface AppDeps {
   tokens?: TokenService
   adminTokens?: AdminTokenVerifier
   accessChanges?: AccessChangeSink
-  /** Read-only User extension blocks (the Meta state, src/provisioning/scim-extension.ts). */
+  /** Read-only User extension blocks (the Meta state, src/provisioning/records/scim-extension.ts). */
   userExtensions?: ReadOnlyUserExtension[]
   /** The sync with the provisioning engine's ports; see src/sync/ports.ts. */
   sync?: SyncService

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { BUSINESS_ROLES } from './meta/enums.js'
+import { BUSINESS_ROLES } from './meta/index.js'
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes')
 const port = z.coerce.number().int().min(0).max(65535)

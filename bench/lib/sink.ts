@@ -25,9 +25,9 @@ export interface LoadedProvisioning {
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const has = (p: string): boolean => { try { return statSync(join(root, p)).isFile() } catch { return false } }
 
-/** Whether the engine's sink exists (src/provisioning/access-change-sink.ts and runtime.ts). */
+/** Whether the engine's sink exists (src/provisioning/adapters/access-change-sink.ts and runtime.ts). */
 export function engineAvailable (): boolean {
-  return has('src/provisioning/access-change-sink.ts') && has('src/provisioning/runtime.ts')
+  return has('src/provisioning/adapters/access-change-sink.ts') && has('src/provisioning/runtime.ts')
 }
 
 /** A fixed key: the bench stores only simulator credentials. */
@@ -48,7 +48,7 @@ export async function loadProvisioning (handle: DatabaseHandle, config: Config, 
 export function fanoutReadiness (): { ready: boolean, missing: string[] } {
   const missing: string[] = []
   if (!engineAvailable()) missing.push('the provisioning runtime and its AccessChangeSink in src/provisioning')
-  if (!has('src/provisioning/worker.ts')) missing.push('src/provisioning/worker.ts (the reconcile worker)')
+  if (!has('src/provisioning/jobs/worker.ts')) missing.push('src/provisioning/jobs/worker.ts (the reconcile worker)')
   if (!has('src/simulator/app.ts')) missing.push('src/simulator/app.ts')
   return { ready: missing.length === 0, missing }
 }

@@ -1,5 +1,4 @@
-import { runDoctor, type DoctorCheck, type DoctorResult } from '../meta/doctor.js'
-import type { MetaClient } from '../meta/index.js'
+import { runDoctor, type DoctorCheck, type DoctorResult, type MetaClient } from '../meta/index.js'
 
 /** One line of the connection test ("meta doctor"), as the admin sees it. */
 export type ProbeCheck = DoctorCheck

@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
-import { desiredForUsers } from '../provisioning/desired-bulk.js'
-import { emptyRecord, findPeople, type PersonRecord } from '../provisioning/people-repository.js'
-import type { DesiredResult } from '../provisioning/desired.js'
-import type { PersonState } from '../provisioning/tables.js'
+import { desiredForUsers } from '../provisioning/engine/desired-bulk.js'
+import { emptyRecord, findPeople, type PersonRecord } from '../provisioning/records/people-repository.js'
+import type { DesiredResult } from '../provisioning/engine/desired.js'
+import type { PersonState } from '../provisioning/records/tables.js'
 
 export interface PersonRow {
   user: { id: string, userName: string, active: boolean }

@@ -1,7 +1,7 @@
 import type { PgBoss } from 'pg-boss'
 import type { SecretBox } from '../crypto/secret-box.js'
-import type { MetaClientFactory } from '../provisioning/meta-clients.js'
-import type { ReconcileQueue } from '../provisioning/queue.js'
+import type { MetaClientFactory } from '../provisioning/adapters/meta-clients.js'
+import type { ReconcileQueue } from '../provisioning/jobs/queue.js'
 import { AdminError } from './admin-errors.js'
 
 /**

@@ -1,11 +1,11 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { QueueSample } from '../metrics/types.js'
-import { QUEUE_SCHEMA, RECONCILE_QUEUE, type ReconcileQueue } from '../provisioning/queue.js'
-import { UNMANAGED_QUEUE } from '../provisioning/unmanaged-removal.js'
+import { QUEUE_SCHEMA, RECONCILE_QUEUE, type ReconcileQueue } from '../provisioning/jobs/queue.js'
+import { UNMANAGED_QUEUE } from '../provisioning/engine/unmanaged-removal.js'
 
 // The tenant's share of the reconcile queue, read from pg-boss's job table (jobs carry the
-// tenant in their data; src/provisioning/queue.ts). No index on it: an admin read, not a hot path.
+// tenant in their data; src/provisioning/jobs/queue.ts). No index on it: an admin read, not a hot path.
 
 const job = sql.id(QUEUE_SCHEMA, 'job')
 const now = sql.raw(`${QUEUE_SCHEMA}.job_now()`)

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Config } from '../config.js'
 import type { DB } from '../db/schema.js'
-import { writeAudit } from '../provisioning/audit.js'
+import { writeAudit } from '../provisioning/records/audit.js'
 import { updateBrakeSettings, type BrakeSettings } from './settings.js'
 
 /**

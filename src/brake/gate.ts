@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Logger } from 'pino'
 import type { DB } from '../db/schema.js'
-import type { RemovalDecision, RemovalGate, RemovalRequest } from '../provisioning/removal-gate.js'
+import type { RemovalDecision, RemovalGate, RemovalRequest } from '../provisioning/engine/removal-gate.js'
 import { actionOf, deleteHeld, findHeld, insertHeld, personKey, refreshHeld, releaseIfClear } from './held-repository.js'
 import { budgetLimit, ensureBrakeRow, settingsOf } from './settings.js'
 
@@ -60,7 +60,7 @@ async function decide (trx: Transaction<DB>, deps: BrakeGateDeps, request: Remov
   return { hold: true, why: `removal brake engaged (${brake.first_cause ?? request.cause}); held for an admin` }
 }
 
-/** The removal brake as the provisioning engine's RemovalGate (src/provisioning/removal-gate.ts). */
+/** The removal brake as the provisioning engine's RemovalGate (src/provisioning/engine/removal-gate.ts). */
 export function createRemovalBrake (deps: BrakeGateDeps): RemovalGate {
   const now = deps.now ?? (() => new Date())
   return {

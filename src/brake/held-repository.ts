@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
-import type { Step } from '../provisioning/model.js'
-import type { RemovalRequest } from '../provisioning/removal-gate.js'
+import type { Step } from '../provisioning/engine/reconcile-types.js'
+import type { RemovalRequest } from '../provisioning/engine/removal-gate.js'
 import type { HeldRemovalRow, HeldStatus } from './tables.js'
 import type { Executor } from '../db/executor.js'
 

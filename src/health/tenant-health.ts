@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
-import type { GovernorSnapshot } from '../meta/governor-types.js'
+import type { GovernorSnapshot } from '../meta/index.js'
 import { brakeStatus } from '../brake/status.js'
 import { queueStatus } from '../admin/queue-query.js'
 import { effectiveDryRun, getMetaSettings } from '../tenants/meta-settings.js'

@@ -1,8 +1,8 @@
-import { BUC_TYPE_BY_ASSET, type AssetType } from './enums.js'
-import { MetaApiError } from './errors.js'
-import type { CallScope } from './governor.js'
-import type { AssignedUser } from './schemas.js'
-import { stripActPrefix } from './usage-headers.js'
+import { BUC_TYPE_BY_ASSET, type AssetType } from './vocabulary/enums.js'
+import { MetaApiError } from './vocabulary/errors.js'
+import type { CallScope } from './governor/governor.js'
+import type { AssignedUser } from './vocabulary/schemas.js'
+import { stripActPrefix } from './governor/usage-headers.js'
 
 /** An asset to read or assign people on; ad account ids may be given with or without `act_`. */
 export interface AssetRef<T extends AssetType = AssetType> {

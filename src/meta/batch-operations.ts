@@ -1,9 +1,9 @@
 import type { z } from 'zod'
 import { assetNodeId, assetScope, pixelUnassignRefusal, type AssetRef } from './assets.js'
-import type { BatchOperation } from './batch.js'
-import type { AssetTask, AssetType } from './enums.js'
-import * as F from './fields.js'
-import * as S from './schemas.js'
+import type { BatchOperation } from './wire/batch.js'
+import type { AssetTask, AssetType } from './vocabulary/enums.js'
+import * as F from './vocabulary/fields.js'
+import * as S from './vocabulary/schemas.js'
 
 const AssignedUsersPageSchema = S.pageSchema(S.AssignedUserSchema)
 type AssignedUsersPage = z.infer<typeof AssignedUsersPageSchema>

@@ -1,18 +1,20 @@
 import { z } from 'zod'
 import { assetNodeId, assetScope, pixelUnassignRefusal, type AssetRef, type AssignedUserOf } from './assets.js'
 import { batchOperations } from './batch-operations.js'
-import type { MetaCallObserver } from './call-report.js'
-import { runBatch, type BatchOperation, type BatchResults } from './batch.js'
-import { systemClock, type Clock } from './clock.js'
-import { ASSET_EDGES, type AssetTask, type AssetType, type BusinessRole, type InvitedUserType } from './enums.js'
-import { MetaApiError } from './errors.js'
-import * as F from './fields.js'
-import type { CallScope, MetaGovernor } from './governor.js'
-import { Requester, type CallOptions } from './requester.js'
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
-import * as S from './schemas.js'
-import { BusinessNodeSchema, TokenInfoSchema, type TokenInfo } from './token-info.js'
-import { GraphTransport, type Params } from './transport.js'
+import type { MetaCallObserver } from './wire/call-report.js'
+import { runBatch, type BatchOperation, type BatchResults } from './wire/batch.js'
+import { systemClock, type Clock } from './governor/clock.js'
+import {
+  ASSET_EDGES, type AssetTask, type AssetType, type BusinessRole, type InvitedUserType
+} from './vocabulary/enums.js'
+import { MetaApiError } from './vocabulary/errors.js'
+import * as F from './vocabulary/fields.js'
+import type { CallScope, MetaGovernor } from './governor/governor.js'
+import { Requester, type CallOptions } from './wire/requester.js'
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './wire/retry.js'
+import * as S from './vocabulary/schemas.js'
+import { BusinessNodeSchema, TokenInfoSchema, type TokenInfo } from './vocabulary/token-info.js'
+import { GraphTransport, type Params } from './wire/transport.js'
 
 export interface MetaClientOptions {
   /** `META_GRAPH_URL`, e.g. https://graph.facebook.com or the simulator's http://127.0.0.1:4010 */

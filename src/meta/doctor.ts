@@ -1,8 +1,8 @@
 import type { MetaClient } from './client.js'
-import { ASSET_TYPES, type AssetType } from './enums.js'
-import { isMetaApiError, type MetaApiError } from './errors.js'
-import { FEATURE_PERMISSIONS } from './permissions.js'
-import type { TokenInfo } from './token-info.js'
+import { ASSET_TYPES, type AssetType } from './vocabulary/enums.js'
+import { isMetaApiError, type MetaApiError } from './vocabulary/errors.js'
+import { FEATURE_PERMISSIONS } from './vocabulary/permissions.js'
+import type { TokenInfo } from './vocabulary/token-info.js'
 
 // "meta doctor": read-only checks of a tenant's Meta connection, one line each, with what to do
 // when one fails. Nothing here writes to Meta (GET only).

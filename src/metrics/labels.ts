@@ -17,7 +17,7 @@ export function statusClass (status: number): string {
 
 /**
  * A Graph call as bounded labels. Takes the `endpoint` string the Meta client puts on every
- * call and error (`POST /v26.0/123/business_users`, see src/meta/transport.ts) and replaces
+ * call and error (`POST /v26.0/123/business_users`, see src/meta/wire/transport.ts) and replaces
  * object ids: `{id}` for numeric ids, `act_{id}` for ad accounts (reference §1.7).
  */
 export function metaEndpointLabels (endpoint: string): { method: string, endpoint: string } {

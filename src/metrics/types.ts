@@ -1,10 +1,10 @@
 // What other modules hand to the metrics registry. Every label value here comes from a closed
 // union or from code-chosen names (queue names), never from tenant, user or object ids.
 
-import type { BucketSnapshot } from '../meta/governor-bucket.js'
+import type { BucketSnapshot } from '../meta/index.js'
 
-/** How a Graph call ended, as the Meta client reports it (src/meta/call-report.ts). */
-export type { MetaCallOutcome, MetaCallReport } from '../meta/call-report.js'
+/** How a Graph call ended, as the Meta client reports it (src/meta/wire/call-report.ts). */
+export type { MetaCallOutcome, MetaCallReport } from '../meta/index.js'
 
 /** A SCIM request's operation as bounded labels (src/scim-api/operation-metrics.ts). */
 export interface ScimOperation {
@@ -21,7 +21,7 @@ export interface JobReport {
   durationSeconds?: number
 }
 
-/** One step of a provisioning plan: the step kinds of src/provisioning/model.ts that call Meta. */
+/** One step of a provisioning plan: the step kinds of src/provisioning/engine/reconcile-types.ts that call Meta. */
 export type ProvisioningAction =
   | 'invite'
   | 'change_invite_role'
@@ -64,7 +64,7 @@ export interface QueueSample {
   oldestQueuedAgeSeconds: number | null
 }
 
-/** The subset of `MetaGovernor.snapshot()` that metrics read (src/meta/governor.ts). */
+/** The subset of `MetaGovernor.snapshot()` that metrics read (src/meta/governor/governor.ts). */
 export interface GovernorSample {
   buckets: ReadonlyArray<Pick<BucketSnapshot, 'kind' | 'type' | 'state' | 'usagePct' | 'waiting' | 'throttleEvents' | 'rejected'>>
 }

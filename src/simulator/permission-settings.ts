@@ -1,4 +1,4 @@
-import type { ErrorSpec } from './settings.js'
+import type { ErrorSpec } from './error-spec.js'
 
 // What a token may do beyond its role: the permissions (scopes) the app was granted and the
 // token carries. Meta documents some requirements and not others; the defaults below follow

@@ -1,18 +1,10 @@
+import type { ErrorSpec } from './error-spec.js'
 import type { SimAssetType } from './vocabulary.js'
 import { defaultPermissionSettings, type PermissionSettings } from './permission-settings.js'
 
 // Every behaviour docs/meta-graph-api.md marks [U] is a setting here, with the section it
 // comes from. Where real Graph answers are known ([live] in that document) the default is the
 // real behaviour; the other answer stays available for tests that need it.
-
-export interface ErrorSpec {
-  code: number
-  subcode?: number
-  type?: string
-  message: string
-  status: number
-  isTransient?: boolean
-}
 
 export interface BucketLimit {
   /** Calls allowed per rolling window; usage % = calls in window / budget (§5.2). */

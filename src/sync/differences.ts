@@ -1,5 +1,5 @@
-import { PIXEL_REMOVAL_INSTRUCTION } from '../provisioning/model.js'
-import { gapIsEmpty, taskGap } from '../provisioning/task-coverage.js'
+import { PIXEL_REMOVAL_INSTRUCTION } from '../provisioning/engine/reconcile-types.js'
+import { gapIsEmpty, taskGap } from '../provisioning/engine/task-coverage.js'
 import { canonicalAssetId } from './asset-ids.js'
 import type { AssetAccess, DesiredAccess, ObservedPerson } from './ports.js'
 

@@ -1,6 +1,9 @@
 import { differences, type Difference } from './differences.js'
 import { matchPeople } from './matching.js'
-import { isPendingInvite, type MatchedPerson, type MetaAssignment, type MetaPartner, type MetaPerson, type ScimIdentity, type UnreadableAsset } from './model.js'
+import {
+  isPendingInvite, type MatchedPerson, type MetaAssignment, type MetaPartner, type MetaPerson, type ScimIdentity, type
+  UnreadableAsset
+} from './snapshot-types.js'
 import { observeUsers } from './observed.js'
 import type { DesiredAccess, ObservedPerson, UnmanagedPerson } from './ports.js'
 

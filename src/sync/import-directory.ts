@@ -2,7 +2,9 @@ import {
   ASSET_TYPES, MetaApiError, type AssetType, type BusinessUser, type BusinessRoleRequest, type MetaClient, type PartnerBusiness
 } from '../meta/index.js'
 import { canonicalAssetId } from './asset-ids.js'
-import type { DirectorySnapshot, MetaAsset, MetaAssignment, MetaPartner, MetaPerson, UnreadableAsset } from './model.js'
+import type {
+  DirectorySnapshot, MetaAsset, MetaAssignment, MetaPartner, MetaPerson, UnreadableAsset
+} from './snapshot-types.js'
 
 // Reads one business through the Meta client, in the order of the sync outline
 // (docs/meta-graph-api.md §9): members, pending invites, system users, partners, assets, then who holds which tasks on

@@ -1,5 +1,5 @@
-import { personKey, type MatchedPerson, type MetaPerson, type ScimIdentity } from './model.js'
-import { invitationIsOpen } from '../meta/invitation-status.js'
+import { personKey, type MatchedPerson, type MetaPerson, type ScimIdentity } from './snapshot-types.js'
+import { invitationIsOpen } from '../meta/index.js'
 
 // Ties Meta people to SCIM users by email, case-insensitively. Nothing stored from an
 // earlier sync is used: a person whose business-scoped id changed (a business moving to Work

@@ -1,6 +1,6 @@
-import { invitationStatusKind } from '../meta/invitation-status.js'
+import { invitationStatusKind } from '../meta/index.js'
 import { primaryByUser } from './matching.js'
-import type { MatchedPerson, MetaAssignment, ScimIdentity } from './model.js'
+import type { MatchedPerson, MetaAssignment, ScimIdentity } from './snapshot-types.js'
 import type { AssetAccess, ObservedPerson, ObservedStateName } from './ports.js'
 
 function stateOf (p: MatchedPerson | undefined): ObservedStateName {

@@ -1,12 +1,12 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../db/schema.js'
-import type { AssetAccess, DesiredAccess, IdentityMode } from '../provisioning/model.js'
+import type { AssetAccess, DesiredAccess, IdentityMode } from '../provisioning/engine/reconcile-types.js'
 
 // What the sync needs from the provisioning engine and the removal brake.
 // The sync reads Meta and decides what differs; the engine owns Meta settings, desired access,
 // the per-person observed state, the reconcile queue and every write to Meta.
 
-// The access model is the engine's own (src/provisioning/model.ts); the sync speaks it too.
+// The access model is the engine's own (src/provisioning/engine/reconcile-types.ts); the sync speaks it too.
 export type { AssetAccess, DesiredAccess, IdentityMode }
 
 /** A tenant's Meta connection, decrypted, for one sync (reference §1, §7). */

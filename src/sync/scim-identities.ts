@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../db/schema.js'
-import type { ScimIdentity } from './model.js'
+import type { ScimIdentity } from './snapshot-types.js'
 
 /** Emails of a stored SCIM user body, the primary one first (RFC 7643 §4.1.2). */
 export function emailsOf (data: Record<string, unknown>): string[] {

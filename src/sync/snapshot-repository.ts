@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { AssetType } from '../meta/index.js'
-import type { MatchedPerson, MetaAssignment, MetaPartner, MetaPerson, UnreadableAsset } from './model.js'
+import type { MatchedPerson, MetaAssignment, MetaPartner, MetaPerson, UnreadableAsset } from './snapshot-types.js'
 import type { Executor } from '../db/executor.js'
 
 // The tenant's Meta directory snapshot: replaced as a whole inside the sync's transaction, so a

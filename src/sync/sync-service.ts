@@ -3,13 +3,14 @@ import type { Logger } from 'pino'
 import type { DB } from '../db/schema.js'
 import type { SyncRunReport } from '../metrics/types.js'
 import { createMetaClient, MetaGovernor, type MetaCallReport, type MetaClientOptions } from '../meta/index.js'
-import { computeDrift } from './drift.js'
+import { computeDrift, type Drift, type DriftInput } from './drift.js'
 import { importDirectory } from './import-directory.js'
-import type { SyncPorts } from './ports.js'
+import type { MetaConnection, SyncPorts } from './ports.js'
 import { finishRun, reportProgress, startRun, type StartOutcome } from './runs-repository.js'
 import { loadScimIdentities } from './scim-identities.js'
-import { getSyncSettings } from './settings-repository.js'
+import { getSyncSettings, type SyncSettings } from './settings-repository.js'
 import { replaceSnapshot } from './snapshot-repository.js'
+import type { DirectorySnapshot, ScimIdentity } from './snapshot-types.js'
 import type { RunTrigger } from './tables.js'
 import { runAsBackground } from '../db/work-priority.js'
 
@@ -92,65 +93,16 @@ export class SyncService {
     }
     try {
       await progress('connecting')
-      const connection = await this.ports.loadMetaConnection(tenantId)
-      if (connection === undefined) throw new Error('the tenant has no Meta connection (set a business id and token first)')
-      const metrics = this.options.metrics
-      const client = createMetaClient({
-        ...connection,
-        timeoutMs: this.options.metaTimeoutMs ?? 30_000,
-        governor: this.#governor,
-        onCall: metrics?.recordMetaCall === undefined ? undefined : (report) => { metrics.recordMetaCall?.(report) },
-        ...this.options.clientOverrides
-      })
+      const { connection, client } = await this.#connect(tenantId)
       const snapshot = await importDirectory(client, progress, this.#now, this.options.assignedFirstPage)
       await progress('matching', counts)
       const users = await loadScimIdentities(this.#db, tenantId)
       const desired = await this.ports.desiredAccess(this.#db, tenantId, users.map((u) => u.id))
       const settings = await getSyncSettings(this.#db, tenantId)
-      const drift = computeDrift({
-        snapshot: { runId, businessId: snapshot.businessId, takenAt: snapshot.takenAt },
-        people: snapshot.people,
-        assignments: snapshot.assignments,
-        partners: snapshot.partners,
-        users,
-        desired,
-        inviteAgeDays: 14,
-        now: this.#now(),
-        unreadableAssets: snapshot.unreadableAssets
-      })
-      counts.matched_users = new Set(drift.matched.flatMap((p) => (p.matchedUserId === null ? [] : [p.matchedUserId]))).size
-      counts.work_accounts = drift.matched.filter((p) => p.kind === 'member' && p.workAccount).length
-      for (const key of DRIFT_COUNTS) counts[key] = drift.report.counts[key] ?? 0
+      const drift = computeDrift(driftInput(runId, snapshot, users, desired, this.#now()))
+      Object.assign(counts, driftCounts(drift))
       await progress('storing', counts)
-      const cause = { syncRunId: runId }
-      await this.#db.transaction().execute(async (trx) => {
-        await replaceSnapshot(trx, tenantId, runId, { ...snapshot, people: drift.matched })
-        await this.ports.updateObservedState(trx, tenantId, drift.observed, cause)
-        const reconcile = [...drift.differing.keys()]
-        if (reconcile.length > 0) await this.ports.enqueueReconcile(trx, tenantId, reconcile, cause)
-        counts.reconciles_enqueued = reconcile.length
-        let removals = { accepted: 0, held: 0 }
-        if (settings.unmanagedPolicy === 'remove' && drift.unmanaged.length > 0) {
-          removals = await this.ports.requestRemovals(trx, tenantId, drift.unmanaged, cause)
-        }
-        counts.removals_requested = removals.accepted
-        counts.removals_held = removals.held
-        await finishRun(trx, runId, {
-          status: 'succeeded',
-          counts,
-          summary: {
-            business_id: snapshot.businessId,
-            identity_mode: connection.identityMode,
-            unmanaged_policy: settings.unmanagedPolicy,
-            taken_at: snapshot.takenAt.toISOString(),
-            // Listed but not readable: their assignments are unknown (drift "unreadable_assets").
-            unreadable_assets: snapshot.unreadableAssets.map((a) => ({
-              asset_type: a.assetType, asset_id: a.assetId, error_code: a.errorCode, message: a.message
-            }))
-          },
-          error: null
-        })
-      })
+      await this.#store(tenantId, runId, { snapshot, drift, settings, connection, counts })
       this.options.logger?.info({ tenantId, runId, counts }, 'sync finished')
       record('success')
     } catch (err) {
@@ -160,5 +112,92 @@ export class SyncService {
       await finishRun(this.#db, runId, { status: 'failed', counts, summary: null, error: message })
         .catch((e: unknown) => this.options.logger?.error({ err: e, runId }, 'could not record a failed sync'))
     }
+  }
+
+  /** The tenant's Meta connection and a client for it on the process's governor. */
+  async #connect (tenantId: string): Promise<{ connection: MetaConnection, client: SyncClient }> {
+    const connection = await this.ports.loadMetaConnection(tenantId)
+    if (connection === undefined) throw new Error('the tenant has no Meta connection (set a business id and token first)')
+    const metrics = this.options.metrics
+    const client = createMetaClient({
+      ...connection,
+      timeoutMs: this.options.metaTimeoutMs ?? 30_000,
+      governor: this.#governor,
+      onCall: metrics?.recordMetaCall === undefined ? undefined : (report) => { metrics.recordMetaCall?.(report) },
+      ...this.options.clientOverrides
+    })
+    return { connection, client }
+  }
+
+  /**
+   * One transaction: the snapshot, the observed state, the reconciles, the removals the policy
+   * asks for, and the run's outcome. Adds what it handed over to `counts`.
+   */
+  async #store (tenantId: string, runId: string, run: StoredRun): Promise<void> {
+    const { snapshot, drift, settings, counts } = run
+    const cause = { syncRunId: runId }
+    await this.#db.transaction().execute(async (trx) => {
+      await replaceSnapshot(trx, tenantId, runId, { ...snapshot, people: drift.matched })
+      await this.ports.updateObservedState(trx, tenantId, drift.observed, cause)
+      const reconcile = [...drift.differing.keys()]
+      if (reconcile.length > 0) await this.ports.enqueueReconcile(trx, tenantId, reconcile, cause)
+      counts.reconciles_enqueued = reconcile.length
+      let removals = { accepted: 0, held: 0 }
+      if (settings.unmanagedPolicy === 'remove' && drift.unmanaged.length > 0) {
+        removals = await this.ports.requestRemovals(trx, tenantId, drift.unmanaged, cause)
+      }
+      counts.removals_requested = removals.accepted
+      counts.removals_held = removals.held
+      await finishRun(trx, runId, { status: 'succeeded', counts, summary: runSummary(run), error: null })
+    })
+  }
+}
+
+type SyncClient = ReturnType<typeof createMetaClient>
+
+/** What a successful run stores, besides its id. */
+interface StoredRun {
+  snapshot: DirectorySnapshot
+  drift: Drift
+  settings: SyncSettings
+  connection: MetaConnection
+  counts: Record<string, number>
+}
+
+function driftInput (
+  runId: string, snapshot: DirectorySnapshot, users: ScimIdentity[], desired: DriftInput['desired'], now: Date
+): DriftInput {
+  return {
+    snapshot: { runId, businessId: snapshot.businessId, takenAt: snapshot.takenAt },
+    people: snapshot.people,
+    assignments: snapshot.assignments,
+    partners: snapshot.partners,
+    users,
+    desired,
+    inviteAgeDays: 14,
+    now,
+    unreadableAssets: snapshot.unreadableAssets
+  }
+}
+
+/** The run's counts from the drift: people matched, Work Accounts, and each kind of difference. */
+function driftCounts (drift: Drift): Record<string, number> {
+  const counts: Record<string, number> = {}
+  counts.matched_users = new Set(drift.matched.flatMap((p) => (p.matchedUserId === null ? [] : [p.matchedUserId]))).size
+  counts.work_accounts = drift.matched.filter((p) => p.kind === 'member' && p.workAccount).length
+  for (const key of DRIFT_COUNTS) counts[key] = drift.report.counts[key] ?? 0
+  return counts
+}
+
+function runSummary ({ snapshot, connection, settings }: StoredRun): Record<string, unknown> {
+  return {
+    business_id: snapshot.businessId,
+    identity_mode: connection.identityMode,
+    unmanaged_policy: settings.unmanagedPolicy,
+    taken_at: snapshot.takenAt.toISOString(),
+    // Listed but not readable: their assignments are unknown (drift "unreadable_assets").
+    unreadable_assets: snapshot.unreadableAssets.map((a) => ({
+      asset_type: a.assetType, asset_id: a.assetId, error_code: a.errorCode, message: a.message
+    }))
   }
 }

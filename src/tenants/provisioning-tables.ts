@@ -8,7 +8,10 @@ export interface AssetGrantJson {
   assetType: string
   assetId: string
   tasks: string[]
-  /** meta_people only: extra tasks a POST of exactly `tasks` did not take away (provisioning/model.ts). */
+  /**
+   * meta_people only: extra tasks a POST of exactly `tasks` did not take away
+   * (provisioning/engine/reconcile-types.ts).
+   */
   narrowed?: string[]
 }
 

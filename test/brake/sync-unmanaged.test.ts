@@ -2,7 +2,7 @@ import t from 'tap'
 import { brakeHarness } from './helpers/brake-harness.js'
 
 // The sync's "remove unmanaged members" policy goes through the same gate and budget
-// (src/provisioning/sync-ports.ts requestRemovals, inside the sync's transaction).
+// (src/provisioning/adapters/sync-ports-adapter.ts requestRemovals, inside the sync's transaction).
 
 t.test('unmanaged removals from the sync count against the same budget and are held past it', async (t) => {
   const h = await brakeHarness(t)

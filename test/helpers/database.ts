@@ -51,7 +51,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  */
 async function preinstallQueueSchema (handle: DatabaseHandle): Promise<void> {
   try {
-    const { createBoss } = await import('../../src/provisioning/queue.js')
+    const { createBoss } = await import('../../src/provisioning/jobs/queue.js')
     const boss = createBoss({ pool: handle.pool, engine: handle.engine, supervise: false })
     boss.on('error', () => {})
     await boss.start()

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ASSET_TASKS, ASSET_TYPES, type AssetType } from '../../src/meta/enums.js'
+import { ASSET_TASKS, ASSET_TYPES, type AssetType } from '../../src/meta/vocabulary/enums.js'
 import { setup } from './helpers/harness.js'
 
 const SAMPLE_TASKS: { [T in AssetType]: Array<typeof ASSET_TASKS[T][number]> } = {

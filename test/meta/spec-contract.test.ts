@@ -2,8 +2,8 @@ import t from 'tap'
 import type { MetaClient } from '../../src/meta/client.js'
 import {
   ASSET_EDGES, ASSET_TASKS, ASSET_TYPES, BUSINESS_ROLES, INVITED_USER_TYPES, type AssetType
-} from '../../src/meta/enums.js'
-import * as F from '../../src/meta/fields.js'
+} from '../../src/meta/vocabulary/enums.js'
+import * as F from '../../src/meta/vocabulary/fields.js'
 import type { CallRecord } from '../../src/simulator/graph/call-log.js'
 import { importDirectory } from '../../src/sync/import-directory.js'
 import { setup } from './helpers/harness.js'

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { listAudit } from '../../src/provisioning/audit.js'
-import { META_STATE_URN } from '../../src/provisioning/scim-extension.js'
+import { listAudit } from '../../src/provisioning/records/audit.js'
+import { META_STATE_URN } from '../../src/provisioning/records/scim-extension.js'
 import { provisioningHarness } from './helpers/harness.js'
 
 // The lifecycle, end to end: SCIM over HTTP (inject) → queue → worker →

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { listAudit } from '../../src/provisioning/audit.js'
-import { META_STATE_URN } from '../../src/provisioning/scim-extension.js'
+import { listAudit } from '../../src/provisioning/records/audit.js'
+import { META_STATE_URN } from '../../src/provisioning/records/scim-extension.js'
 import { provisioningHarness } from './helpers/harness.js'
 
 t.test('work_accounts: create and deactivate call nothing and record skips; a Work Account member is matched by email and managed', async (t) => {

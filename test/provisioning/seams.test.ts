@@ -1,7 +1,7 @@
 import t from 'tap'
-import { listAudit } from '../../src/provisioning/audit.js'
-import { previewTenantPlan } from '../../src/provisioning/preview.js'
-import type { RemovalGate, RemovalRequest } from '../../src/provisioning/removal-gate.js'
+import { listAudit } from '../../src/provisioning/records/audit.js'
+import { previewTenantPlan } from '../../src/provisioning/engine/preview.js'
+import type { RemovalGate, RemovalRequest } from '../../src/provisioning/engine/removal-gate.js'
 import { provisioningHarness } from './helpers/harness.js'
 
 // What the sync, the removal brake and the admin API build on.

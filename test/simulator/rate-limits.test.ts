@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import type { AssetType } from '../../src/meta/enums.js'
+import type { AssetType } from '../../src/meta/vocabulary/enums.js'
 import type { DeepPartial, SimulatorSettings } from '../../src/simulator/settings.js'
 import { graph, startSimulator } from '../meta/helpers/harness.js'
 import { ManualClock } from '../meta/helpers/manual-clock.js'

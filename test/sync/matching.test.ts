@@ -1,6 +1,6 @@
 import t from 'tap'
 import { matchKeys, matchPeople } from '../../src/sync/matching.js'
-import type { MetaPerson, ScimIdentity } from '../../src/sync/model.js'
+import type { MetaPerson, ScimIdentity } from '../../src/sync/snapshot-types.js'
 
 const person = (kind: MetaPerson['kind'], metaId: string, email: string | null, extra: Partial<MetaPerson> = {}): MetaPerson => ({
   kind,

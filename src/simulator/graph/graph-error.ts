@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { ErrorSpec } from '../settings.js'
+import type { ErrorSpec } from '../error-spec.js'
 
 /** An error the simulator answers with, in Graph's envelope (docs/meta-graph-api.md §4.1). */
 export class GraphError extends Error {

@@ -1,6 +1,6 @@
 import type { Test } from 'tap'
 import { createMetaClient, type MetaClient, type MetaClientOptions } from '../../../src/meta/client.js'
-import { MetaGovernor, type GovernorOptions } from '../../../src/meta/governor.js'
+import { MetaGovernor, type GovernorOptions } from '../../../src/meta/governor/governor.js'
 import { buildSimulator, type BuildSimulatorOptions } from '../../../src/simulator/app.js'
 import type { Simulator } from '../../../src/simulator/simulator.js'
 import type { SeedBusinessInput, SeededBusiness } from '../../../src/simulator/state/seed.js'

@@ -1,4 +1,4 @@
-import type { Clock } from '../../../src/meta/clock.js'
+import type { Clock } from '../../../src/meta/governor/clock.js'
 
 interface Timer {
   at: number
