@@ -52,9 +52,18 @@ t.test('SIGKILL between Meta accepting an invitation and the save: exactly one i
     return run
   }
   const base = `http://127.0.0.1:${port}`
+  // A loaded CI machine can shed a request with 503 + Retry-After (docs/operations.md); the admin
+  // client retries those as any client should, and fails loudly on anything else.
   const admin = async (path: string): Promise<any> => {
-    const res = await fetch(`${base}/admin/v1${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
-    return await res.json()
+    for (let attempt = 0; ; attempt++) {
+      const res = await fetch(`${base}/admin/v1${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+      if (res.status === 503 && attempt < 20) {
+        await new Promise((resolve) => setTimeout(resolve, 1000 * Number(res.headers.get('retry-after') ?? 1)))
+        continue
+      }
+      if (res.status !== 200) throw new Error(`GET /admin/v1${path} answered ${res.status}: ${await res.text()}`)
+      return await res.json()
+    }
   }
 
   const first = await start()
