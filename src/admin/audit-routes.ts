@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { DB } from '../db/schema.js'
+import { pageAudit } from '../provisioning/audit-repository.js'
 import type { AuditEventRow } from '../provisioning/tables.js'
 import { parseInput } from './admin-errors.js'
 import { page, pageQuery } from './paging.js'
@@ -38,15 +39,8 @@ export async function auditRoutes (app: FastifyInstance, opts: { db: Kysely<DB> 
   app.get('/tenants/:tenantId/audit', async (request) => {
     const tenant = await requireTenant(db, request.params)
     const q = parseInput(auditQuery, request.query, 'query')
-    let base = db.selectFrom('audit_events').where('tenant_id', '=', tenant.id)
-    if (q.user_id !== undefined) base = base.where('user_id', '=', q.user_id)
-    if (q.action !== undefined) base = base.where('action', '=', q.action)
-    if (q.outcome !== undefined) base = base.where('outcome', '=', q.outcome)
-    // `since` inclusive, `until` exclusive.
-    if (q.since !== undefined) base = base.where('at', '>=', q.since)
-    if (q.until !== undefined) base = base.where('at', '<', q.until)
-    const count = await base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()
-    const rows = await base.selectAll().orderBy(sql`at desc`).orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute()
-    return page(rows.map(auditView), Number(count.n), q)
+    const filter = { userId: q.user_id, action: q.action, outcome: q.outcome, since: q.since, until: q.until }
+    const { rows, total } = await pageAudit(db, tenant.id, filter, q.limit, q.offset)
+    return page(rows.map(auditView), total, q)
   })
 }

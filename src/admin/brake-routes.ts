@@ -7,6 +7,7 @@ import { brakeStatus, type BrakeStatus } from '../brake/status.js'
 import type { HeldRemovalRow } from '../brake/tables.js'
 import type { DB } from '../db/schema.js'
 import type { ReconcileQueue } from '../provisioning/queue.js'
+import { adminTokenLabel } from '../tenants/admin-tokens-repository.js'
 import { hashToken } from '../tenants/token-crypto.js'
 import { AdminError, parseInput } from './admin-errors.js'
 import { page, pageQuery } from './paging.js'
@@ -43,8 +44,8 @@ export const heldView = (r: HeldRemovalRow) => ({
 async function actorOf (db: Kysely<DB>, request: FastifyRequest): Promise<string> {
   const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1]
   if (token === undefined) return 'admin'
-  const row = await db.selectFrom('admin_tokens').select('label').where('token_hash', '=', hashToken(token)).executeTakeFirst()
-  return row === undefined ? 'admin' : `admin:${row.label}`
+  const label = await adminTokenLabel(db, hashToken(token))
+  return label === undefined ? 'admin' : `admin:${label}`
 }
 
 async function decide (request: FastifyRequest, deps: Pick<DecisionDeps, 'db' | 'now'> & { queue: ReconcileQueue | undefined }, run: typeof approveHeld): Promise<{ count: number, items: Array<ReturnType<typeof heldView>> }> {

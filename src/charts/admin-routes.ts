@@ -4,7 +4,9 @@ import { z } from 'zod'
 import type { DB } from '../db/schema.js'
 import { AdminError, parseInput } from '../admin/admin-errors.js'
 import { requireTenant } from '../admin/tenant-routes.js'
-import { actionSeries, invitationFunnel, scimRequestSeries, type Range } from './series.js'
+import { actionSeries } from '../provisioning/audit-repository.js'
+import { scimRequestSeries } from '../request-log/scim-requests-repository.js'
+import { invitationFunnel, type Range } from './series.js'
 
 const DAY = 86_400_000
 /** The most buckets one series may have: what a chart can show and the embedded database can group fast. */

@@ -4,7 +4,8 @@ import { z } from 'zod'
 import type { DB } from '../db/schema.js'
 import { parseInput } from '../admin/admin-errors.js'
 import { requireTenant } from '../admin/tenant-routes.js'
-import { queryRequestLog, requestLogView } from './query.js'
+import { queryRequestLog } from './scim-requests-repository.js'
+import { requestLogView } from './view.js'
 
 const rowId = z.string().regex(/^\d{1,18}$/, 'must be a row id from a previous page')
 const text = z.string().trim().min(1).max(300)
