@@ -4,9 +4,8 @@ import { z } from 'zod'
 import type { DB } from '../db/schema.js'
 import { pageAudit } from '../provisioning/audit-repository.js'
 import type { AuditEventRow } from '../provisioning/tables.js'
-import { parseInput } from './admin-errors.js'
 import { page, pageQuery } from './paging.js'
-import { requireTenant } from './tenant-routes.js'
+import type { ZodTypeProvider } from './zod-type-provider.js'
 
 const OUTCOMES = ['applied', 'adopted', 'skipped', 'failed', 'refused', 'dry_run', 'held', 'retrying', 'manual'] as const
 const auditQuery = pageQuery.extend({
@@ -36,9 +35,9 @@ export const auditView = (e: AuditEventRow) => ({
 export async function auditRoutes (app: FastifyInstance, opts: { db: Kysely<DB> }): Promise<void> {
   const { db } = opts
 
-  app.get('/tenants/:tenantId/audit', async (request) => {
-    const tenant = await requireTenant(db, request.params)
-    const q = parseInput(auditQuery, request.query, 'query')
+  app.withTypeProvider<ZodTypeProvider>().get('/audit', { schema: { querystring: auditQuery } }, async (request) => {
+    const tenant = request.adminTenant
+    const q = request.query
     const filter = { userId: q.user_id, action: q.action, outcome: q.outcome, since: q.since, until: q.until }
     const { rows, total } = await pageAudit(db, tenant.id, filter, q.limit, q.offset)
     return page(rows.map(auditView), total, q)
