@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifySchema } from 'fastify'
 import sensible from '@fastify/sensible'
 import type { Kysely } from 'kysely'
 import type { Config } from './config.js'
@@ -32,7 +32,12 @@ import { oauthTokenRoutes } from './oauth/token-route.js'
 import { RequestLog, defaultRequestLogSettings } from './request-log/request-log.js'
 import { tenantHealthSampler } from './health/metrics-sample.js'
 
-export interface RegisteredRoute { method: string, url: string }
+export interface RegisteredRoute {
+  method: string
+  url: string
+  /** The route's schema as finally registered (admin routes: zod schemas, src/admin/zod-type-provider.ts). */
+  readonly schema: FastifySchema | undefined
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -100,7 +105,10 @@ async function baseApp (deps: WorkerAppDeps): Promise<{ app: FastifyInstance, me
   const routes: RegisteredRoute[] = []
   app.decorate('registeredRoutes', routes)
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url })
+    // Read when asked: an encapsulated onRoute hook may still add to the schema after this one.
+    for (const method of [route.method].flat()) {
+      routes.push({ method, url: route.url, get schema () { return route.schema } })
+    }
   })
 
   app.addHook('onSend', async (request, reply) => {

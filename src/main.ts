@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, type Config } from './config.js'
 import { createLogger } from './logger.js'
 import { openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
+import { pingDatabase } from './db/ping.js'
 import { buildApp, buildWorkerApp } from './app.js'
 import { SCIM_PREFIX } from './scim-api/plugin.js'
 import { createMetrics } from './metrics/registry.js'
@@ -13,7 +14,6 @@ import { applyBrakeEnvironment } from './brake/environment.js'
 import { brakeSample } from './brake/held-repository.js'
 import { SyncScheduler, SyncService, syncSample } from './sync/index.js'
 import { queueSamples } from './admin/queue-query.js'
-import { sql } from 'kysely'
 import { metaSettingsFromEnv } from './tenants/meta-settings-env.js'
 import { AccessRulesError } from './tenants/access-rules.js'
 import { checkDataDirWritable, databaseFailure, listenFailure, startupFailureLine } from './startup-errors.js'
@@ -65,7 +65,7 @@ async function main (): Promise<void> {
     log: logger
   })
   try {
-    await sql`select 1`.execute(database.db)
+    await pingDatabase(database.db)
   } catch (err) {
     throw databaseFailure(err, config.databaseUrl)
   }

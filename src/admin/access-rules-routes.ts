@@ -8,9 +8,9 @@ import { updateAccessRules } from '../tenants/meta-settings-service.js'
 import { effectiveDryRun, getMetaSettings, loadMetaCredentials } from '../tenants/meta-settings.js'
 import { checkRuleAssets, type AssetCheck } from './access-rules-asset-check.js'
 import { refuseEnvOwned } from './meta-connection-routes.js'
-import { AdminError, parseInput } from './admin-errors.js'
+import { AdminError } from './admin-errors.js'
 import { requireProvisioning, type AdminProvisioning } from './provisioning-deps.js'
-import { requireTenant } from './tenant-routes.js'
+import type { ZodTypeProvider } from './zod-type-provider.js'
 
 const rulesBody = z.object({ rules: z.array(accessRuleInputSchema).max(1000) }).strict()
 
@@ -27,21 +27,26 @@ function pathOf (message: string): string {
 /** Access rules of one tenant: group → role and asset tasks. */
 export async function accessRulesRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }): Promise<void> {
   const { db } = opts
+  const admin = app.withTypeProvider<ZodTypeProvider>()
 
-  app.get('/tenants/:tenantId/access-rules', async (request) => {
-    const tenant = await requireTenant(db, request.params)
-    const rules = await listAccessRules(db, tenant.id)
+  admin.get('/access-rules', async (request) => {
+    const rules = await listAccessRules(db, request.adminTenant.id)
     return { items: rules.map(ruleView), total: rules.length }
   })
 
-  app.put('/tenants/:tenantId/access-rules', async (request) => {
-    const tenant = await requireTenant(db, request.params)
-    refuseEnvOwned((await getMetaSettings(db, tenant.id)).envOwned, [{ field: 'rules', setting: 'accessRules' }])
-    // Shape and enums first, with every bad field; then tasks, bundles and duplicate groups.
-    const body = parseInput(rulesBody, request.body)
+  admin.put('/access-rules', {
+    schema: { body: rulesBody },
+    // Rules the environment owns are refused before their shape is looked at.
+    preValidation: async (request) => {
+      const { envOwned } = await getMetaSettings(db, request.adminTenant.id)
+      refuseEnvOwned(envOwned, [{ field: 'rules', setting: 'accessRules' }])
+    }
+  }, async (request) => {
+    const tenant = request.adminTenant
+    // Shape and enums first (the body schema), with every bad field; then tasks, bundles and duplicate groups.
     let rules: AccessRule[]
     try {
-      rules = parseAccessRules(body.rules)
+      rules = parseAccessRules(request.body.rules)
     } catch (err) {
       if (!(err instanceof AccessRulesError)) throw err
       throw new AdminError(400, 'invalid_request', err.message, [{ path: pathOf(err.message), message: err.message }])

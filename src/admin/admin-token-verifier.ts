@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
+import { anyAdminTokenExists, findActiveAdminTokenHash, insertAdminToken } from '../tenants/admin-tokens-repository.js'
 import { generateToken, hashesEqual, hashToken } from '../tenants/token-crypto.js'
 
 /**
@@ -17,21 +18,15 @@ export class AdminTokenVerifier {
   async verify (token: string): Promise<boolean> {
     const hash = hashToken(token)
     if (this.#envHash && hashesEqual(this.#envHash, hash)) return true
-    const row = await this.db.selectFrom('admin_tokens').select('token_hash')
-      .where('token_hash', '=', hash).where('revoked_at', 'is', null).executeTakeFirst()
-    return row !== undefined && hashesEqual(row.token_hash, hash)
+    const stored = await findActiveAdminTokenHash(this.db, hash)
+    return stored !== undefined && hashesEqual(stored, hash)
   }
 }
 
 /** Creates the first admin token when none exists and ADMIN_TOKEN is unset; returns it once. */
 export async function ensureFirstAdminToken (db: Kysely<DB>, envToken: string | undefined): Promise<string | undefined> {
   if (envToken) return undefined
-  const existing = await db.selectFrom('admin_tokens').select('id').limit(1).executeTakeFirst()
-  if (existing) return undefined
+  if (await anyAdminTokenExists(db)) return undefined
   const token = generateToken()
-  const inserted = await db.insertInto('admin_tokens')
-    .values({ label: 'initial', token_hash: hashToken(token) })
-    .onConflict((oc) => oc.doNothing())
-    .returning('id').executeTakeFirst()
-  return inserted ? token : undefined
+  return (await insertAdminToken(db, 'initial', hashToken(token))) ? token : undefined
 }

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify'
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { DB } from '../db/schema.js'
+import { pageAudit } from '../provisioning/records/audit-repository.js'
 import type { AuditEventRow } from '../provisioning/records/tables.js'
-import { parseInput } from './admin-errors.js'
 import { page, pageQuery } from './paging.js'
-import { requireTenant } from './tenant-routes.js'
+import type { ZodTypeProvider } from './zod-type-provider.js'
 
 const OUTCOMES = ['applied', 'adopted', 'skipped', 'failed', 'refused', 'dry_run', 'held', 'retrying', 'manual'] as const
 const auditQuery = pageQuery.extend({
@@ -35,18 +35,11 @@ export const auditView = (e: AuditEventRow) => ({
 export async function auditRoutes (app: FastifyInstance, opts: { db: Kysely<DB> }): Promise<void> {
   const { db } = opts
 
-  app.get('/tenants/:tenantId/audit', async (request) => {
-    const tenant = await requireTenant(db, request.params)
-    const q = parseInput(auditQuery, request.query, 'query')
-    let base = db.selectFrom('audit_events').where('tenant_id', '=', tenant.id)
-    if (q.user_id !== undefined) base = base.where('user_id', '=', q.user_id)
-    if (q.action !== undefined) base = base.where('action', '=', q.action)
-    if (q.outcome !== undefined) base = base.where('outcome', '=', q.outcome)
-    // `since` inclusive, `until` exclusive.
-    if (q.since !== undefined) base = base.where('at', '>=', q.since)
-    if (q.until !== undefined) base = base.where('at', '<', q.until)
-    const count = await base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()
-    const rows = await base.selectAll().orderBy(sql`at desc`).orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute()
-    return page(rows.map(auditView), Number(count.n), q)
+  app.withTypeProvider<ZodTypeProvider>().get('/audit', { schema: { querystring: auditQuery } }, async (request) => {
+    const tenant = request.adminTenant
+    const q = request.query
+    const filter = { userId: q.user_id, action: q.action, outcome: q.outcome, since: q.since, until: q.until }
+    const { rows, total } = await pageAudit(db, tenant.id, filter, q.limit, q.offset)
+    return page(rows.map(auditView), total, q)
   })
 }

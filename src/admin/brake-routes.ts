@@ -7,10 +7,11 @@ import { brakeStatus, type BrakeStatus } from '../brake/status.js'
 import type { HeldRemovalRow } from '../brake/tables.js'
 import type { DB } from '../db/schema.js'
 import type { ReconcileQueue } from '../provisioning/jobs/queue.js'
+import { adminTokenLabel } from '../tenants/admin-tokens-repository.js'
 import { hashToken } from '../tenants/token-crypto.js'
-import { AdminError, parseInput } from './admin-errors.js'
+import { AdminError } from './admin-errors.js'
 import { page, pageQuery } from './paging.js'
-import { requireTenant } from './tenant-routes.js'
+import type { ZodTypeProvider } from './zod-type-provider.js'
 
 const selectionBody = z.union([
   z.object({ all: z.literal(true) }).strict(),
@@ -43,13 +44,15 @@ export const heldView = (r: HeldRemovalRow) => ({
 async function actorOf (db: Kysely<DB>, request: FastifyRequest): Promise<string> {
   const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1]
   if (token === undefined) return 'admin'
-  const row = await db.selectFrom('admin_tokens').select('label').where('token_hash', '=', hashToken(token)).executeTakeFirst()
-  return row === undefined ? 'admin' : `admin:${row.label}`
+  const label = await adminTokenLabel(db, hashToken(token))
+  return label === undefined ? 'admin' : `admin:${label}`
 }
 
-async function decide (request: FastifyRequest, deps: Pick<DecisionDeps, 'db' | 'now'> & { queue: ReconcileQueue | undefined }, run: typeof approveHeld): Promise<{ count: number, items: Array<ReturnType<typeof heldView>> }> {
-  const tenant = await requireTenant(deps.db, request.params)
-  const selection: Selection = parseInput(selectionBody, request.body)
+async function decide (
+  request: FastifyRequest, selection: Selection,
+  deps: Pick<DecisionDeps, 'db' | 'now'> & { queue: ReconcileQueue | undefined }, run: typeof approveHeld
+): Promise<{ count: number, items: Array<ReturnType<typeof heldView>> }> {
+  const tenant = request.adminTenant
   // Approving enqueues reconciles; a process built without the queue cannot (tests, tools).
   if (deps.queue === undefined) throw new AdminError(503, 'unavailable', 'the reconcile queue is not available in this process')
   try {
@@ -62,19 +65,19 @@ async function decide (request: FastifyRequest, deps: Pick<DecisionDeps, 'db' | 
 }
 
 /** The removal brake: state, held actions, approve, reject, budget. */
-export async function brakeRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, queue?: ReconcileQueue | undefined, now?: (() => Date) | undefined }): Promise<void> {
+export async function brakeRoutes (
+  app: FastifyInstance, opts: { db: Kysely<DB>, queue?: ReconcileQueue | undefined, now?: (() => Date) | undefined }
+): Promise<void> {
   const { db } = opts
+  const admin = app.withTypeProvider<ZodTypeProvider>()
   // The window is counted on the same clock the gate records uses with (DecisionDeps.now).
   const now = opts.now ?? (() => new Date())
 
-  app.get('/tenants/:tenantId/removal-brake', async (request) => {
-    const tenant = await requireTenant(db, request.params)
-    return statusView(await brakeStatus(db, tenant.id, now()))
-  })
+  admin.get('/removal-brake', async (request) => statusView(await brakeStatus(db, request.adminTenant.id, now())))
 
-  app.patch('/tenants/:tenantId/removal-brake', async (request) => {
-    const tenant = await requireTenant(db, request.params)
-    const body = parseInput(budgetBody, request.body)
+  admin.patch('/removal-brake', { schema: { body: budgetBody } }, async (request) => {
+    const tenant = request.adminTenant
+    const { body } = request
     await changeBudget(db, tenant.id, {
       ...(body.budget_count === undefined ? {} : { budgetCount: body.budget_count }),
       ...(body.budget_percent === undefined ? {} : { budgetPercent: body.budget_percent }),
@@ -83,14 +86,16 @@ export async function brakeRoutes (app: FastifyInstance, opts: { db: Kysely<DB>,
     return statusView(await brakeStatus(db, tenant.id, now()))
   })
 
-  app.get('/tenants/:tenantId/removal-brake/held', async (request) => {
-    const tenant = await requireTenant(db, request.params)
-    const query = parseInput(pageQuery, request.query, 'query')
-    const { rows, total } = await listHeld(db, tenant.id, query.limit, query.offset)
+  admin.get('/removal-brake/held', { schema: { querystring: pageQuery } }, async (request) => {
+    const { query } = request
+    const { rows, total } = await listHeld(db, request.adminTenant.id, query.limit, query.offset)
     return page(rows.map(heldView), total, query)
   })
 
   const deps = { db, queue: opts.queue, now }
-  app.post('/tenants/:tenantId/removal-brake/approve', async (request) => await decide(request, deps, approveHeld))
-  app.post('/tenants/:tenantId/removal-brake/reject', async (request) => await decide(request, deps, rejectHeld))
+  const selection = { schema: { body: selectionBody } }
+  admin.post('/removal-brake/approve', selection, async (request) =>
+    await decide(request, request.body, deps, approveHeld))
+  admin.post('/removal-brake/reject', selection, async (request) =>
+    await decide(request, request.body, deps, rejectHeld))
 }

@@ -5,8 +5,8 @@ import type { DB } from '../db/schema.js'
 import { driftReport } from '../sync/drift-service.js'
 import type { SyncService } from '../sync/sync-service.js'
 import { unwiredSyncPorts } from '../sync/unwired-ports.js'
-import { AdminError, parseInput } from './admin-errors.js'
-import { requireTenant } from './tenant-routes.js'
+import { AdminError } from './admin-errors.js'
+import type { ZodTypeProvider } from './zod-type-provider.js'
 
 const driftQuery = z.object({
   invite_age_days: z.coerce.number().int().min(0).max(3650).default(14)
@@ -17,10 +17,8 @@ export async function driftRoutes (app: FastifyInstance, opts: { db: Kysely<DB>,
   const { db } = opts
   const ports = opts.sync?.ports ?? unwiredSyncPorts
 
-  app.get('/tenants/:tenantId/drift', async (request) => {
-    const tenant = await requireTenant(db, request.params)
-    const query = parseInput(driftQuery, request.query, 'query')
-    const report = await driftReport(db, ports, tenant.id, query.invite_age_days)
+  app.withTypeProvider<ZodTypeProvider>().get('/drift', { schema: { querystring: driftQuery } }, async (request) => {
+    const report = await driftReport(db, ports, request.adminTenant.id, request.query.invite_age_days)
     if (report === undefined) throw new AdminError(409, 'no_snapshot', 'no sync of this tenant has succeeded yet: start one first')
     return report
   })

@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
 import { z } from 'zod'
-import type { DB } from '../db/schema.js'
 import type { OAuthServices } from '../oauth/services.js'
 import type { TrustView } from '../oauth/trusts-service.js'
 import { expandAudiences, issuerProblem, keySetUrlProblem } from '../oauth/trust-rules.js'
-import { notFound, parseInput } from './admin-errors.js'
-import { requireTenant } from './tenant-routes.js'
+import { notFound } from './admin-errors.js'
+import { tenantParams } from './tenant-scope.js'
+import type { ZodTypeProvider } from './zod-type-provider.js'
 
-const trustParams = z.object({ tenantId: z.string().uuid(), trustId: z.string().uuid() })
+const trustParams = tenantParams.extend({ trustId: z.string().uuid() })
 
 function trustFields (allowLoopback: boolean) {
   return {
@@ -48,42 +47,37 @@ function trustJson (t: TrustView) {
  * a second trust created before the first is revoked.
  */
 export async function federationTrustRoutes (
-  app: FastifyInstance, opts: { db: Kysely<DB>, oauth: OAuthServices, allowLoopbackIssuers: boolean }
+  app: FastifyInstance, opts: { oauth: OAuthServices, allowLoopbackIssuers: boolean }
 ): Promise<void> {
-  const { db, oauth } = opts
+  const { oauth } = opts
+  const admin = app.withTypeProvider<ZodTypeProvider>()
   const fields = trustFields(opts.allowLoopbackIssuers)
   const createBody = z.object({ label: z.string().trim().min(1).max(100), ...fields }).strict()
   const patchBody = z.object({ label: z.string().trim().min(1).max(100), ...fields }).partial().strict()
     .refine((b) => Object.keys(b).length > 0, 'nothing to change')
 
-  app.get('/tenants/:tenantId/federation-trusts', async (request) => {
-    const tenant = await requireTenant(db, request.params)
-    const items = (await oauth.trusts.list(tenant.id)).map(trustJson)
+  admin.get('/federation-trusts', async (request) => {
+    const items = (await oauth.trusts.list(request.adminTenant.id)).map(trustJson)
     return { items, total: items.length }
   })
 
-  app.post('/tenants/:tenantId/federation-trusts', async (request, reply) => {
-    const tenant = await requireTenant(db, request.params)
-    const body = parseInput(createBody, request.body)
-    const trust = await oauth.trusts.create(tenant.id, body.label, {
+  admin.post('/federation-trusts', { schema: { body: createBody } }, async (request, reply) => {
+    const { body } = request
+    const trust = await oauth.trusts.create(request.adminTenant.id, body.label, {
       issuer: body.issuer, jwksUri: body.jwks_uri, subject: body.subject, audiences: expandAudiences(body.audiences)
     })
     return reply.code(201).send(trustJson(trust))
   })
 
-  app.get('/tenants/:tenantId/federation-trusts/:trustId', async (request) => {
-    const p = parseInput(trustParams, request.params, 'path')
-    const tenant = await requireTenant(db, { tenantId: p.tenantId })
-    const trust = await oauth.trusts.get(tenant.id, p.trustId)
+  admin.get('/federation-trusts/:trustId', { schema: { params: trustParams } }, async (request) => {
+    const trust = await oauth.trusts.get(request.adminTenant.id, request.params.trustId)
     if (!trust) throw notFound('federation trust')
     return trustJson(trust)
   })
 
-  app.patch('/tenants/:tenantId/federation-trusts/:trustId', async (request) => {
-    const p = parseInput(trustParams, request.params, 'path')
-    const tenant = await requireTenant(db, { tenantId: p.tenantId })
-    const body = parseInput(patchBody, request.body)
-    const trust = await oauth.trusts.update(tenant.id, p.trustId, {
+  admin.patch('/federation-trusts/:trustId', { schema: { params: trustParams, body: patchBody } }, async (request) => {
+    const { body } = request
+    const trust = await oauth.trusts.update(request.adminTenant.id, request.params.trustId, {
       ...(body.issuer === undefined ? {} : { issuer: body.issuer }),
       ...(body.jwks_uri === undefined ? {} : { jwksUri: body.jwks_uri }),
       ...(body.subject === undefined ? {} : { subject: body.subject }),
@@ -93,10 +87,9 @@ export async function federationTrustRoutes (
     return trustJson(trust)
   })
 
-  app.delete('/tenants/:tenantId/federation-trusts/:trustId', async (request, reply) => {
-    const p = parseInput(trustParams, request.params, 'path')
-    const tenant = await requireTenant(db, { tenantId: p.tenantId })
-    if (!(await oauth.trusts.revoke(tenant.id, p.trustId))) throw notFound('active federation trust')
+  admin.delete('/federation-trusts/:trustId', { schema: { params: trustParams } }, async (request, reply) => {
+    const revoked = await oauth.trusts.revoke(request.adminTenant.id, request.params.trustId)
+    if (!revoked) throw notFound('active federation trust')
     return reply.code(204).send()
   })
 }

@@ -5,7 +5,9 @@ import type { TokenService } from '../tenants/token-service.js'
 import { addAdminAuth } from './admin-auth.js'
 import { registerAdminErrorHandler } from './error-handler.js'
 import type { AdminTokenVerifier } from './admin-token-verifier.js'
-import { tenantRoutes } from './tenant-routes.js'
+import { tenantCollectionRoutes, tenantRoutes } from './tenant-routes.js'
+import { addTenantScope } from './tenant-scope.js'
+import { zodValidatorCompiler } from './zod-type-provider.js'
 import { tokenRoutes } from './token-routes.js'
 import { syncRoutes } from './sync-routes.js'
 import { driftRoutes } from './drift-routes.js'
@@ -39,20 +41,28 @@ export interface AdminRoutesOptions {
 
 /**
  * The admin API as one encapsulated scope, registered under /admin/v1: its own error handler
- * (first, so every route registered below inherits it) and an admin token on every route.
+ * (first, so every route registered below inherits it) and an admin token on every route. Routes
+ * declare their path, query and body as zod schemas (src/admin/zod-type-provider.ts). Everything
+ * under `/tenants/:tenantId` is one scope that loads the tenant once (src/admin/tenant-scope.ts).
  */
 export async function adminRoutes (app: FastifyInstance, opts: AdminRoutesOptions): Promise<void> {
   registerAdminErrorHandler(app)
   addAdminAuth(app, opts.adminTokens)
-  await app.register(tenantRoutes, { db: opts.db, tokens: opts.tokens })
-  await app.register(tokenRoutes, { db: opts.db, tokens: opts.tokens })
-  await app.register(oauthClientRoutes, { db: opts.db, oauth: opts.oauth, accessTokenLifetimeSeconds: opts.accessTokenLifetimeSeconds })
-  await app.register(federationTrustRoutes, { db: opts.db, oauth: opts.oauth, allowLoopbackIssuers: opts.allowLoopbackIssuers })
-  await app.register(syncRoutes, { db: opts.db, sync: opts.sync })
-  await app.register(driftRoutes, { db: opts.db, sync: opts.sync })
-  await app.register(brakeRoutes, { db: opts.db, queue: opts.removalBrake?.queue, now: opts.removalBrake?.now })
-  await app.register(provisioningAdminRoutes, { db: opts.db, provisioning: opts.provisioning })
-  await app.register(requestLogRoutes, { db: opts.db })
-  await app.register(healthSummaryRoutes, { db: opts.db, governor: opts.provisioning?.clients.governor })
-  await app.register(chartRoutes, { db: opts.db })
+  app.setValidatorCompiler(zodValidatorCompiler)
+  await app.register(tenantCollectionRoutes, { db: opts.db })
+  await app.register(async (tenant) => {
+    addTenantScope(tenant, { db: opts.db })
+    await tenant.register(tenantRoutes, { db: opts.db, tokens: opts.tokens })
+    await tenant.register(tokenRoutes, { tokens: opts.tokens })
+    const { accessTokenLifetimeSeconds } = opts
+    await tenant.register(oauthClientRoutes, { oauth: opts.oauth, accessTokenLifetimeSeconds })
+    await tenant.register(federationTrustRoutes, { oauth: opts.oauth, allowLoopbackIssuers: opts.allowLoopbackIssuers })
+    await tenant.register(syncRoutes, { db: opts.db, sync: opts.sync })
+    await tenant.register(driftRoutes, { db: opts.db, sync: opts.sync })
+    await tenant.register(brakeRoutes, { db: opts.db, queue: opts.removalBrake?.queue, now: opts.removalBrake?.now })
+    await tenant.register(provisioningAdminRoutes, { db: opts.db, provisioning: opts.provisioning })
+    await tenant.register(requestLogRoutes, { db: opts.db })
+    await tenant.register(healthSummaryRoutes, { db: opts.db, governor: opts.provisioning?.clients.governor })
+    await tenant.register(chartRoutes, { db: opts.db })
+  }, { prefix: '/tenants/:tenantId' })
 }

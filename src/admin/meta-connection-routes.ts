@@ -8,10 +8,10 @@ import { updateMetaSettings } from '../tenants/meta-settings-service.js'
 import {
   effectiveDryRun, getMetaSettings, loadMetaCredentials, type EnvOwnership, type MetaSettings, type OwnedSetting
 } from '../tenants/meta-settings.js'
-import { AdminError, parseInput } from './admin-errors.js'
+import { AdminError } from './admin-errors.js'
 import { probeMetaConnection } from './meta-connection-probe.js'
 import { requireProvisioning, type AdminProvisioning } from './provisioning-deps.js'
-import { requireTenant } from './tenant-routes.js'
+import type { ZodTypeProvider } from './zod-type-provider.js'
 
 const secret = z.string().trim().min(1).max(4096).nullable().optional()
 
@@ -77,15 +77,13 @@ export function connectionView (s: MetaSettings) {
 /** The tenant's Meta connection: read, set, test. */
 export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }): Promise<void> {
   const { db } = opts
+  const admin = app.withTypeProvider<ZodTypeProvider>()
 
-  app.get('/tenants/:tenantId/meta-connection', async (request) => {
-    const tenant = await requireTenant(db, request.params)
-    return connectionView(await getMetaSettings(db, tenant.id))
-  })
+  admin.get('/meta-connection', async (request) => connectionView(await getMetaSettings(db, request.adminTenant.id)))
 
-  app.put('/tenants/:tenantId/meta-connection', async (request) => {
-    const tenant = await requireTenant(db, request.params)
-    const body = parseInput(connectionBody, request.body)
+  admin.put('/meta-connection', { schema: { body: connectionBody } }, async (request) => {
+    const tenant = request.adminTenant
+    const { body } = request
     const refused = body.default_role === undefined || body.default_role === null ? null : unconfirmableRoleReason(body.default_role)
     if (refused !== null) throw new AdminError(400, 'invalid_request', refused, [{ path: 'default_role', message: refused }])
     const { box, queue } = requireProvisioning(opts.provisioning)
@@ -111,8 +109,8 @@ export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Ky
     return { ...connectionView(saved.settings), changed: saved.changed }
   })
 
-  app.post('/tenants/:tenantId/meta-connection/test', async (request) => {
-    const tenant = await requireTenant(db, request.params)
+  admin.post('/meta-connection/test', async (request) => {
+    const tenant = request.adminTenant
     const { box, clients } = requireProvisioning(opts.provisioning)
     const credentials = await loadMetaCredentials(db, box, tenant.id)
     const client = clients.forTenant(credentials)

@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
 import { z } from 'zod'
-import type { DB } from '../db/schema.js'
 import { SECRET_LIFETIME_DAYS, type ClientView, type CreatedSecret } from '../oauth/clients-service.js'
 import type { OAuthServices } from '../oauth/services.js'
 import { GRANTED_SCOPE } from '../oauth/token-route.js'
-import { AdminError, notFound, parseInput } from './admin-errors.js'
-import { requireTenant } from './tenant-routes.js'
+import { AdminError, notFound } from './admin-errors.js'
+import { tenantParams } from './tenant-scope.js'
+import type { ZodTypeProvider } from './zod-type-provider.js'
 
 // Microsoft's gallery rule: secrets expire after one to three years.
 const lifetimeDays = z.number().int().min(SECRET_LIFETIME_DAYS.min).max(SECRET_LIFETIME_DAYS.max)
@@ -15,7 +14,7 @@ const createBody = z.object({
   secret_lifetime_days: lifetimeDays.optional()
 }).strict()
 const secretBody = z.object({ lifetime_days: lifetimeDays.optional() }).strict()
-const clientParams = z.object({ tenantId: z.string().uuid(), clientRef: z.string().uuid() })
+const clientParams = tenantParams.extend({ clientRef: z.string().uuid() })
 const secretParams = clientParams.extend({ secretId: z.string().uuid() })
 
 function clientJson (c: ClientView) {
@@ -46,62 +45,58 @@ function secretJson (s: CreatedSecret) {
  * access token minted for IdPs configured through Microsoft Graph, which do not fetch one.
  */
 export async function oauthClientRoutes (
-  app: FastifyInstance, opts: { db: Kysely<DB>, oauth: OAuthServices, accessTokenLifetimeSeconds: number }
+  app: FastifyInstance, opts: { oauth: OAuthServices, accessTokenLifetimeSeconds: number }
 ): Promise<void> {
-  const { db, oauth } = opts
+  const { oauth } = opts
+  const admin = app.withTypeProvider<ZodTypeProvider>()
+  const client = { schema: { params: clientParams } }
 
-  const tenantOf = async (params: unknown) => {
-    const p = parseInput(clientParams, params, 'path')
-    const tenant = await requireTenant(db, { tenantId: p.tenantId })
-    return { tenantId: tenant.id, clientRef: p.clientRef }
-  }
-
-  app.get('/tenants/:tenantId/oauth-clients', async (request) => {
-    const tenant = await requireTenant(db, request.params)
-    const items = (await oauth.clients.list(tenant.id)).map(clientJson)
+  admin.get('/oauth-clients', async (request) => {
+    const items = (await oauth.clients.list(request.adminTenant.id)).map(clientJson)
     return { items, total: items.length }
   })
 
-  app.post('/tenants/:tenantId/oauth-clients', async (request, reply) => {
-    const tenant = await requireTenant(db, request.params)
-    const body = parseInput(createBody, request.body)
-    const { client, secret } = await oauth.clients.create(tenant.id, body.label, body.secret_lifetime_days)
-    return reply.code(201).send({ ...clientJson(client), secrets: undefined, client_secret: secretJson(secret) })
+  admin.post('/oauth-clients', { schema: { body: createBody } }, async (request, reply) => {
+    const { body } = request
+    const created = await oauth.clients.create(request.adminTenant.id, body.label, body.secret_lifetime_days)
+    return reply.code(201)
+      .send({ ...clientJson(created.client), secrets: undefined, client_secret: secretJson(created.secret) })
   })
 
-  app.get('/tenants/:tenantId/oauth-clients/:clientRef', async (request) => {
-    const { tenantId, clientRef } = await tenantOf(request.params)
-    const client = await oauth.clients.get(tenantId, clientRef)
-    if (!client) throw notFound('OAuth client')
-    return clientJson(client)
+  admin.get('/oauth-clients/:clientRef', client, async (request) => {
+    const found = await oauth.clients.get(request.adminTenant.id, request.params.clientRef)
+    if (!found) throw notFound('OAuth client')
+    return clientJson(found)
   })
 
-  app.delete('/tenants/:tenantId/oauth-clients/:clientRef', async (request, reply) => {
-    const { tenantId, clientRef } = await tenantOf(request.params)
-    if (!(await oauth.clients.revoke(tenantId, clientRef))) throw notFound('active OAuth client')
+  admin.delete('/oauth-clients/:clientRef', client, async (request, reply) => {
+    const revoked = await oauth.clients.revoke(request.adminTenant.id, request.params.clientRef)
+    if (!revoked) throw notFound('active OAuth client')
     return reply.code(204).send()
   })
 
-  app.post('/tenants/:tenantId/oauth-clients/:clientRef/secrets', async (request, reply) => {
-    const { tenantId, clientRef } = await tenantOf(request.params)
-    const body = parseInput(secretBody, request.body)
-    const secret = await oauth.clients.addSecret(tenantId, clientRef, body.lifetime_days)
+  const newSecret = { schema: { params: clientParams, body: secretBody } }
+  admin.post('/oauth-clients/:clientRef/secrets', newSecret, async (request, reply) => {
+    const { clientRef } = request.params
+    const secret = await oauth.clients.addSecret(request.adminTenant.id, clientRef, request.body.lifetime_days)
     if (!secret) throw notFound('active OAuth client')
     return reply.code(201).send(secretJson(secret))
   })
 
-  app.delete('/tenants/:tenantId/oauth-clients/:clientRef/secrets/:secretId', async (request, reply) => {
-    const p = parseInput(secretParams, request.params, 'path')
-    const tenant = await requireTenant(db, { tenantId: p.tenantId })
-    if (!(await oauth.clients.revokeSecret(tenant.id, p.clientRef, p.secretId))) throw notFound('active client secret')
+  const oneSecret = { schema: { params: secretParams } }
+  admin.delete('/oauth-clients/:clientRef/secrets/:secretId', oneSecret, async (request, reply) => {
+    const { clientRef, secretId } = request.params
+    const revoked = await oauth.clients.revokeSecret(request.adminTenant.id, clientRef, secretId)
+    if (!revoked) throw notFound('active client secret')
     return reply.code(204).send()
   })
 
-  app.post('/tenants/:tenantId/oauth-clients/:clientRef/access-tokens', async (request, reply) => {
-    const { tenantId, clientRef } = await tenantOf(request.params)
-    const client = await oauth.clients.get(tenantId, clientRef)
-    if (!client) throw notFound('OAuth client')
-    if (client.revokedAt !== null) throw new AdminError(409, 'conflict', 'the OAuth client is revoked')
+  admin.post('/oauth-clients/:clientRef/access-tokens', client, async (request, reply) => {
+    const tenantId = request.adminTenant.id
+    const { clientRef } = request.params
+    const found = await oauth.clients.get(tenantId, clientRef)
+    if (!found) throw notFound('OAuth client')
+    if (found.revokedAt !== null) throw new AdminError(409, 'conflict', 'the OAuth client is revoked')
     const lifetime = opts.accessTokenLifetimeSeconds
     const issued = await oauth.accessTokens.issue(tenantId, { clientRef, secretRef: null }, lifetime, GRANTED_SCOPE)
     return reply.code(201).header('cache-control', 'no-store').send({

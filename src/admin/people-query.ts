@@ -1,7 +1,8 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { desiredForUsers } from '../provisioning/engine/desired-bulk.js'
-import { emptyRecord, findPeople, type PersonRecord } from '../provisioning/records/people-repository.js'
+import { findUserSummary } from '../directory/users-repository.js'
+import { emptyRecord, findPeople, pageUsersByState, type PersonRecord } from '../provisioning/records/people-repository.js'
 import type { DesiredResult } from '../provisioning/engine/desired.js'
 import type { PersonState } from '../provisioning/records/tables.js'
 
@@ -64,19 +65,12 @@ async function describe (db: Kysely<DB>, tenantId: string, users: Array<{ id: st
 
 /** SCIM users of a tenant with their desired and observed access; `state` filters (no record = none). */
 export async function listPeople (db: Kysely<DB>, tenantId: string, q: { state?: PersonState, limit: number, offset: number }): Promise<{ rows: PersonRow[], total: number }> {
-  let base = db.selectFrom('users as u')
-    .leftJoin('meta_people as mp', (j) => j.onRef('mp.tenant_id', '=', 'u.tenant_id').onRef('mp.user_id', '=', 'u.id'))
-    .where('u.tenant_id', '=', tenantId)
-  if (q.state !== undefined) base = base.where(sql<boolean>`coalesce(mp.state, 'none') = ${q.state}`)
-  const count = await base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()
-  const users = await base.select(['u.id', 'u.user_name', 'u.active'])
-    .orderBy(sql`lower(u.user_name)`).orderBy('u.id').limit(q.limit).offset(q.offset).execute()
-  return { rows: await describe(db, tenantId, users), total: Number(count.n) }
+  const { users, total } = await pageUsersByState(db, tenantId, q)
+  return { rows: await describe(db, tenantId, users), total }
 }
 
 export async function getPerson (db: Kysely<DB>, tenantId: string, userId: string): Promise<PersonRow | undefined> {
-  const user = await db.selectFrom('users').select(['id', 'user_name', 'active'])
-    .where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst()
+  const user = await findUserSummary(db, tenantId, userId)
   if (user === undefined) return undefined
   return (await describe(db, tenantId, [user]))[0]
 }

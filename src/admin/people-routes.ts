@@ -3,14 +3,15 @@ import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { DB } from '../db/schema.js'
 import { previewTenantPlan } from '../provisioning/engine/preview.js'
-import { notFound, parseInput } from './admin-errors.js'
+import { notFound } from './admin-errors.js'
 import { page, pageQuery } from './paging.js'
 import { getPerson, listPeople, personView } from './people-query.js'
-import { requireTenant } from './tenant-routes.js'
+import { tenantParams } from './tenant-scope.js'
+import type { ZodTypeProvider } from './zod-type-provider.js'
 
 const PERSON_STATES = ['none', 'invited', 'member', 'removed', 'skipped', 'failed'] as const
 const peopleQuery = pageQuery.extend({ state: z.enum(PERSON_STATES).optional() }).strict()
-const personParams = z.object({ tenantId: z.string().uuid(), userId: z.string().uuid() })
+const personParams = tenantParams.extend({ userId: z.string().uuid() })
 const planQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   after: z.string().uuid().optional()
@@ -19,27 +20,24 @@ const planQuery = z.object({
 /** People (each SCIM user with desired and observed access) and the plan preview. */
 export async function peopleRoutes (app: FastifyInstance, opts: { db: Kysely<DB> }): Promise<void> {
   const { db } = opts
+  const admin = app.withTypeProvider<ZodTypeProvider>()
 
-  app.get('/tenants/:tenantId/people', async (request) => {
-    const tenant = await requireTenant(db, request.params)
-    const query = parseInput(peopleQuery, request.query, 'query')
-    const { rows, total } = await listPeople(db, tenant.id, query)
+  admin.get('/people', { schema: { querystring: peopleQuery } }, async (request) => {
+    const { query } = request
+    const { rows, total } = await listPeople(db, request.adminTenant.id, query)
     return page(rows.map((row) => personView(row)), total, query)
   })
 
-  app.get('/tenants/:tenantId/people/:userId', async (request) => {
-    const params = parseInput(personParams, request.params, 'path')
-    const tenant = await requireTenant(db, { tenantId: params.tenantId })
-    const person = await getPerson(db, tenant.id, params.userId)
+  admin.get('/people/:userId', { schema: { params: personParams } }, async (request) => {
+    const person = await getPerson(db, request.adminTenant.id, request.params.userId)
     if (person === undefined) throw notFound('user')
     return personView(person)
   })
 
   // What the bridge would do now, from its own record: no Meta call, nothing written.
-  app.get('/tenants/:tenantId/plan', async (request) => {
-    const tenant = await requireTenant(db, request.params)
-    const query = parseInput(planQuery, request.query, 'query')
-    const preview = await previewTenantPlan(db, tenant.id, {
+  admin.get('/plan', { schema: { querystring: planQuery } }, async (request) => {
+    const { query } = request
+    const preview = await previewTenantPlan(db, request.adminTenant.id, {
       limit: query.limit, ...(query.after === undefined ? {} : { afterUserId: query.after })
     })
     return {

@@ -7,11 +7,12 @@ import { unwiredSyncPorts } from '../sync/unwired-ports.js'
 import { findRun, listRuns } from '../sync/runs-repository.js'
 import { getSyncSettings, updateSyncSettings, type SyncSettings } from '../sync/settings-repository.js'
 import type { SyncRunRow } from '../sync/tables.js'
-import { AdminError, notFound, parseInput } from './admin-errors.js'
+import { AdminError, notFound } from './admin-errors.js'
 import { page, pageQuery } from './paging.js'
-import { requireTenant } from './tenant-routes.js'
+import { tenantParams } from './tenant-scope.js'
+import type { ZodTypeProvider } from './zod-type-provider.js'
 
-const runParams = z.object({ tenantId: z.string().uuid(), runId: z.string().uuid() })
+const runParams = tenantParams.extend({ runId: z.string().uuid() })
 const settingsBody = z.object({
   // 0 turns the schedule off; at most weekly.
   schedule_minutes: z.number().int().min(0).max(10_080).optional(),
@@ -41,9 +42,10 @@ export async function syncRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, 
   const sync = opts.sync ?? new SyncService({ db, ports: unwiredSyncPorts })
   // Let a run this process started finish (or fail) before the database closes.
   app.addHook('onClose', async () => { await sync.drain() })
+  const admin = app.withTypeProvider<ZodTypeProvider>()
 
-  app.post('/tenants/:tenantId/sync', async (request, reply) => {
-    const tenant = await requireTenant(db, request.params)
+  admin.post('/sync', async (request, reply) => {
+    const tenant = request.adminTenant
     const outcome = await sync.start(tenant.id, 'manual')
     if ('running' in outcome) {
       throw new AdminError(409, 'conflict', 'a sync of this tenant is already running', { run_id: outcome.running.id })
@@ -53,30 +55,23 @@ export async function syncRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, 
       .send(runView(outcome.started))
   })
 
-  app.get('/tenants/:tenantId/sync/runs', async (request) => {
-    const tenant = await requireTenant(db, request.params)
-    const query = parseInput(pageQuery, request.query, 'query')
-    const { rows, total } = await listRuns(db, tenant.id, query.limit, query.offset)
+  admin.get('/sync/runs', { schema: { querystring: pageQuery } }, async (request) => {
+    const { query } = request
+    const { rows, total } = await listRuns(db, request.adminTenant.id, query.limit, query.offset)
     return page(rows.map(runView), total, query)
   })
 
-  app.get('/tenants/:tenantId/sync/runs/:runId', async (request) => {
-    const params = parseInput(runParams, request.params, 'path')
-    const tenant = await requireTenant(db, { tenantId: params.tenantId })
-    const run = await findRun(db, tenant.id, params.runId)
+  admin.get('/sync/runs/:runId', { schema: { params: runParams } }, async (request) => {
+    const run = await findRun(db, request.adminTenant.id, request.params.runId)
     if (run === undefined) throw notFound('sync run')
     return runView(run)
   })
 
-  app.get('/tenants/:tenantId/sync/settings', async (request) => {
-    const tenant = await requireTenant(db, request.params)
-    return settingsView(await getSyncSettings(db, tenant.id))
-  })
+  admin.get('/sync/settings', async (request) => settingsView(await getSyncSettings(db, request.adminTenant.id)))
 
-  app.patch('/tenants/:tenantId/sync/settings', async (request) => {
-    const tenant = await requireTenant(db, request.params)
-    const body = parseInput(settingsBody, request.body)
-    return settingsView(await updateSyncSettings(db, tenant.id, {
+  admin.patch('/sync/settings', { schema: { body: settingsBody } }, async (request) => {
+    const { body } = request
+    return settingsView(await updateSyncSettings(db, request.adminTenant.id, {
       ...(body.schedule_minutes === undefined ? {} : { scheduleMinutes: body.schedule_minutes }),
       ...(body.unmanaged_policy === undefined ? {} : { unmanagedPolicy: body.unmanaged_policy })
     }))

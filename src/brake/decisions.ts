@@ -3,8 +3,9 @@ import type { DB } from '../db/schema.js'
 import { writeAudit, type AuditEvent } from '../provisioning/records/audit.js'
 import type { ReconcileQueue } from '../provisioning/jobs/queue.js'
 import { enqueueUnmanagedRemovals, type UnmanagedJob } from '../provisioning/engine/unmanaged-removal.js'
-import { releaseIfClear } from './held-repository.js'
-import { ensureBrakeRow, updateBrakeSettings, type BrakeSettings } from './settings.js'
+import { lockBrake, updateBrakeSettings } from './brake-repository.js'
+import { decideHeld, deleteHeldByIds, heldForDecision, releaseIfClear } from './held-repository.js'
+import type { BrakeSettings } from './settings.js'
 import type { HeldRemovalRow } from './tables.js'
 
 /** Which held actions an admin decides on. */
@@ -25,14 +26,9 @@ export interface DecisionDeps {
 
 /** Locks the brake row (as the gate does) and picks the held actions; unknown ids fail the whole call. */
 async function pick (trx: Transaction<DB>, tenantId: string, selection: Selection): Promise<HeldRemovalRow[]> {
-  await ensureBrakeRow(trx, tenantId)
-  await trx.selectFrom('removal_brakes').select('tenant_id').where('tenant_id', '=', tenantId).forUpdate().execute()
-  let query = trx.selectFrom('held_removals').selectAll().where('tenant_id', '=', tenantId).where('status', '=', 'held')
-  if ('ids' in selection) {
-    if (selection.ids.length === 0) return []
-    query = query.where('id', 'in', [...selection.ids])
-  }
-  const rows = await query.orderBy('held_at').execute()
+  await lockBrake(trx, tenantId)
+  if ('ids' in selection && selection.ids.length === 0) return []
+  const rows = await heldForDecision(trx, tenantId, 'ids' in selection ? selection.ids : undefined)
   if ('ids' in selection) {
     const found = new Set(rows.map((r) => r.id))
     const missing = selection.ids.filter((id) => !found.has(id))
@@ -64,11 +60,11 @@ export async function approveHeld (deps: DecisionDeps, tenantId: string, selecti
     const users = rows.filter((r) => r.user_id !== null)
     const unmanaged = rows.filter((r) => r.user_id === null)
     if (users.length > 0) {
-      await trx.updateTable('held_removals').set({ status: 'approved', decided_by: actor, decided_at: at }).where('id', 'in', users.map((r) => r.id)).execute()
+      await decideHeld(trx, users.map((r) => r.id), 'approved', actor, at)
       await deps.queue.enqueueUsers(trx, tenantId, users.map((r) => r.user_id ?? ''), `removal approved by ${actor}`)
     }
     if (unmanaged.length > 0) {
-      await trx.deleteFrom('held_removals').where('id', 'in', unmanaged.map((r) => r.id)).execute()
+      await deleteHeldByIds(trx, unmanaged.map((r) => r.id))
       await enqueueUnmanagedRemovals(deps.queue.boss, trx, unmanaged.flatMap((r) => unmanagedJob(r) ?? []))
     }
     await writeAudit(trx, rows.map((r) => decisionAudit(r, actor, 'removal_approved', 'applied', `${r.action} approved by ${actor}`)))
@@ -87,7 +83,7 @@ export async function rejectHeld (deps: DecisionDeps, tenantId: string, selectio
   return await deps.db.transaction().execute(async (trx) => {
     const rows = await pick(trx, tenantId, selection)
     if (rows.length === 0) return rows
-    await trx.updateTable('held_removals').set({ status: 'rejected', decided_by: actor, decided_at: at }).where('id', 'in', rows.map((r) => r.id)).execute()
+    await decideHeld(trx, rows.map((r) => r.id), 'rejected', actor, at)
     await writeAudit(trx, rows.map((r) => decisionAudit(r, actor, 'removal_rejected', 'skipped', `${r.action} rejected by ${actor}; the person stays`)))
     await releaseIfClear(trx, tenantId)
     return rows

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely'
 import type { Config } from '../config.js'
 import type { DB } from '../db/schema.js'
 import { writeAudit } from '../provisioning/records/audit.js'
-import { updateBrakeSettings, type BrakeSettings } from './settings.js'
+import { updateBrakeSettings } from './brake-repository.js'
+import type { BrakeSettings } from './settings.js'
 
 /**
  * META_REMOVAL_* → the default tenant's budget, at every start. Only the variables that are set

@@ -74,3 +74,31 @@ export async function brakeSample (db: Executor): Promise<{ heldRemovals: number
   const braked = await db.selectFrom('removal_brakes').select((eb) => eb.fn.countAll<string>().as('n')).where('engaged_at', 'is not', null).executeTakeFirstOrThrow()
   return { heldRemovals: Number(held.n), brakedTenants: Number(braked.n) }
 }
+
+/** The tenant's held actions to decide: all of them, or those with these ids (oldest first). */
+export async function heldForDecision (
+  db: Executor, tenantId: string, ids?: readonly string[]
+): Promise<HeldRemovalRow[]> {
+  let query = db.selectFrom('held_removals').selectAll().where('tenant_id', '=', tenantId).where('status', '=', 'held')
+  if (ids !== undefined) query = query.where('id', 'in', [...ids])
+  return await query.orderBy('held_at').execute()
+}
+
+/** Records an admin's decision on these held actions. */
+export async function decideHeld (
+  db: Executor, ids: readonly string[], status: 'approved' | 'rejected', actor: string, at: Date
+): Promise<void> {
+  await db.updateTable('held_removals').set({ status, decided_by: actor, decided_at: at })
+    .where('id', 'in', [...ids]).execute()
+}
+
+export async function deleteHeldByIds (db: Executor, ids: readonly string[]): Promise<void> {
+  await db.deleteFrom('held_removals').where('id', 'in', [...ids]).execute()
+}
+
+/** Drops whatever was held or decided for this person; true when there was something. */
+export async function deleteHeldOfPerson (db: Executor, tenantId: string, personKey: string): Promise<boolean> {
+  const removed = await db.deleteFrom('held_removals')
+    .where('tenant_id', '=', tenantId).where('person_key', '=', personKey).executeTakeFirst()
+  return Number(removed.numDeletedRows) > 0
+}

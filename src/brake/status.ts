@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
+import { countManagedMembers } from '../provisioning/records/people-repository.js'
+import { getBrake } from './brake-repository.js'
+import { countBudgetUsesSince } from './budget-uses-repository.js'
 import { countHeld } from './held-repository.js'
-import { budgetLimit, getBrake, settingsOf, type BrakeSettings } from './settings.js'
+import { budgetLimit, settingsOf, type BrakeSettings } from './settings.js'
 
 /** What the admin sees of a tenant's brake: "removals held" with the count and first cause. */
 export interface BrakeStatus {
@@ -19,17 +22,15 @@ export async function brakeStatus (db: Kysely<DB>, tenantId: string, now: Date =
   const row = await getBrake(db, tenantId)
   const settings = settingsOf(row)
   const since = new Date(now.getTime() - settings.windowSeconds * 1000)
-  const used = await db.selectFrom('removal_budget_uses').select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('tenant_id', '=', tenantId).where('at', '>', since).executeTakeFirstOrThrow()
-  const managed = await db.selectFrom('meta_people').select((eb) => eb.fn.countAll<string>().as('n')).where('tenant_id', '=', tenantId)
-    .where((eb) => eb.or([eb('business_user_id', 'is not', null), eb('invite_id', 'is not', null)])).executeTakeFirstOrThrow()
+  const used = await countBudgetUsesSince(db, tenantId, since)
+  const managed = await countManagedMembers(db, tenantId)
   return {
     engaged: row.engaged_at !== null,
     engagedAt: row.engaged_at,
     firstCause: row.first_cause,
     held: await countHeld(db, tenantId),
     settings,
-    usedInWindow: Number(used.n),
-    limit: budgetLimit(settings, Number(managed.n))
+    usedInWindow: used,
+    limit: budgetLimit(settings, managed)
   }
 }

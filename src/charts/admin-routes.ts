@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { DB } from '../db/schema.js'
-import { AdminError, parseInput } from '../admin/admin-errors.js'
-import { requireTenant } from '../admin/tenant-routes.js'
-import { actionSeries, invitationFunnel, scimRequestSeries, type Range } from './series.js'
+import { AdminError } from '../admin/admin-errors.js'
+import type { ZodTypeProvider } from '../admin/zod-type-provider.js'
+import { actionSeries } from '../provisioning/records/audit-repository.js'
+import { scimRequestSeries } from '../request-log/scim-requests-repository.js'
+import { invitationFunnel, type Range } from './series.js'
 
 const DAY = 86_400_000
 /** The most buckets one series may have: what a chart can show and the embedded database can group fast. */
@@ -35,27 +37,25 @@ function rangeOf (q: RangeInput, now: Date): Range {
  */
 export async function chartRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, now?: () => Date }): Promise<void> {
   const now = opts.now ?? (() => new Date())
-  app.get('/tenants/:tenantId/charts/actions', async (request) => {
-    const tenant = await requireTenant(opts.db, request.params)
-    const q = parseInput(rangeQuery(3600, 7), request.query, 'query')
+  const admin = app.withTypeProvider<ZodTypeProvider>()
+  admin.get('/charts/actions', { schema: { querystring: rangeQuery(3600, 7) } }, async (request) => {
+    const q = request.query
     const range = rangeOf(q, now())
-    const points = await actionSeries(opts.db, tenant.id, range, q.bucket_seconds)
+    const points = await actionSeries(opts.db, request.adminTenant.id, range, q.bucket_seconds)
     return { ...range, bucket_seconds: q.bucket_seconds, points }
   })
-  app.get('/tenants/:tenantId/charts/scim-requests', async (request) => {
-    const tenant = await requireTenant(opts.db, request.params)
-    const q = parseInput(rangeQuery(300, 1), request.query, 'query')
+  admin.get('/charts/scim-requests', { schema: { querystring: rangeQuery(300, 1) } }, async (request) => {
+    const q = request.query
     const range = rangeOf(q, now())
     return {
       ...range,
       bucket_seconds: q.bucket_seconds,
-      points: await scimRequestSeries(opts.db, tenant.id, range, q.bucket_seconds)
+      points: await scimRequestSeries(opts.db, request.adminTenant.id, range, q.bucket_seconds)
     }
   })
-  app.get('/tenants/:tenantId/charts/invitations', async (request) => {
-    const tenant = await requireTenant(opts.db, request.params)
-    const q = parseInput(rangeQuery(86_400, 30), request.query, 'query')
+  admin.get('/charts/invitations', { schema: { querystring: rangeQuery(86_400, 30) } }, async (request) => {
+    const q = request.query
     const range = rangeOf(q, now())
-    return { ...range, ...await invitationFunnel(opts.db, tenant.id, range, now()) }
+    return { ...range, ...await invitationFunnel(opts.db, request.adminTenant.id, range, now()) }
   })
 }

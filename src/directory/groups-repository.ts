@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { filterToSql } from './filter-sql.js'
-import { groupsFilterTarget } from './filter-targets.js'
+import { groupsFilterTarget } from './filter-targets-sql.js'
 import type { GroupRecord, JsonObject, ListQuery } from './records.js'
 import { sortExpression } from './sort-sql.js'
 import type { GroupRow } from './tables.js'

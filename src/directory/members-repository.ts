@@ -1,8 +1,8 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { FilterNode } from '../scim/filter/ir.js'
 import type { MemberValue } from '../scim/patch/members.js'
 import { filterToSql } from './filter-sql.js'
-import { memberElementTarget } from './filter-targets.js'
+import { memberElementTarget } from './filter-targets-sql.js'
 import type { MemberRef } from './records.js'
 import type { Executor } from '../db/executor.js'
 
@@ -97,4 +97,19 @@ export async function replaceMembers (db: Executor, tenantId: string, groupId: s
         and gm.member_id = m.member_id and gm.display is distinct from m.display`.execute(db)
   }
   return [...removed.map((r) => r.member_id), ...added]
+}
+
+/** `(tenant_id, user_id)` of the group's members, as a subquery (the queue's bulk enqueue). */
+export function groupMemberIdsSql (tenantId: string, groupId: string): RawBuilder<unknown> {
+  return sql`select distinct tenant_id, member_id as user_id from group_members
+    where tenant_id = ${tenantId}::uuid and group_id = ${groupId}::uuid`
+}
+
+/** `(tenant_id, user_id)` of the members of the groups with these display names, ignoring case. */
+export function memberIdsOfGroupNamesSql (tenantId: string, groupNames: readonly string[]): RawBuilder<unknown> {
+  const names = groupNames.map((n) => n.toLowerCase())
+  return sql`
+      select distinct gm.tenant_id, gm.member_id as user_id
+      from groups g join group_members gm on gm.tenant_id = g.tenant_id and gm.group_id = g.id
+      where g.tenant_id = ${tenantId}::uuid and lower(g.display_name) = any(${names}::text[])`
 }

@@ -1,7 +1,7 @@
-import { sql, type AliasedRawBuilder, type SelectQueryBuilder } from 'kysely'
+import { sql, type AliasedRawBuilder, type RawBuilder, type SelectQueryBuilder } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { filterToSql } from './filter-sql.js'
-import { usersFilterTarget } from './filter-targets.js'
+import { usersFilterTarget } from './filter-targets-sql.js'
 import type { GroupRef, JsonObject, ListQuery, UserRecord } from './records.js'
 import { sortExpression } from './sort-sql.js'
 import type { UserRow } from './tables.js'
@@ -166,4 +166,61 @@ export async function existingUserIds (db: Executor, tenantId: string, ids: stri
   const rows = await db.selectFrom('users').select('id')
     .where('tenant_id', '=', tenantId).where(sql<boolean>`id = any(${ids}::uuid[])`).execute()
   return new Set(rows.map((r) => r.id))
+}
+
+/** A user's id, userName and active flag, without the body. */
+export async function findUserSummary (
+  db: Executor, tenantId: string, id: string
+): Promise<{ id: string, user_name: string, active: boolean } | undefined> {
+  return await db.selectFrom('users').select(['id', 'user_name', 'active'])
+    .where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst()
+}
+
+/** The rows of these users (those that exist), with their stored bodies. */
+export async function findUserRows (db: Executor, tenantId: string, ids: readonly string[]) {
+  return await db.selectFrom('users').select(['id', 'user_name', 'active', 'data'])
+    .where('tenant_id', '=', tenantId).where(sql<boolean>`id = any(${[...ids]}::uuid[])`).execute()
+}
+
+/** Every user of the tenant with its body, oldest first. */
+export async function listUserRows (db: Executor, tenantId: string) {
+  return await db.selectFrom('users').select(['id', 'user_name', 'active', 'data'])
+    .where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute()
+}
+
+/** Up to `limit` user ids in id order, after `afterId` when given (keyset paging). */
+export async function pageUserIds (db: Executor, tenantId: string, limit: number, afterId?: string): Promise<string[]> {
+  let query = db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).orderBy('id').limit(limit)
+  if (afterId !== undefined) query = query.where(sql<boolean>`id > ${afterId}::uuid`)
+  return (await query.execute()).map((r) => r.id)
+}
+
+/**
+ * SCIM users having one of these addresses (any of their emails, or an email-like userName),
+ * lowercased, the oldest user first for each address.
+ */
+export async function userIdsByEmail (
+  db: Executor, tenantId: string, emails: readonly string[]
+): Promise<Map<string, string>> {
+  if (emails.length === 0) return new Map()
+  const wanted = [...new Set(emails.map((e) => e.toLowerCase()))]
+  const result = await sql<{ id: string, email: string }>`
+    select u.id, m.email
+    from users u
+    cross join lateral (
+      select lower(x->>'value') as email
+      from jsonb_array_elements(
+        case when jsonb_typeof(u.data->'emails') = 'array' then u.data->'emails' else '[]'::jsonb end) x
+      union select lower(u.user_name)
+    ) m
+    where u.tenant_id = ${tenantId}::uuid and m.email = any(${wanted}::text[])
+    order by u.created_at, u.id`.execute(db)
+  const byEmail = new Map<string, string>()
+  for (const row of result.rows) if (!byEmail.has(row.email)) byEmail.set(row.email, row.id)
+  return byEmail
+}
+
+/** `(tenant_id, user_id)` of every user of the tenant, as a subquery (the queue's bulk enqueue). */
+export function tenantUserIdsSql (tenantId: string): RawBuilder<unknown> {
+  return sql`select tenant_id, id as user_id from users where tenant_id = ${tenantId}::uuid`
 }

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
-import type { MetaGovernor } from '../meta/index.js'
-import { requireTenant } from '../admin/tenant-routes.js'
+import type { MetaGovernor } from '../meta/governor/governor.js'
 import type { HealthThresholds } from './classify.js'
 import { tenantHealth } from './tenant-health.js'
 
@@ -14,16 +13,15 @@ export interface HealthRoutesOptions {
   now?: (() => Date) | undefined
 }
 
-/** `GET /tenants/:tenantId/health`: the tenant's health in one call (docs/operations.md §10). */
+/** `GET /tenants/:tenantId/health` (admin tenant scope): the tenant's health in one call (docs/operations.md §10). */
 export async function healthSummaryRoutes (app: FastifyInstance, opts: HealthRoutesOptions): Promise<void> {
   const { governor } = opts
-  app.get('/tenants/:tenantId/health', async (request) => {
-    const tenant = await requireTenant(opts.db, request.params)
+  app.get('/health', async (request) => {
     return await tenantHealth({
       db: opts.db,
       governor: governor === undefined ? undefined : () => governor.snapshot(),
       thresholds: opts.thresholds,
       now: opts.now
-    }, tenant.id)
+    }, request.adminTenant.id)
   })
 }

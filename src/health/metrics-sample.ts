@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { TenantHealthSample } from '../metrics/types.js'
-import type { GovernorSnapshot } from '../meta/index.js'
+import type { GovernorSnapshot } from '../meta/governor/governor-types.js'
+import { listTenantIds } from '../tenants/tenants-repository.js'
 import { tenantHealth } from './tenant-health.js'
 
 /**
@@ -16,8 +17,7 @@ export function tenantHealthSampler (
     const now = Date.now()
     if (cached !== undefined && now - cached.at < maxAgeMs) return cached.sample
     const sample: TenantHealthSample = { healthy: 0, degraded: 0, failing: 0 }
-    const tenants = await db.selectFrom('tenants').select('id').orderBy('id').limit(1000).execute()
-    for (const { id } of tenants) sample[(await tenantHealth({ db, governor }, id)).status] += 1
+    for (const id of await listTenantIds(db, 1000)) sample[(await tenantHealth({ db, governor }, id)).status] += 1
     cached = { at: now, sample }
     return sample
   }

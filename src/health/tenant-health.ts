@@ -1,9 +1,12 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { GovernorSnapshot } from '../meta/index.js'
 import { brakeStatus } from '../brake/status.js'
 import { queueStatus } from '../admin/queue-query.js'
 import { effectiveDryRun, getMetaSettings } from '../tenants/meta-settings.js'
+import { lastRequest, requestCountsSince } from '../request-log/scim-requests-repository.js'
+import { lastRuns } from '../sync/runs-repository.js'
+import { snapshotAssetIds } from '../sync/snapshot-repository.js'
 import { listScimTokens } from '../tenants/tenants-repository.js'
 import { classifyHealth, defaultHealthThresholds, type HealthStatus, type HealthThresholds } from './classify.js'
 
@@ -22,20 +25,15 @@ async function scimSide (db: Kysely<DB>, tenantId: string, now: Date) {
   const tokens = await listScimTokens(db, tenantId)
   const since = new Date(now.getTime() - DAY_MS)
   // Bounded by the (tenant_id, at) index: one day of one tenant's rows.
-  const counts = await sql<{ idp: string, status_class: string, n: string | number }>`
-    select idp, (status / 100)::text || 'xx' as status_class, count(*) as n from scim_requests
-    where tenant_id = ${tenantId} and at >= ${since} group by 1, 2 order by 1, 2`.execute(db)
-  const last = await db.selectFrom('scim_requests')
-    .select(['at', 'idp', 'method', 'path', 'summary', 'status', 'token_label'])
-    .where('tenant_id', '=', tenantId).orderBy('id', 'desc').limit(1).executeTakeFirst()
+  const counts = await requestCountsSince(db, tenantId, since)
+  const last = await lastRequest(db, tenantId)
   const byIdp: Record<string, Record<string, number>> = {}
   let total = 0
   let serverErrors = 0
-  for (const r of counts.rows) {
-    const n = Number(r.n)
-    byIdp[r.idp] = { ...byIdp[r.idp], [r.status_class]: n }
-    total += n
-    if (r.status_class === '5xx') serverErrors += n
+  for (const r of counts) {
+    byIdp[r.idp] = { ...byIdp[r.idp], [r.statusClass]: r.count }
+    total += r.count
+    if (r.statusClass === '5xx') serverErrors += r.count
   }
   return {
     tokens: tokens.map((t) => ({
@@ -54,9 +52,8 @@ async function scimSide (db: Kysely<DB>, tenantId: string, now: Date) {
 
 /** Buckets a tenant's calls run under: the app's, its business's and its known assets'. */
 async function tenantBuckets (db: Kysely<DB>, tenantId: string, businessId: string | null, snapshot: GovernorSnapshot) {
-  const assets = await db.selectFrom('meta_directory_assets').select('asset_id')
-    .where('tenant_id', '=', tenantId).execute()
-  const ids = new Set([businessId, ...assets.map((a) => a.asset_id.replace(/^act_/, ''))].filter((v) => v !== null))
+  const assets = await snapshotAssetIds(db, tenantId)
+  const ids = new Set([businessId, ...assets.map((id) => id.replace(/^act_/, ''))].filter((v) => v !== null))
   return snapshot.buckets
     .filter((b) => b.kind === 'app' || (b.objectId !== null && ids.has(b.objectId.replace(/^act_/, ''))))
     .map((b) => ({
@@ -72,12 +69,7 @@ async function tenantBuckets (db: Kysely<DB>, tenantId: string, businessId: stri
 }
 
 async function syncSide (db: Kysely<DB>, tenantId: string) {
-  const last = await db.selectFrom('sync_runs').selectAll().where('tenant_id', '=', tenantId)
-    .orderBy('started_at', 'desc').limit(1).executeTakeFirst()
-  const lastSuccess = last?.status === 'succeeded'
-    ? last
-    : await db.selectFrom('sync_runs').selectAll().where('tenant_id', '=', tenantId).where('status', '=', 'succeeded')
-      .orderBy('started_at', 'desc').limit(1).executeTakeFirst()
+  const { last, lastSuccess } = await lastRuns(db, tenantId)
   const counts = (lastSuccess?.counts ?? {}) as Record<string, number>
   return {
     last_run: last === undefined

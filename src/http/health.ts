@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { pendingMigrations } from '../db/migrate.js'
+import { pingDatabase } from '../db/ping.js'
 import { notShed } from './overload.js'
 
 export interface HealthOptions {
@@ -35,7 +36,7 @@ export async function healthRoutes (app: FastifyInstance, opts: HealthOptions): 
   // message can carry a host, a port or a user name).
   app.get('/readyz', { logLevel: 'warn', config: notShed }, async (_request, reply) => {
     try {
-      await withTimeout(sql`select 1`.execute(opts.db), timeoutMs)
+      await withTimeout(pingDatabase(opts.db), timeoutMs)
     } catch (err) {
       app.log.warn({ err }, 'readiness: the database does not answer')
       return reply.code(503).send({ status: 'unavailable', reason: 'database unavailable' })

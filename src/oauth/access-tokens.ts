@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { hashToken } from '../tenants/token-crypto.js'
+import { deleteExpiredAccessTokens, findLiveAccessToken, insertAccessToken } from './access-tokens-repository.js'
 import { ACCESS_TOKEN_PREFIX, newAccessToken } from './credentials.js'
 
 /** What a token was issued to: exactly one client (with the secret used) or one federation trust. */
@@ -33,19 +34,18 @@ export class AccessTokenService {
   async issue (tenantId: string, subject: TokenSubject, lifetimeSeconds: number, scope: string): Promise<IssuedToken> {
     const accessToken = newAccessToken()
     const now = this.now()
-    await this.db.insertInto('oauth_access_tokens').values({
-      tenant_id: tenantId,
-      token_hash: hashToken(accessToken),
-      client_ref: 'clientRef' in subject ? subject.clientRef : null,
-      secret_ref: 'secretRef' in subject ? subject.secretRef : null,
-      trust_ref: 'trustRef' in subject ? subject.trustRef : null,
+    await insertAccessToken(this.db, {
+      tenantId,
+      tokenHash: hashToken(accessToken),
+      clientRef: 'clientRef' in subject ? subject.clientRef : null,
+      secretRef: 'secretRef' in subject ? subject.secretRef : null,
+      trustRef: 'trustRef' in subject ? subject.trustRef : null,
       scope,
-      created_at: new Date(now),
-      expires_at: new Date(now + lifetimeSeconds * 1000)
-    }).execute()
+      createdAt: new Date(now),
+      expiresAt: new Date(now + lifetimeSeconds * 1000)
+    })
     // Expired rows are useless; dropping them here keeps the table at the live tokens.
-    await this.db.deleteFrom('oauth_access_tokens').where('tenant_id', '=', tenantId)
-      .where('expires_at', '<', new Date(now)).execute()
+    await deleteExpiredAccessTokens(this.db, tenantId, new Date(now))
     return { accessToken, expiresIn: lifetimeSeconds, scope }
   }
 
@@ -55,8 +55,7 @@ export class AccessTokenService {
     const cached = this.#cache.get(hash)
     if (cached && cached.until > now) return cached.verified
     this.#cache.delete(hash)
-    const row = await this.db.selectFrom('oauth_access_tokens').select(['tenant_id', 'expires_at'])
-      .where('token_hash', '=', hash).where('expires_at', '>', new Date(now)).executeTakeFirst()
+    const row = await findLiveAccessToken(this.db, hash, new Date(now))
     if (!row) return undefined
     const verified = { tenantId: row.tenant_id }
     if (this.cacheTtlMs > 0) {

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
+import { findStoredKeySet, storeKeySet } from './jwks-cache-repository.js'
 
 export interface JwksCacheOptions {
   /** Fewest milliseconds between two fetches of one key set caused by unknown `kid`s. */
@@ -74,7 +75,7 @@ export class JwksCache {
   }
 
   async #load (uri: string): Promise<Entry | undefined> {
-    const row = await this.db.selectFrom('oauth_jwks_cache').selectAll().where('jwks_uri', '=', uri).executeTakeFirst()
+    const row = await findStoredKeySet(this.db, uri)
     if (!row) return undefined
     const jwks = row.jwks as JSONWebKeySet
     const entry = { jwks, fetchedAt: row.fetched_at.getTime(), getKey: createLocalJWKSet(jwks) }
@@ -114,11 +115,7 @@ export class JwksCache {
     }
     const entry = { jwks, fetchedAt: this.#now(), getKey: createLocalJWKSet(jwks) }
     this.#entries.set(uri, entry)
-    await this.db.insertInto('oauth_jwks_cache')
-      .values({ jwks_uri: uri, jwks: JSON.stringify(jwks), fetched_at: new Date(entry.fetchedAt) })
-      .onConflict((oc) => oc.column('jwks_uri')
-        .doUpdateSet({ jwks: JSON.stringify(jwks), fetched_at: new Date(entry.fetchedAt) }))
-      .execute()
+    await storeKeySet(this.db, uri, jwks, new Date(entry.fetchedAt))
     return entry
   }
 }

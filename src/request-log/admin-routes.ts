@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { DB } from '../db/schema.js'
-import { parseInput } from '../admin/admin-errors.js'
-import { requireTenant } from '../admin/tenant-routes.js'
-import { queryRequestLog, requestLogView } from './query.js'
+import type { ZodTypeProvider } from '../admin/zod-type-provider.js'
+import { queryRequestLog } from './scim-requests-repository.js'
+import { requestLogView } from './view.js'
 
 const rowId = z.string().regex(/^\d{1,18}$/, 'must be a row id from a previous page')
 const text = z.string().trim().min(1).max(300)
@@ -26,10 +26,10 @@ const requestLogQuery = z.object({
  * row id with `after` (how `logs --follow` polls). Filters combine with AND.
  */
 export async function requestLogRoutes (app: FastifyInstance, opts: { db: Kysely<DB> }): Promise<void> {
-  app.get('/tenants/:tenantId/scim-requests', async (request) => {
-    const tenant = await requireTenant(opts.db, request.params)
-    const q = parseInput(requestLogQuery, request.query, 'query')
-    const rows = await queryRequestLog(opts.db, tenant.id, {
+  const admin = app.withTypeProvider<ZodTypeProvider>()
+  admin.get('/scim-requests', { schema: { querystring: requestLogQuery } }, async (request) => {
+    const q = request.query
+    const rows = await queryRequestLog(opts.db, request.adminTenant.id, {
       limit: q.limit,
       before: q.cursor,
       after: q.after,

@@ -4,7 +4,7 @@ import type { DB } from '../db/schema.js'
 import { BoundedBuffer } from './bounded-buffer.js'
 import type { CapturedRequest } from './entry.js'
 import { createMasker, type Masker } from './mask.js'
-import { insertCapturedRequests, pruneTenant, tenantsWithRequests } from './repository.js'
+import { insertCapturedRequests, pruneTenant, tenantsWithRequests } from './scim-requests-repository.js'
 import { runAsBackground } from '../db/work-priority.js'
 
 export type DropReason = 'buffer_full' | 'write_failed'

@@ -75,3 +75,48 @@ export async function lastRunStarts (db: Executor): Promise<Map<string, Date>> {
     .groupBy('tenant_id').execute()
   return new Map(rows.map((r) => [r.tenant_id, new Date(r.last)]))
 }
+
+/** The tenant's newest run, and its newest successful one (the same row when that succeeded). */
+export async function lastRuns (
+  db: Executor, tenantId: string
+): Promise<{ last?: SyncRunRow, lastSuccess?: SyncRunRow }> {
+  const last = await db.selectFrom('sync_runs').selectAll().where('tenant_id', '=', tenantId)
+    .orderBy('started_at', 'desc').limit(1).executeTakeFirst()
+  const lastSuccess = last?.status === 'succeeded'
+    ? last
+    : await db.selectFrom('sync_runs').selectAll().where('tenant_id', '=', tenantId).where('status', '=', 'succeeded')
+      .orderBy('started_at', 'desc').limit(1).executeTakeFirst()
+  return { ...(last === undefined ? {} : { last }), ...(lastSuccess === undefined ? {} : { lastSuccess }) }
+}
+
+/**
+ * For the metrics, all tenants in one query: the longest time since a tenant's last successful
+ * sync over tenants with a Meta business and token and a schedule (a tenant that never synced
+ * counts from when its Meta settings were created, so a first sync that keeps failing shows
+ * too), and the reconciles each tenant's last successful sync enqueued, summed.
+ */
+export async function syncAgeSample (
+  db: Executor, defaultScheduleMinutes: number
+): Promise<{ oldestSeconds: number | null, drifted: number }> {
+  const { rows } = await sql<{ oldest: string | number | null, drifted: string | number | null }>`
+    with last_success as (
+      select distinct on (tenant_id) tenant_id, finished_at, counts
+      from sync_runs where status = 'succeeded' and finished_at is not null
+      order by tenant_id, finished_at desc
+    )
+    select
+      (select max(extract(epoch from now() - coalesce(l.finished_at, m.created_at)))
+        from tenant_meta_settings m
+        left join sync_settings s on s.tenant_id = m.tenant_id
+        left join last_success l on l.tenant_id = m.tenant_id
+        where m.business_id is not null and m.access_token_sealed is not null
+          and coalesce(s.schedule_minutes, ${defaultScheduleMinutes}) > 0) as oldest,
+      (select sum(coalesce((l.counts->>'reconciles_enqueued')::integer, 0))
+        from last_success l join tenant_meta_settings m on m.tenant_id = l.tenant_id
+        where m.business_id is not null) as drifted`.execute(db)
+  const row = rows[0]
+  return {
+    oldestSeconds: row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest),
+    drifted: Number(row?.drifted ?? 0)
+  }
+}

@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { DB } from '../db/schema.js'
+import type { Executor } from '../db/executor.js'
+import { listUserRows } from '../directory/users-repository.js'
 import type { ScimIdentity } from './snapshot-types.js'
 
 /** Emails of a stored SCIM user body, the primary one first (RFC 7643 §4.1.2). */
@@ -12,8 +12,7 @@ export function emailsOf (data: Record<string, unknown>): string[] {
 }
 
 /** Every SCIM user of the tenant, as matching needs them. */
-export async function loadScimIdentities (db: Kysely<DB> | Transaction<DB>, tenantId: string): Promise<ScimIdentity[]> {
-  const rows = await db.selectFrom('users').select(['id', 'user_name', 'active', 'data'])
-    .where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute()
+export async function loadScimIdentities (db: Executor, tenantId: string): Promise<ScimIdentity[]> {
+  const rows = await listUserRows(db, tenantId)
   return rows.map((r) => ({ id: r.id, userName: r.user_name, active: r.active, emails: emailsOf(r.data) }))
 }

@@ -124,3 +124,10 @@ export async function loadSnapshot (db: Executor, tenantId: string): Promise<Sto
 }
 
 export type { MetaPerson }
+
+/** Ids of the assets in the tenant's snapshot. */
+export async function snapshotAssetIds (db: Executor, tenantId: string): Promise<string[]> {
+  const rows = await db.selectFrom('meta_directory_assets').select('asset_id')
+    .where('tenant_id', '=', tenantId).execute()
+  return rows.map((r) => r.asset_id)
+}

@@ -1,7 +1,9 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { generateToken, hashToken, tokenDisplayPrefix } from './token-crypto.js'
-import { countTenants, findActiveTokenByHash, findTenantByName, insertScimToken, insertTenant } from './tenants-repository.js'
+import {
+  countTenants, findActiveTokenByHash, findTenantByName, insertScimToken, insertTenant, lockBootstrap
+} from './tenants-repository.js'
 
 export const DEFAULT_TENANT_NAME = 'default'
 
@@ -19,7 +21,7 @@ export interface BootstrapResult {
  */
 export async function bootstrapDefaultTenant (db: Kysely<DB>, fixedToken: string | undefined): Promise<BootstrapResult | undefined> {
   return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext('scim-meta-bridge:bootstrap'))`.execute(trx)
+    await lockBootstrap(trx)
     let tenant = await findTenantByName(trx, DEFAULT_TENANT_NAME)
     if (!tenant && (await countTenants(trx)) > 0) return undefined
     const created = !tenant

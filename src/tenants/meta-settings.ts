@@ -1,9 +1,10 @@
-import { sql, type Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { SecretBox } from '../crypto/secret-box.js'
 import type { BusinessRole, InvitedUserType } from '../meta/index.js'
 import type { TenantMetaSettingsRow } from './provisioning-tables.js'
 import type { Executor } from '../db/executor.js'
+import { findMetaSettingsRow, updateConnectionStatus, upsertMetaSettingsRow } from './meta-settings-repository.js'
 
 export type IdentityMode = 'facebook_profiles' | 'work_accounts'
 
@@ -102,12 +103,12 @@ export function effectiveDryRun (s: Pick<MetaSettings, 'dryRun' | 'businessId' |
 }
 
 export async function getMetaSettings (db: Executor, tenantId: string): Promise<MetaSettings> {
-  const row = await db.selectFrom('tenant_meta_settings').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst()
+  const row = await findMetaSettingsRow(db, tenantId)
   return row === undefined ? defaultMetaSettings(tenantId) : toSettings(row)
 }
 
 export async function loadMetaCredentials (db: Executor, box: SecretBox, tenantId: string): Promise<MetaCredentials> {
-  const row = await db.selectFrom('tenant_meta_settings').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst()
+  const row = await findMetaSettingsRow(db, tenantId)
   if (row === undefined) return { ...defaultMetaSettings(tenantId), accessToken: null, appSecret: null }
   return {
     ...toSettings(row),
@@ -151,11 +152,7 @@ export async function saveMetaSettings (
       ? { managed_by: before.managedBy === 'env' ? 'env' as const : managedBy }
       : { managed_by: Object.keys(envOwned).length > 0 ? 'env' as const : 'admin' as const, env_owned: JSON.stringify(envOwned) })
   }
-  const reconnect = credentialsChanged ? { connection_status: 'unknown' as const, connection_error: null, connection_changed_at: sql<Date>`now()` } : {}
-  const row = await trx.insertInto('tenant_meta_settings')
-    .values({ tenant_id: tenantId, ...values, ...reconnect })
-    .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ ...values, ...reconnect, updated_at: sql`now()` }))
-    .returningAll().executeTakeFirstOrThrow()
+  const row = await upsertMetaSettingsRow(trx, tenantId, values, credentialsChanged)
   return { changed, settings: toSettings(row) }
 }
 
@@ -164,9 +161,5 @@ export async function saveMetaSettings (
  * Answers true when the status actually changed, so callers act once per transition.
  */
 export async function setConnectionStatus (db: Executor, tenantId: string, status: ConnectionStatus, error: string | null): Promise<boolean> {
-  const result = await db.updateTable('tenant_meta_settings')
-    .set({ connection_status: status, connection_error: error, connection_changed_at: sql`now()` })
-    .where('tenant_id', '=', tenantId).where('connection_status', '<>', status)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) > 0
+  return await updateConnectionStatus(db, tenantId, status, error)
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { ScimToken, Tenant } from './tables.js'
 import type { Executor } from '../db/executor.js'
 
@@ -85,4 +86,14 @@ export async function renameTenant (db: Executor, id: string, name: string): Pro
 export async function deleteTenant (db: Executor, id: string): Promise<boolean> {
   const result = await db.deleteFrom('tenants').where('id', '=', id).executeTakeFirst()
   return Number(result.numDeletedRows) === 1
+}
+
+/** Tenant ids in id order, at most `limit`. */
+export async function listTenantIds (db: Executor, limit: number): Promise<string[]> {
+  return (await db.selectFrom('tenants').select('id').orderBy('id').limit(limit).execute()).map((r) => r.id)
+}
+
+/** Serialises first-start bootstraps across replicas until the transaction ends. */
+export async function lockBootstrap (trx: Executor): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('scim-meta-bridge:bootstrap'))`.execute(trx)
 }

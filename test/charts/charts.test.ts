@@ -1,6 +1,6 @@
 import t from 'tap'
 import { writeAudit } from '../../src/provisioning/records/audit.js'
-import { insertCapturedRequests } from '../../src/request-log/repository.js'
+import { insertCapturedRequests } from '../../src/request-log/scim-requests-repository.js'
 import type { CapturedRequest } from '../../src/request-log/entry.js'
 import { provisionedAdmin } from '../admin/helpers/provisioned.js'
 

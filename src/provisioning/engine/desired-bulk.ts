@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import { groupsOfUsers } from '../../directory/users-repository.js'
+import { findUserRows, groupsOfUsers } from '../../directory/users-repository.js'
 import type { BusinessRole } from '../../meta/index.js'
 import { listAccessRules } from '../../tenants/access-rules-repository.js'
 import { getMetaSettings } from '../../tenants/meta-settings.js'
@@ -21,8 +21,7 @@ export async function desiredForUsers (db: Kysely<DB>, tenantId: string, userIds
   const settings = await getMetaSettings(db, tenantId)
   const rules = await listAccessRules(db, tenantId)
   const ids = [...new Set(userIds)]
-  const users = await db.selectFrom('users').select(['id', 'user_name', 'active', 'data'])
-    .where('tenant_id', '=', tenantId).where(sql<boolean>`id = any(${ids}::uuid[])`).execute()
+  const users = await findUserRows(db, tenantId, ids)
   const groups = await groupsOfUsers(db, tenantId, users.map((u) => u.id))
   const byId = new Map(users.map((u) => [u.id, u]))
   for (const id of ids) {

@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
+import { pageUserIds } from '../../directory/users-repository.js'
 import { effectiveDryRun, getMetaSettings, type IdentityMode } from '../../tenants/meta-settings.js'
 import { desiredForUsers, type DesiredPerson } from './desired-bulk.js'
 import type { Plan } from './reconcile-types.js'
@@ -30,11 +31,7 @@ export async function previewTenantPlan (db: Kysely<DB>, tenantId: string, optio
   const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000)
   let ids: string[]
   if (options.userIds !== undefined) ids = [...options.userIds]
-  else {
-    let query = db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).orderBy('id').limit(limit + 1)
-    if (options.afterUserId !== undefined) query = query.where(sql<boolean>`id > ${options.afterUserId}::uuid`)
-    ids = (await query.execute()).map((r) => r.id)
-  }
+  else ids = await pageUserIds(db, tenantId, limit + 1, options.afterUserId)
   const more = options.userIds === undefined && ids.length > limit
   if (more) ids = ids.slice(0, limit)
   const desired = await desiredForUsers(db, tenantId, ids)

@@ -1,15 +1,19 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { sql, type RawBuilder } from 'kysely'
+import type { RawBuilder } from 'kysely'
 import { PgBoss, type Queue } from 'pg-boss'
 import type pg from 'pg'
 import { z } from 'zod'
 import { poolDatabase } from './queue-db.js'
 import type { Executor } from '../../db/executor.js'
+import { groupMemberIdsSql, memberIdsOfGroupNamesSql } from '../../directory/members-repository.js'
+import { tenantUserIdsSql } from '../../directory/users-repository.js'
+import { tenantPeopleIdsSql } from '../records/people-repository.js'
+import { insertJobsFrom, QUEUE_SCHEMA, unionSql, userIdsSql } from './queue-repository.js'
 
 export const RECONCILE_QUEUE = 'reconcile-user'
 /** Ids per enqueue statement. */
 const ENQUEUE_CHUNK = 1_000
-export const QUEUE_SCHEMA = 'pgboss'
+export { QUEUE_SCHEMA }
 
 /** A job says "make this person right", never "send this call" (docs/architecture.md "How a change flows"). */
 export const reconcileJobSchema = z.object({ tenantId: z.string(), userId: z.string(), reason: z.string().default('') })
@@ -99,46 +103,27 @@ export class ReconcileQueue {
     for (let start = 0; start < ids.length; start += ENQUEUE_CHUNK) {
       if (start > 0) await nextTurn()
       const chunk = ids.slice(start, start + ENQUEUE_CHUNK)
-      await this.insertFrom(exec, reason, sql`select ${tenantId}::uuid as tenant_id, unnest(${chunk}::uuid[]) as user_id`)
+      await this.insertFrom(exec, reason, userIdsSql(tenantId, chunk))
     }
   }
 
   /** Every current member of the group (called before memberships are deleted). */
   async enqueueGroupMembers (exec: Executor, tenantId: string, groupId: string, reason: string): Promise<void> {
-    await this.insertFrom(exec, reason, sql`select distinct tenant_id, member_id as user_id from group_members where tenant_id = ${tenantId}::uuid and group_id = ${groupId}::uuid`)
+    await this.insertFrom(exec, reason, groupMemberIdsSql(tenantId, groupId))
   }
 
   /** Members of the groups with these display names, ignoring case (an access rule changed). */
   async enqueueGroupNames (exec: Executor, tenantId: string, groupNames: readonly string[], reason: string): Promise<void> {
     if (groupNames.length === 0) return
-    const names = groupNames.map((n) => n.toLowerCase())
-    await this.insertFrom(exec, reason, sql`
-      select distinct gm.tenant_id, gm.member_id as user_id
-      from groups g join group_members gm on gm.tenant_id = g.tenant_id and gm.group_id = g.id
-      where g.tenant_id = ${tenantId}::uuid and lower(g.display_name) = any(${names}::text[])`)
+    await this.insertFrom(exec, reason, memberIdsOfGroupNamesSql(tenantId, groupNames))
   }
 
   /** Everyone: each user, and each person the bridge knows in Meta whose user was deleted. */
   async enqueueTenant (exec: Executor, tenantId: string, reason: string): Promise<void> {
-    await this.insertFrom(exec, reason, sql`
-      select tenant_id, id as user_id from users where tenant_id = ${tenantId}::uuid
-      union
-      select tenant_id, user_id from meta_people where tenant_id = ${tenantId}::uuid`)
+    await this.insertFrom(exec, reason, unionSql(tenantUserIdsSql(tenantId), tenantPeopleIdsSql(tenantId)))
   }
 
   private async insertFrom (exec: Executor, reason: string, source: RawBuilder<unknown>): Promise<void> {
-    const now = sql.raw(`${QUEUE_SCHEMA}.job_now()`)
-    // The columns and defaults pg-boss's own insert (plans.insertJobs) fills from the queue row;
-    // test/provisioning/jobs/queue.test.ts checks both paths give the same jobs.
-    await sql`
-      insert into ${sql.id(QUEUE_SCHEMA, this.table)} (
-        name, data, singleton_key, policy, retry_limit, retry_delay, retry_backoff, retry_delay_max,
-        expire_seconds, deletion_seconds, keep_until, dead_letter, heartbeat_seconds, start_after, created_on)
-      select q.name, jsonb_build_object('tenantId', s.tenant_id, 'userId', s.user_id, 'reason', ${reason}::text),
-        s.tenant_id::text || ':' || s.user_id::text, q.policy, q.retry_limit, q.retry_delay, q.retry_backoff, q.retry_delay_max,
-        q.expire_seconds, q.deletion_seconds, ${now} + q.retention_seconds * interval '1s', q.dead_letter, q.heartbeat_seconds, ${now}, ${now}
-      from (${source}) s cross join ${sql.id(QUEUE_SCHEMA, 'queue')} q
-      where q.name = ${RECONCILE_QUEUE}
-      on conflict do nothing`.execute(exec)
+    await insertJobsFrom(exec, this.table, RECONCILE_QUEUE, reason, source)
   }
 }

@@ -1,9 +1,10 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { AssetType, BusinessRole } from '../../meta/index.js'
 import type { AssetAccess, ManualStep, ObservedAccess } from '../engine/reconcile-types.js'
 import { readStoredPlan, type StoredPlan } from './stored-plan.js'
 import type { MetaPersonRow, PersonState } from './tables.js'
 import type { Executor } from '../../db/executor.js'
+import type { UserRowRef } from '../../directory/user-extensions.js'
 
 /** A person's record: the observed access plus what the last reconcile found. */
 export interface PersonRecord extends ObservedAccess {
@@ -139,4 +140,94 @@ export async function savePerson (db: Executor, tenantId: string, userId: string
     .returningAll().executeTakeFirst()
   if (row === undefined) throw new StaleRecordError(`meta_people ${userId} changed since version ${expectedVersion}`)
   return toRecord(row)
+}
+
+/** People the bridge manages in Meta (a member or an invitation), which the removal budget counts. */
+export async function countManagedMembers (db: Executor, tenantId: string): Promise<number> {
+  const row = await db.selectFrom('meta_people').select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .where((eb) => eb.or([eb('business_user_id', 'is not', null), eb('invite_id', 'is not', null)]))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** Users whose last reconcile failed for good. */
+export async function failedPeopleIds (db: Executor, tenantId: string): Promise<string[]> {
+  const rows = await db.selectFrom('meta_people').select('user_id')
+    .where('tenant_id', '=', tenantId).where('state', '=', 'failed').execute()
+  return rows.map((r) => r.user_id)
+}
+
+export async function countFailedPeople (db: Executor, tenantId: string): Promise<number> {
+  const row = await db.selectFrom('meta_people').select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('tenant_id', '=', tenantId).where('state', '=', 'failed').executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/**
+ * A page of the tenant's SCIM users by userName with their person state (no record reads as
+ * `none`), for the admin API's people list; `state` filters on it.
+ */
+export async function pageUsersByState (
+  db: Executor, tenantId: string, q: { state?: PersonState | undefined, limit: number, offset: number }
+): Promise<{ users: Array<{ id: string, user_name: string, active: boolean }>, total: number }> {
+  let base = db.selectFrom('users as u')
+    .leftJoin('meta_people as mp', (j) => j.onRef('mp.tenant_id', '=', 'u.tenant_id').onRef('mp.user_id', '=', 'u.id'))
+    .where('u.tenant_id', '=', tenantId)
+  if (q.state !== undefined) base = base.where(sql<boolean>`coalesce(mp.state, 'none') = ${q.state}`)
+  const count = await base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()
+  const users = await base.select(['u.id', 'u.user_name', 'u.active'])
+    .orderBy(sql`lower(u.user_name)`).orderBy('u.id').limit(q.limit).offset(q.offset).execute()
+  return { users, total: Number(count.n) }
+}
+
+/** Age in days of each pending invitation, from its last applied invite (else the record's update). */
+export async function pendingInvitationAgesDays (db: Executor, tenantId: string, now: Date): Promise<number[]> {
+  const ages = await sql<{ age_days: string | number }>`
+    select extract(epoch from ${now}::timestamptz - coalesce(max(a.at), p.updated_at)) / 86400 as age_days
+    from meta_people p
+    left join audit_events a on a.tenant_id = p.tenant_id and a.user_id = p.user_id and a.action = 'invite'
+      and a.outcome = 'applied'
+    where p.tenant_id = ${tenantId} and p.state = 'invited'
+    group by p.user_id, p.updated_at`.execute(db)
+  return ages.rows.map((r) => Number(r.age_days))
+}
+
+/**
+ * The Meta state block of a user: a scalar subquery correlated with the user row
+ * (src/directory/user-extensions.ts).
+ */
+export function metaStateBlockSql (user: UserRowRef): RawBuilder<unknown> {
+  return sql`(select json_build_object(
+      'state', p.state, 'role', p.role, 'lastError', p.last_error, 'updated', p.updated_at)
+    from meta_people p where p.tenant_id = ${user.tenantId} and p.user_id = ${user.id})`
+}
+
+/**
+ * Across all tenants, for the metrics: manual steps waiting on people's records, and people
+ * entitled (the last plan wanted a role) but not members (invited, skipped in work_accounts
+ * mode, failed), with the longest such wait counted from the bridge's first record.
+ */
+export async function waitingPeopleSample (
+  db: Executor
+): Promise<{ manualSteps: number, waitingPeople: number, longestWaitSeconds: number }> {
+  type Count = string | number | null
+  const { rows } = await sql<{ manual: Count, waiting: Count, longest: Count }>`
+    select
+      (select sum(jsonb_array_length(manual_steps)) from meta_people) as manual,
+      (select count(*) from meta_people p
+        where p.state <> 'member' and p.last_plan->>'role' is not null) as waiting,
+      (select max(extract(epoch from now() - p.created_at)) from meta_people p
+        where p.state <> 'member' and p.last_plan->>'role' is not null) as longest`.execute(db)
+  const row = rows[0]
+  return {
+    manualSteps: Number(row?.manual ?? 0),
+    waitingPeople: Number(row?.waiting ?? 0),
+    longestWaitSeconds: Math.max(0, Number(row?.longest ?? 0))
+  }
+}
+
+/** `(tenant_id, user_id)` of every person the bridge knows in the tenant, as a subquery (the queue's bulk enqueue). */
+export function tenantPeopleIdsSql (tenantId: string): RawBuilder<unknown> {
+  return sql`select tenant_id, user_id from meta_people where tenant_id = ${tenantId}::uuid`
 }

@@ -1,5 +1,5 @@
-import { sql } from 'kysely'
 import type { ReadOnlyUserExtension } from '../../directory/user-extensions.js'
+import { metaStateBlockSql } from './people-repository.js'
 import { isObject } from '../../scim/resource/json.js'
 import { attribute, type SchemaDefinition } from '../../scim/schemas/types.js'
 
@@ -29,8 +29,7 @@ export const metaStateSchema: SchemaDefinition = {
  */
 export const metaStateExtension: ReadOnlyUserExtension = {
   schema: metaStateSchema,
-  source: (user) => sql`(select json_build_object('state', p.state, 'role', p.role, 'lastError', p.last_error, 'updated', p.updated_at)
-    from meta_people p where p.tenant_id = ${user.tenantId} and p.user_id = ${user.id})`,
+  source: metaStateBlockSql,
   toBlock: (value) => {
     if (!isObject(value)) return undefined
     const block: Record<string, unknown> = { state: value.state }

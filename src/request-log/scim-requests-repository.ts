@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { CapturedRequest } from './entry.js'
+import type { ScimRequestRow } from './tables.js'
 import { RawJson } from './mask.js'
 import { TARGET } from './action.js'
 
@@ -114,4 +115,79 @@ export async function tenantsWithRequests (db: Kysely<DB>): Promise<string[]> {
       .whereRef('scim_requests.tenant_id', '=', 'tenants.id')))
     .execute()
   return rows.map((r) => r.id)
+}
+
+export interface RequestLogFilter {
+  statusClass?: '2xx' | '3xx' | '4xx' | '5xx' | undefined
+  action?: string | undefined
+  idp?: string | undefined
+  /** A user's id or userName (case-insensitive): requests that targeted that user. */
+  user?: string | undefined
+  /** A group's id or displayName (case-insensitive). */
+  group?: string | undefined
+  since?: Date | undefined
+  until?: Date | undefined
+}
+
+export interface RequestLogPageQuery extends RequestLogFilter {
+  limit: number
+  /** Older than this row id (newest-first paging). */
+  before?: string | undefined
+  /** Newer than this row id, oldest first (following the log). */
+  after?: string | undefined
+}
+
+/**
+ * One page of a tenant's request log. Keyset paging on the row id (never OFFSET), so a deep
+ * page costs what the first one does and rows written meanwhile neither repeat nor vanish.
+ */
+export async function queryRequestLog (
+  db: Kysely<DB>, tenantId: string, q: RequestLogPageQuery
+): Promise<ScimRequestRow[]> {
+  let query = db.selectFrom('scim_requests').selectAll().where('tenant_id', '=', tenantId)
+  if (q.statusClass !== undefined) {
+    const low = Number(q.statusClass[0]) * 100
+    query = query.where('status', '>=', low).where('status', '<', low + 100)
+  }
+  if (q.action !== undefined) query = query.where('action', '=', q.action)
+  if (q.idp !== undefined) query = query.where('idp', '=', q.idp)
+  for (const [type, value] of [['User', q.user], ['Group', q.group]] as const) {
+    if (value === undefined) continue
+    query = query.where('target_type', '=', type)
+      .where((eb) => eb.or([eb('target_id', '=', value), eb(sql`lower(target_name)`, '=', value.toLowerCase())]))
+  }
+  if (q.since !== undefined) query = query.where('at', '>=', q.since)
+  if (q.until !== undefined) query = query.where('at', '<', q.until)
+  if (q.after !== undefined) return await query.where('id', '>', q.after).orderBy('id', 'asc').limit(q.limit).execute()
+  if (q.before !== undefined) query = query.where('id', '<', q.before)
+  return await query.orderBy('id', 'desc').limit(q.limit).execute()
+}
+
+/** A tenant's requests since `since` by IdP and status class (`2xx`…); the (tenant_id, at) index bounds it. */
+export async function requestCountsSince (db: Kysely<DB>, tenantId: string, since: Date) {
+  const counts = await sql<{ idp: string, status_class: string, n: string | number }>`
+    select idp, (status / 100)::text || 'xx' as status_class, count(*) as n from scim_requests
+    where tenant_id = ${tenantId} and at >= ${since} group by 1, 2 order by 1, 2`.execute(db)
+  return counts.rows.map((r) => ({ idp: r.idp, statusClass: r.status_class, count: Number(r.n) }))
+}
+
+/** The tenant's newest request, as the health summary shows it. */
+export async function lastRequest (db: Kysely<DB>, tenantId: string) {
+  return await db.selectFrom('scim_requests')
+    .select(['at', 'idp', 'method', 'path', 'summary', 'status', 'token_label'])
+    .where('tenant_id', '=', tenantId).orderBy('id', 'desc').limit(1).executeTakeFirst()
+}
+
+/** SCIM requests per bucket by IdP and status class, for the console's charts. */
+export async function scimRequestSeries (
+  db: Kysely<DB>, tenantId: string, range: { since: Date, until: Date }, bucketSeconds: number
+) {
+  const rows = await sql<{ bucket: Date, idp: string, status_class: string, n: string | number }>`
+    select date_bin(make_interval(secs => ${bucketSeconds}), at, timestamptz '2000-01-01') as bucket, idp,
+      (status / 100)::text || 'xx' as status_class, count(*) as n
+    from scim_requests where tenant_id = ${tenantId} and at >= ${range.since} and at < ${range.until}
+    group by 1, 2, 3 order by 1, 2, 3`.execute(db)
+  return rows.rows.map((r) => ({
+    at: new Date(r.bucket), idp: r.idp, status_class: r.status_class, count: Number(r.n)
+  }))
 }
