@@ -7,8 +7,8 @@ import { parseInput } from './admin-errors.js'
 import { page, pageQuery } from './paging.js'
 import { requireTenant } from './tenant-routes.js'
 
-const OUTCOMES = ['applied', 'adopted', 'skipped', 'failed', 'refused', 'dry_run', 'held', 'retrying', 'manual'] as const
-const auditQuery = pageQuery.extend({
+export const OUTCOMES = ['applied', 'adopted', 'skipped', 'failed', 'refused', 'dry_run', 'held', 'retrying', 'manual'] as const
+export const auditQuery = pageQuery.extend({
   user_id: z.string().uuid().optional(),
   action: z.string().trim().min(1).max(100).optional(),
   outcome: z.enum(OUTCOMES).optional(),
@@ -31,6 +31,22 @@ export const auditView = (e: AuditEventRow) => ({
   message: e.message
 })
 
+export type AuditPageQuery = z.infer<typeof auditQuery>
+
+/** One page of a tenant's audit log, newest first (the admin API and the console). */
+export async function listAuditPage (db: Kysely<DB>, tenantId: string, q: AuditPageQuery): Promise<{ rows: AuditEventRow[], total: number }> {
+  let base = db.selectFrom('audit_events').where('tenant_id', '=', tenantId)
+  if (q.user_id !== undefined) base = base.where('user_id', '=', q.user_id)
+  if (q.action !== undefined) base = base.where('action', '=', q.action)
+  if (q.outcome !== undefined) base = base.where('outcome', '=', q.outcome)
+  // `since` inclusive, `until` exclusive.
+  if (q.since !== undefined) base = base.where('at', '>=', q.since)
+  if (q.until !== undefined) base = base.where('at', '<', q.until)
+  const count = await base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()
+  const rows = await base.selectAll().orderBy(sql`at desc`).orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute()
+  return { rows, total: Number(count.n) }
+}
+
 /** The tenant's audit log: newest first, filtered by person, action, outcome, time. */
 export async function auditRoutes (app: FastifyInstance, opts: { db: Kysely<DB> }): Promise<void> {
   const { db } = opts
@@ -38,15 +54,7 @@ export async function auditRoutes (app: FastifyInstance, opts: { db: Kysely<DB> 
   app.get('/tenants/:tenantId/audit', async (request) => {
     const tenant = await requireTenant(db, request.params)
     const q = parseInput(auditQuery, request.query, 'query')
-    let base = db.selectFrom('audit_events').where('tenant_id', '=', tenant.id)
-    if (q.user_id !== undefined) base = base.where('user_id', '=', q.user_id)
-    if (q.action !== undefined) base = base.where('action', '=', q.action)
-    if (q.outcome !== undefined) base = base.where('outcome', '=', q.outcome)
-    // `since` inclusive, `until` exclusive.
-    if (q.since !== undefined) base = base.where('at', '>=', q.since)
-    if (q.until !== undefined) base = base.where('at', '<', q.until)
-    const count = await base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()
-    const rows = await base.selectAll().orderBy(sql`at desc`).orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute()
-    return page(rows.map(auditView), Number(count.n), q)
+    const { rows, total } = await listAuditPage(db, tenant.id, q)
+    return page(rows.map(auditView), total, q)
   })
 }

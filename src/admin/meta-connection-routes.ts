@@ -6,10 +6,10 @@ import { BUSINESS_ROLES, INVITED_USER_TYPES } from '../meta/index.js'
 import { unconfirmableRoleReason } from '../tenants/confirmable-roles.js'
 import { updateMetaSettings } from '../tenants/meta-settings-service.js'
 import {
-  effectiveDryRun, getMetaSettings, loadMetaCredentials, type EnvOwnership, type MetaSettings, type OwnedSetting
+  effectiveDryRun, getMetaSettings, type EnvOwnership, type MetaSettings, type OwnedSetting
 } from '../tenants/meta-settings.js'
 import { AdminError, parseInput } from './admin-errors.js'
-import { probeMetaConnection } from './meta-connection-probe.js'
+import { testTenantConnection } from './meta-connection-probe.js'
 import { requireProvisioning, type AdminProvisioning } from './provisioning-deps.js'
 import { requireTenant } from './tenant-routes.js'
 
@@ -113,11 +113,8 @@ export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Ky
 
   app.post('/tenants/:tenantId/meta-connection/test', async (request) => {
     const tenant = await requireTenant(db, request.params)
-    const { box, clients } = requireProvisioning(opts.provisioning)
-    const credentials = await loadMetaCredentials(db, box, tenant.id)
-    const client = clients.forTenant(credentials)
-    if (client === null) throw new AdminError(409, 'not_configured', 'the tenant has no business id or access token')
-    const appSecretConfigured = credentials.appSecret !== null && credentials.appSecret !== undefined
-    return { business_id: credentials.businessId, ...(await probeMetaConnection(client, { appSecretConfigured })) }
+    const result = await testTenantConnection(db, requireProvisioning(opts.provisioning), tenant.id)
+    if (result === undefined) throw new AdminError(409, 'not_configured', 'the tenant has no business id or access token')
+    return result
   })
 }
