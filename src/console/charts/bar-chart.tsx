@@ -38,7 +38,7 @@ export function BarChart (props: { id: string, title: string, description: strin
         {[0, 0.5, 1].map((f) => (
           <g key={f}>
             <line x1={M.left} x2={W - M.right} y1={y(max * f)} y2={y(max * f)} stroke='#c9d1d9' />
-            <text x={M.left - 6} y={y(max * f) + 4} text-anchor='end' font-size='11' fill='#1b1f24'>{Math.round(max * f)}</text>
+            <text x={M.left - 6} y={y(max * f) + 4} text-anchor='end' font-size='11' fill='#1b1f24'>{Number((max * f).toFixed(1))}</text>
           </g>
         ))}
         {labels.map((label, i) => {

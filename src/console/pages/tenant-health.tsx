@@ -19,7 +19,7 @@ const uuid = z.string().uuid()
 
 function TokensSection (props: { base: string, csrf: string, health: Health, flash?: ComponentChildren }) {
   return (
-    <section id='scim-tokens' class='card' aria-labelledby='tokens-heading'>
+    <section id='scim-tokens' class='card wide' aria-labelledby='tokens-heading'>
       <h2 id='tokens-heading'>SCIM tokens</h2>
       {props.flash}
       <DataTable
