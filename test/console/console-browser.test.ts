@@ -149,6 +149,39 @@ t.test('the console in a real browser', { skip: skip ?? false }, async (t) => {
     t.ok(h.memberOf(second.email), `${second.email} stays`)
   })
 
+  t.test('access rules: validated against the business\'s assets before saving', async (t) => {
+    await page.goto(`${tenantBase}/access-rules`)
+    const editor = page.getByLabel(/Rules \(JSON list/)
+    await editor.fill(JSON.stringify([{ group: 'Sales', role: 'EMPLOYEE', assets: [{ assetType: 'page', assetId: '999999999', tasks: ['ANALYZE'] }] }]))
+    await page.getByRole('button', { name: 'Save rules' }).click()
+    await page.getByText(/^Not saved:/).waitFor()
+    t.match(await page.getByText(/^Not saved:/).textContent(), /999999999/, 'the unknown asset is named')
+    t.match(await editor.inputValue(), /999999999/, 'the draft is kept for fixing')
+    t.equal(await page.getByRole('rowheader', { name: 'Sales' }).count(), 0, 'nothing saved')
+    await editor.fill('{ not json')
+    await page.getByRole('button', { name: 'Save rules' }).click()
+    await page.getByText(/^Not valid JSON/).waitFor()
+    await editor.fill(JSON.stringify([{ group: 'Sales', role: 'EMPLOYEE' }]))
+    await page.getByRole('button', { name: 'Save rules' }).click()
+    await page.getByText(/^Saved 1 rules/).waitFor()
+    t.equal(await page.getByRole('rowheader', { name: 'Sales' }).count(), 1, 'the rule is listed')
+    const audit = (await h.admin.get(`/tenants/${h.tenantId}/audit?action=access_rules_changed`)).json()
+    t.equal(audit.items[0]?.actor, 'console:break-glass')
+  })
+
+  t.test('keyboard: a skip link first, and focus is visible', async (t) => {
+    await page.goto(`${tenantBase}/people`)
+    await page.keyboard.press('Tab')
+    t.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content')
+    await page.keyboard.press('Enter')
+    await page.keyboard.press('Tab')
+    const outline = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null
+      return el === null ? 'none' : getComputedStyle(el).outlineStyle
+    })
+    t.not(outline, 'none', 'the focused control has an outline')
+  })
+
   t.test('state changes without the CSRF token or from another origin are refused', async (t) => {
     const noToken = await page.request.post(`${tenantBase}/sync`, { headers: { origin: base }, form: { x: '1' } })
     t.equal(noToken.status(), 403, 'no token: 403')
