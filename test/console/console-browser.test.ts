@@ -169,6 +169,35 @@ t.test('the console in a real browser', { skip: skip ?? false }, async (t) => {
     t.equal(audit.items[0]?.actor, 'console:break-glass')
   })
 
+  t.test('drift, sync runs, queue, audit, SCIM requests and charts show the seeded data', async (t) => {
+    await page.goto(`${tenantBase}/drift`)
+    t.ok(await page.getByRole('table', { name: 'In Meta, claimed by no SCIM user' }).getByText('stranger@example.com').count() > 0, 'drift')
+    await page.goto(`${tenantBase}/sync-runs`)
+    t.ok(await page.getByRole('cell', { name: /succeeded/ }).count() >= 1, 'sync runs')
+    await page.goto(`${tenantBase}/queue`)
+    await page.getByRole('button', { name: 'Retry now' }).click()
+    await page.getByText(/^Retrying:/).waitFor()
+    t.pass('queue retry')
+    await page.goto(`${tenantBase}/audit`)
+    await page.getByLabel('Outcome').selectOption('held')
+    await page.getByRole('button', { name: 'Filter' }).click()
+    await page.waitForURL(/outcome=held/)
+    await page.waitForFunction(() => /Audit events: [1-9]\d* match/.test(document.querySelector('#audit-results caption')?.textContent ?? ''))
+    t.ok(await page.locator('#audit-results tbody tr').count() >= 2, 'the held removals are in the audit log')
+    await page.goto(`${tenantBase}/scim-requests`)
+    await page.getByLabel('Status').selectOption('2xx')
+    await page.getByRole('button', { name: 'Filter' }).click()
+    await page.waitForURL(/status_class=2xx/)
+    t.ok(await page.locator('#scim-results tbody tr').count() > 1, 'the SCIM requests of the seeding')
+    await page.goto(`${tenantBase}/charts`)
+    const charts = page.getByRole('img')
+    t.ok(await charts.count() >= 4, 'charts are images with accessible names')
+    for (const name of ['Provisioning actions, last 7 days', 'SCIM requests, last 24 hours', 'Drift per sync run', 'Invitations, last 30 days']) {
+      t.equal(await page.getByRole('img', { name: new RegExp(name) }).count(), 1, `${name}: titled`)
+      t.equal(await page.getByRole('table', { name: new RegExp(name), includeHidden: true }).count(), 1, `${name}: a data table`)
+    }
+  })
+
   t.test('keyboard: a skip link first, and focus is visible', async (t) => {
     await page.goto(`${tenantBase}/people`)
     await page.keyboard.press('Tab')
