@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ComponentChildren } from 'preact'
 import { z } from 'zod'
 import { approveHeld, rejectHeld, UnknownHeldError, type Selection } from '../../brake/decisions.js'
-import { listHeld } from '../../brake/held-repository.js'
+import { findHeldById, listHeld } from '../../brake/held-repository.js'
 import { brakeStatus } from '../../brake/status.js'
 import { authOf, isHtmx, sendHtml, type ConsoleRuntime } from '../context.js'
 import { CsrfField, DataTable, Notice, Pager, When, urlWith } from '../views/components.js'
@@ -114,10 +114,7 @@ export async function heldRemovalsPage (app: FastifyInstance, rt: ConsoleRuntime
     let id: string | undefined
     if (q.all !== '1') {
       const parsed = z.string().uuid().safeParse(q.id)
-      const row = parsed.success
-        ? await rt.db.selectFrom('held_removals').select(['id', 'email', 'user_id']).where('tenant_id', '=', tenant.id)
-          .where('id', '=', parsed.data).where('status', '=', 'held').executeTakeFirst()
-        : undefined
+      const row = parsed.success ? await findHeldById(rt.db, tenant.id, parsed.data) : undefined
       if (row === undefined) return await show(request, reply, { flash: <Notice tone='bad'>That removal is no longer held.</Notice> }, 404)
       id = row.id
       who = row.email ?? row.user_id ?? 'this person'
