@@ -31,6 +31,7 @@ import { createOAuthServices, type OAuthServices } from './oauth/services.js'
 import { oauthTokenRoutes } from './oauth/token-route.js'
 import { RequestLog, defaultRequestLogSettings } from './request-log/request-log.js'
 import { tenantHealthSampler } from './health/metrics-sample.js'
+import { consolePlugin } from './console/plugin.js'
 
 export interface RegisteredRoute {
   method: string
@@ -73,6 +74,8 @@ export interface AppDeps {
   oauth?: OAuthServices
   /** The SCIM request log; created from the config when absent. The app starts and closes it. */
   requestLog?: RequestLog
+  /** Clock of the console's sessions (tests); the wall clock when absent. */
+  consoleNow?: () => Date
 }
 
 /** What the worker role's HTTP app needs (`buildWorkerApp`). */
@@ -170,6 +173,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   })
   await app.register(healthRoutes, { db: deps.db })
   await app.register(openapiRoute)
+  const adminTokens = deps.adminTokens ?? new AdminTokenVerifier(deps.db, deps.config.adminToken)
   await app.register(adminRoutes, {
     prefix: '/admin/v1',
     db: deps.db,
@@ -177,7 +181,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     oauth,
     accessTokenLifetimeSeconds: deps.config.oauth.accessTokenLifetimeSeconds,
     allowLoopbackIssuers: deps.config.oauth.allowLoopbackIssuers,
-    adminTokens: deps.adminTokens ?? new AdminTokenVerifier(deps.db, deps.config.adminToken),
+    adminTokens,
     sync: deps.sync,
     removalBrake: deps.removalBrake,
     provisioning: deps.provisioning
@@ -208,6 +212,20 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     userExtensions: deps.userExtensions,
     requestLog
   })
+  // The admin console under /ui (docs/console.md): its own scope, cookies and CSRF; /admin/v1
+  // above stays bearer-only.
+  if (deps.config.console.enabled) {
+    await app.register(consolePlugin, {
+      config: deps.config,
+      db: deps.db,
+      tokens,
+      adminTokens,
+      sync: deps.sync,
+      removalBrake: deps.removalBrake,
+      provisioning: deps.provisioning,
+      now: deps.consoleNow
+    })
+  }
 
   return app
 }

@@ -76,7 +76,24 @@ export const envSchema = z.object({
   SCIM_REQUEST_LOG_RETENTION_DAYS: z.preprocess(empty, positiveInt.max(3650).default(30)),
   SCIM_REQUEST_LOG_MAX_ROWS_PER_TENANT: z.preprocess(empty, positiveInt.default(100_000)),
   SCIM_REQUEST_LOG_BUFFER_SIZE: z.preprocess(empty, positiveInt.max(1_000_000).default(10_000)),
-  SCIM_REQUEST_LOG_MASK_ATTRIBUTES: z.preprocess(empty, z.string().default(''))
+  SCIM_REQUEST_LOG_MASK_ATTRIBUTES: z.preprocess(empty, z.string().default('')),
+  // Admin console under /ui (docs/console.md): sign-in and session lifetimes.
+  CONSOLE: z.preprocess(empty, bool.default(true)),
+  CONSOLE_TOKEN_SIGN_IN: z.preprocess(empty, bool.default(true)),
+  CONSOLE_OIDC_ISSUER: z.preprocess(empty, z.string().url().optional()),
+  CONSOLE_OIDC_CLIENT_ID: z.preprocess(empty, z.string().optional()),
+  CONSOLE_OIDC_CLIENT_SECRET: z.preprocess(empty, z.string().optional()),
+  CONSOLE_OIDC_SCOPES: z.preprocess(empty, z.string().default('openid profile email')),
+  CONSOLE_OIDC_CLAIM: z.preprocess(empty, z.string().default('groups')),
+  CONSOLE_OIDC_ALLOWED: z.preprocess(empty, z.string().optional()),
+  CONSOLE_SESSION_IDLE_MINUTES: z.preprocess(empty, positiveInt.max(24 * 60).default(30)),
+  CONSOLE_SESSION_MAX_HOURS: z.preprocess(empty, positiveInt.max(24 * 7).default(8))
+}).superRefine((e, ctx) => {
+  // A half-configured OIDC sign-in would fail at the first click; say so at start instead.
+  if (e.CONSOLE_OIDC_ISSUER === undefined) return
+  for (const name of ['CONSOLE_OIDC_CLIENT_ID', 'CONSOLE_OIDC_CLIENT_SECRET', 'CONSOLE_OIDC_ALLOWED'] as const) {
+    if (e[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'required when CONSOLE_OIDC_ISSUER is set' })
+  }
 })
 
 function upperOrEmpty (v: unknown): unknown {
@@ -176,7 +193,27 @@ export type Config = Readonly<{
     /** Attribute names masked in logged bodies, besides passwords, tokens and secrets. */
     maskAttributes: readonly string[]
   }>
+  /** CONSOLE*: the admin console under /ui (src/console/, docs/console.md). */
+  console: Readonly<ConsoleConfig>
 }>
+
+export interface ConsoleConfig {
+  enabled: boolean
+  /** Break-glass sign-in with an admin token; false leaves OIDC as the only way in. */
+  tokenSignIn: boolean
+  oidc: Readonly<{
+    issuer: string
+    clientId: string
+    clientSecret: string
+    scopes: string
+    /** The ID token or UserInfo claim holding groups (Okta) or app roles (Entra: `roles`). */
+    claim: string
+    /** Values of that claim that let a person in. */
+    allowed: readonly string[]
+  }> | undefined
+  idleMinutes: number
+  maxHours: number
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -266,6 +303,22 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       maxRowsPerTenant: e.SCIM_REQUEST_LOG_MAX_ROWS_PER_TENANT,
       bufferSize: e.SCIM_REQUEST_LOG_BUFFER_SIZE,
       maskAttributes: Object.freeze(e.SCIM_REQUEST_LOG_MASK_ATTRIBUTES.split(',').map((a) => a.trim()).filter((a) => a !== ''))
+    }),
+    console: Object.freeze({
+      enabled: e.CONSOLE,
+      tokenSignIn: e.CONSOLE_TOKEN_SIGN_IN,
+      oidc: e.CONSOLE_OIDC_ISSUER === undefined
+        ? undefined
+        : Object.freeze({
+          issuer: e.CONSOLE_OIDC_ISSUER,
+          clientId: e.CONSOLE_OIDC_CLIENT_ID ?? '',
+          clientSecret: e.CONSOLE_OIDC_CLIENT_SECRET ?? '',
+          scopes: e.CONSOLE_OIDC_SCOPES,
+          claim: e.CONSOLE_OIDC_CLAIM,
+          allowed: Object.freeze((e.CONSOLE_OIDC_ALLOWED ?? '').split(',').map((a) => a.trim()).filter((a) => a !== ''))
+        }),
+      idleMinutes: e.CONSOLE_SESSION_IDLE_MINUTES,
+      maxHours: e.CONSOLE_SESSION_MAX_HOURS
     })
   })
 }

@@ -23,7 +23,8 @@ import { runAsBackground } from './db/work-priority.js'
 
 function printFirstStart (config: Config, port: number, token: string | undefined, adminToken: string | undefined): void {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
-  const base = `${config.publicBaseUrl ?? `http://${host}:${port}`}${SCIM_PREFIX}`
+  const origin = config.publicBaseUrl ?? `http://${host}:${port}`
+  const base = `${origin}${SCIM_PREFIX}`
   // Written to stdout directly, not through the logger: the logger redacts tokens, and this is
   // the one moment the operator must see it.
   const lines = [
@@ -33,7 +34,8 @@ function printFirstStart (config: Config, port: number, token: string | undefine
     token ? `  Bearer token:  ${token}` : '  Bearer token:  the value of SCIM_BEARER_TOKEN',
     token ? '  (shown once; store it in your IdP now)' : '',
     adminToken ? `  Admin token:   ${adminToken}` : '  Admin token:   the value of ADMIN_TOKEN',
-    adminToken ? '  (shown once; for /admin/v1 and the CLI)' : '',
+    adminToken ? '  (shown once; for /admin/v1, the CLI and the console\'s break-glass sign-in)' : '',
+    config.console.enabled && config.role !== 'worker' ? `  Console:       ${origin}/ui` : '',
     '  Lost one? Restart with ADMIN_TOKEN set and create a new token (README "Lost tokens").',
     ''
   ]
@@ -138,6 +140,10 @@ async function main (): Promise<void> {
   }))
   // Listening comes first (a port in use fails before anything is created); this line says the
   // default tenant, its tokens and the worker are in place too.
+  if (config.console.enabled && config.role !== 'worker') {
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
+    logger.info({ url: `${config.publicBaseUrl ?? `http://${host}:${port}`}/ui` }, 'admin console')
+  }
   logger.info({ role: config.role }, 'service ready')
 
   let stopping = false

@@ -20,6 +20,9 @@ t.test('first start creates the default tenant and prints its token once; restar
   const base = `http://127.0.0.1:${port}`
   t.equal((await fetch(`${base}/healthz`)).status, 200)
   t.equal((await fetch(`${base}/readyz`)).status, 200)
+  t.match(first.output(), new RegExp(`Console:\\s+http://127\\.0\\.0\\.1:${port}/ui`), 'the console URL is printed')
+  t.match(first.output(), /"msg":"admin console"/, 'and logged')
+  t.equal((await fetch(`${base}/ui/sign-in`)).status, 200, 'the console is there on first start')
   const authed = await fetch(`${base}/scim/v2/Users`, { headers: { authorization: `Bearer ${token}` } })
   t.not(authed.status, 401, 'the printed token works')
   const logLines = first.output().split('\n').filter((l) => l.startsWith('{'))

@@ -8,7 +8,7 @@ import { updateAccessRules } from '../tenants/meta-settings-service.js'
 import { effectiveDryRun, getMetaSettings, loadMetaCredentials } from '../tenants/meta-settings.js'
 import { checkRuleAssets, type AssetCheck } from './access-rules-asset-check.js'
 import { refuseEnvOwned } from './meta-connection-routes.js'
-import { AdminError } from './admin-errors.js'
+import { AdminError, parseInput } from './admin-errors.js'
 import { requireProvisioning, type AdminProvisioning } from './provisioning-deps.js'
 import type { ZodTypeProvider } from './zod-type-provider.js'
 
@@ -22,6 +22,38 @@ function pathOf (message: string): string {
   const m = /^access rules\[(\d+)\](?:\.assets\[(\d+)\])?/.exec(message)
   if (m === null) return 'body.rules'
   return `body.rules.${m[1] ?? ''}${m[2] === undefined ? '' : `.assets.${m[2]}`}`
+}
+
+/**
+ * Validates and stores a tenant's access rules (the admin API's PUT and the console's editor):
+ * shape and enums first, with every bad field; then tasks, bundles and duplicate groups; then,
+ * when connected, every asset a rule names must be one the business can grant. Throws AdminError.
+ */
+export async function saveAccessRules (db: Kysely<DB>, provisioning: AdminProvisioning | undefined, tenantId: string, input: unknown) {
+  refuseEnvOwned((await getMetaSettings(db, tenantId)).envOwned, [{ field: 'rules', setting: 'accessRules' }])
+  const body = parseInput(rulesBody, input)
+  let rules: AccessRule[]
+  try {
+    rules = parseAccessRules(body.rules)
+  } catch (err) {
+    if (!(err instanceof AccessRulesError)) throw err
+    throw new AdminError(400, 'invalid_request', err.message, [{ path: pathOf(err.message), message: err.message }])
+  }
+  const { queue, box, clients } = requireProvisioning(provisioning)
+  // A dry-run tenant calls nothing, so its rules are saved unchecked.
+  let assetCheck: Omit<AssetCheck, 'unknown'> = { status: 'skipped', reason: 'no Meta connection, or dry run' }
+  if (!effectiveDryRun(await getMetaSettings(db, tenantId))) {
+    const client = clients.forTenant(await loadMetaCredentials(db, box, tenantId))
+    if (client !== null) {
+      const { unknown, ...result } = await checkRuleAssets(client, rules)
+      if (unknown.length > 0) {
+        throw new AdminError(400, 'invalid_request', unknown.map((u) => u.message).join('; '), unknown)
+      }
+      assetCheck = result
+    }
+  }
+  const changed = await updateAccessRules(db, queue, tenantId, rules)
+  return { rules: await listAccessRules(db, tenantId), changed, assetCheck }
 }
 
 /** Access rules of one tenant: group → role and asset tasks. */
@@ -42,31 +74,7 @@ export async function accessRulesRoutes (app: FastifyInstance, opts: { db: Kysel
       refuseEnvOwned(envOwned, [{ field: 'rules', setting: 'accessRules' }])
     }
   }, async (request) => {
-    const tenant = request.adminTenant
-    // Shape and enums first (the body schema), with every bad field; then tasks, bundles and duplicate groups.
-    let rules: AccessRule[]
-    try {
-      rules = parseAccessRules(request.body.rules)
-    } catch (err) {
-      if (!(err instanceof AccessRulesError)) throw err
-      throw new AdminError(400, 'invalid_request', err.message, [{ path: pathOf(err.message), message: err.message }])
-    }
-    const { queue, box, clients } = requireProvisioning(opts.provisioning)
-    // When connected, every asset a rule names must be one the business can grant. A dry-run
-    // tenant calls nothing, so its rules are saved unchecked.
-    let assetCheck: Omit<AssetCheck, 'unknown'> = { status: 'skipped', reason: 'no Meta connection, or dry run' }
-    if (!effectiveDryRun(await getMetaSettings(db, tenant.id))) {
-      const client = clients.forTenant(await loadMetaCredentials(db, box, tenant.id))
-      if (client !== null) {
-        const { unknown, ...result } = await checkRuleAssets(client, rules)
-        if (unknown.length > 0) {
-          throw new AdminError(400, 'invalid_request', unknown.map((u) => u.message).join('; '), unknown)
-        }
-        assetCheck = result
-      }
-    }
-    const changed = await updateAccessRules(db, queue, tenant.id, rules)
-    const stored = await listAccessRules(db, tenant.id)
-    return { items: stored.map(ruleView), total: stored.length, changed_groups: changed, asset_check: assetCheck }
+    const saved = await saveAccessRules(db, opts.provisioning, request.adminTenant.id, request.body)
+    return { items: saved.rules.map(ruleView), total: saved.rules.length, changed_groups: saved.changed, asset_check: saved.assetCheck }
   })
 }

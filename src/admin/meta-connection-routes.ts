@@ -6,10 +6,10 @@ import { BUSINESS_ROLES, INVITED_USER_TYPES } from '../meta/index.js'
 import { unconfirmableRoleReason } from '../tenants/confirmable-roles.js'
 import { updateMetaSettings } from '../tenants/meta-settings-service.js'
 import {
-  effectiveDryRun, getMetaSettings, loadMetaCredentials, type EnvOwnership, type MetaSettings, type OwnedSetting
+  effectiveDryRun, getMetaSettings, type EnvOwnership, type MetaSettings, type OwnedSetting
 } from '../tenants/meta-settings.js'
 import { AdminError } from './admin-errors.js'
-import { probeMetaConnection } from './meta-connection-probe.js'
+import { testTenantConnection } from './meta-connection-probe.js'
 import { requireProvisioning, type AdminProvisioning } from './provisioning-deps.js'
 import type { ZodTypeProvider } from './zod-type-provider.js'
 
@@ -110,12 +110,8 @@ export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Ky
   })
 
   admin.post('/meta-connection/test', async (request) => {
-    const tenant = request.adminTenant
-    const { box, clients } = requireProvisioning(opts.provisioning)
-    const credentials = await loadMetaCredentials(db, box, tenant.id)
-    const client = clients.forTenant(credentials)
-    if (client === null) throw new AdminError(409, 'not_configured', 'the tenant has no business id or access token')
-    const appSecretConfigured = credentials.appSecret !== null && credentials.appSecret !== undefined
-    return { business_id: credentials.businessId, ...(await probeMetaConnection(client, { appSecretConfigured })) }
+    const result = await testTenantConnection(db, requireProvisioning(opts.provisioning), request.adminTenant.id)
+    if (result === undefined) throw new AdminError(409, 'not_configured', 'the tenant has no business id or access token')
+    return result
   })
 }

@@ -2,9 +2,8 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { desiredForUsers } from '../provisioning/engine/desired-bulk.js'
 import { findUserSummary } from '../directory/users-repository.js'
-import { emptyRecord, findPeople, pageUsersByState, type PersonRecord } from '../provisioning/records/people-repository.js'
+import { emptyRecord, findPeople, pageUsersByState, type PeopleFilter, type PersonRecord } from '../provisioning/records/people-repository.js'
 import type { DesiredResult } from '../provisioning/engine/desired.js'
-import type { PersonState } from '../provisioning/records/tables.js'
 
 export interface PersonRow {
   user: { id: string, userName: string, active: boolean }
@@ -63,8 +62,10 @@ async function describe (db: Kysely<DB>, tenantId: string, users: Array<{ id: st
   })
 }
 
-/** SCIM users of a tenant with their desired and observed access; `state` filters (no record = none). */
-export async function listPeople (db: Kysely<DB>, tenantId: string, q: { state?: PersonState, limit: number, offset: number }): Promise<{ rows: PersonRow[], total: number }> {
+export type { PeopleFilter }
+
+/** SCIM users of a tenant with their desired and observed access, filtered, ordered by userName, paged. */
+export async function listPeople (db: Kysely<DB>, tenantId: string, q: PeopleFilter & { limit: number, offset: number }): Promise<{ rows: PersonRow[], total: number }> {
   const { users, total } = await pageUsersByState(db, tenantId, q)
   return { rows: await describe(db, tenantId, users), total }
 }

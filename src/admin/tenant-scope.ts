@@ -38,3 +38,11 @@ export function addTenantScope (scope: FastifyInstance, opts: TenantScopeOptions
     request.adminTenant = tenant
   })
 }
+
+/** The tenant a path names, for pages outside the admin scope (the console): 400 malformed, 404 unknown. */
+export async function tenantOfPath (db: Kysely<DB>, params: unknown): Promise<Tenant> {
+  const { tenantId } = parseInput(tenantParams, params, 'path')
+  const tenant = await findTenantById(db, tenantId)
+  if (tenant === undefined) throw notFound('tenant')
+  return tenant
+}

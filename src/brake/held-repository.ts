@@ -22,6 +22,12 @@ export async function findHeld (db: Executor, tenantId: string, key: string): Pr
   return await db.selectFrom('held_removals').selectAll().where('tenant_id', '=', tenantId).where('person_key', '=', key).executeTakeFirst()
 }
 
+/** One held (undecided) action of a tenant by its id, or undefined. */
+export async function findHeldById (db: Executor, tenantId: string, id: string): Promise<HeldRemovalRow | undefined> {
+  return await db.selectFrom('held_removals').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id)
+    .where('status', '=', 'held').executeTakeFirst()
+}
+
 export async function insertHeld (db: Executor, request: RemovalRequest, at: Date): Promise<void> {
   await db.insertInto('held_removals').values({
     tenant_id: request.tenantId,

@@ -164,17 +164,48 @@ export async function countFailedPeople (db: Executor, tenantId: string): Promis
   return Number(row.n)
 }
 
+/** Which of a tenant's SCIM users a people list shows (the admin API and the console). */
+export interface PeopleFilter {
+  /** The bridge's record of the person; no record counts as `none`. */
+  state?: PersonState | undefined
+  /** Only people whose last reconcile left an error. */
+  hasError?: boolean | undefined
+  /** Only members of the SCIM group with this display name (any case). */
+  group?: string | undefined
+  /** userName starts with this (any case); a pattern index serves it. */
+  text?: string | undefined
+  /** Only these users (e.g. those the drift report names). */
+  userIds?: readonly string[] | undefined
+}
+
 /**
  * A page of the tenant's SCIM users by userName with their person state (no record reads as
- * `none`), for the admin API's people list; `state` filters on it.
+ * `none`), filtered as the people list asks.
  */
 export async function pageUsersByState (
-  db: Executor, tenantId: string, q: { state?: PersonState | undefined, limit: number, offset: number }
+  db: Executor, tenantId: string, q: PeopleFilter & { limit: number, offset: number }
 ): Promise<{ users: Array<{ id: string, user_name: string, active: boolean }>, total: number }> {
   let base = db.selectFrom('users as u')
     .leftJoin('meta_people as mp', (j) => j.onRef('mp.tenant_id', '=', 'u.tenant_id').onRef('mp.user_id', '=', 'u.id'))
     .where('u.tenant_id', '=', tenantId)
   if (q.state !== undefined) base = base.where(sql<boolean>`coalesce(mp.state, 'none') = ${q.state}`)
+  if (q.hasError === true) base = base.where('mp.last_error', 'is not', null)
+  if (q.text !== undefined && q.text !== '') {
+    const prefix = q.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)
+    base = base.where(sql<boolean>`lower(u.user_name) like ${`${prefix}%`}`)
+  }
+  if (q.group !== undefined && q.group !== '') {
+    const group = q.group.toLowerCase()
+    base = base.where(({ exists, selectFrom }) => exists(selectFrom('group_members as gm')
+      .innerJoin('groups as g', (j) => j.onRef('g.tenant_id', '=', 'gm.tenant_id').onRef('g.id', '=', 'gm.group_id'))
+      .select(sql.lit(1).as('one'))
+      .where('gm.tenant_id', '=', tenantId).whereRef('gm.member_id', '=', 'u.id')
+      .where(sql<boolean>`lower(g.display_name) = ${group}`)))
+  }
+  if (q.userIds !== undefined) {
+    if (q.userIds.length === 0) return { users: [], total: 0 }
+    base = base.where('u.id', 'in', [...q.userIds])
+  }
   const count = await base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()
   const users = await base.select(['u.id', 'u.user_name', 'u.active'])
     .orderBy(sql`lower(u.user_name)`).orderBy('u.id').limit(q.limit).offset(q.offset).execute()

@@ -1,0 +1,63 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { Config } from '../config.js'
+import type { DB } from '../db/schema.js'
+import type { AdminTokenVerifier } from '../admin/admin-token-verifier.js'
+import type { AdminProvisioning } from '../admin/provisioning-deps.js'
+import type { DecisionDeps } from '../brake/decisions.js'
+import type { SyncService } from '../sync/sync-service.js'
+import type { TokenService } from '../tenants/token-service.js'
+import type { ConsoleSession, SessionStore } from './session/session-store.js'
+import type { PageContext } from './views/layout.js'
+import type { OidcSignIn } from './auth/oidc.js'
+
+/** What the console is built from: the same services and repositories as /admin/v1. */
+export interface ConsoleDeps {
+  config: Config
+  db: Kysely<DB>
+  tokens: TokenService
+  adminTokens: AdminTokenVerifier
+  sync?: SyncService | undefined
+  removalBrake?: DecisionDeps | undefined
+  provisioning?: AdminProvisioning | undefined
+  /** The sessions' and decisions' clock; tests move it. */
+  now?: (() => Date) | undefined
+}
+
+/** The plugin's wiring, shared by its route files. */
+export interface ConsoleRuntime extends ConsoleDeps {
+  now: () => Date
+  sessions: SessionStore
+  oidc: OidcSignIn | undefined
+  /** `<public origin>/ui/auth/callback`, registered at the IdP. */
+  redirectUri: string
+}
+
+export interface ConsoleAuth {
+  session: ConsoleSession
+  secret: string
+  csrf: string
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    consoleAuth: ConsoleAuth | undefined
+  }
+}
+
+export function authOf (request: FastifyRequest): ConsoleAuth {
+  const auth = request.consoleAuth
+  if (auth === undefined) throw new Error('console route reached without a session')
+  return auth
+}
+
+export function pageContext (request: FastifyRequest, tenant?: { id: string, name: string }): PageContext {
+  const auth = authOf(request)
+  return { actor: auth.session.actor.replace(/^console:/, ''), csrf: auth.csrf, tenant }
+}
+
+export async function sendHtml (reply: FastifyReply, html: string, status = 200): Promise<FastifyReply> {
+  return await reply.code(status).type('text/html; charset=utf-8').send(html)
+}
+
+export const isHtmx = (request: FastifyRequest): boolean => request.headers['hx-request'] === 'true'
