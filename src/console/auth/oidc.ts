@@ -2,6 +2,7 @@ import * as client from 'openid-client'
 import type { Kysely } from 'kysely'
 import type { ConsoleConfig } from '../../config.js'
 import type { DB } from '../../db/schema.js'
+import { insertSignInFlow, takeSignInFlow } from '../session/console-repository.js'
 import { hashSecret, newSecret } from '../session/session-store.js'
 
 type OidcSettings = NonNullable<ConsoleConfig['oidc']>
@@ -55,15 +56,14 @@ export class OidcSignIn {
     const nonce = client.randomNonce()
     const flowSecret = newSecret()
     const now = this.options.now()
-    await this.db.deleteFrom('console_sign_in_flows').where('expires_at', '<', now).execute()
-    await this.db.insertInto('console_sign_in_flows').values({
+    await insertSignInFlow(this.db, {
       id_hash: hashSecret(flowSecret),
       state,
       nonce,
       code_verifier: codeVerifier,
       return_to: returnTo,
       expires_at: new Date(now.getTime() + FLOW_TTL_MS)
-    }).execute()
+    }, now)
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: this.redirectUri,
       scope: this.settings.scopes,
@@ -78,8 +78,7 @@ export class OidcSignIn {
   /** The IdP's redirect back: exchanges the code, checks the person's groups or roles. */
   async complete (flowSecret: string | undefined, callbackUrl: URL): Promise<CallbackOutcome> {
     if (flowSecret === undefined) return { ok: false, reason: 'the sign-in expired or was started in another browser' }
-    const flow = await this.db.deleteFrom('console_sign_in_flows').where('id_hash', '=', hashSecret(flowSecret))
-      .returningAll().executeTakeFirst()
+    const flow = await takeSignInFlow(this.db, hashSecret(flowSecret))
     if (flow === undefined || new Date(flow.expires_at) < this.options.now()) {
       return { ok: false, reason: 'the sign-in expired or was started in another browser' }
     }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
+import { deleteExpiredSessions, deleteSession, findSession, insertSession, touchSession } from './console-repository.js'
 
 /** Who is signed in, as a request sees it. */
 export interface ConsoleSession {
@@ -44,7 +45,7 @@ export class SessionStore {
     const at = this.now()
     const expiresAt = new Date(at.getTime() + this.lifetimes.absoluteMs)
     const idHash = hashSecret(secret)
-    await this.db.insertInto('console_sessions').values({
+    await insertSession(this.db, {
       id_hash: idHash,
       actor: who.actor,
       method: who.method,
@@ -53,25 +54,25 @@ export class SessionStore {
       created_at: at,
       last_seen_at: at,
       expires_at: expiresAt
-    }).execute()
+    })
     // Expired rows of anyone go with each sign-in: the table stays the size of the live sessions.
-    await this.db.deleteFrom('console_sessions').where('expires_at', '<', at).execute()
+    await deleteExpiredSessions(this.db, at)
     return { secret, session: { idHash, actor: who.actor, method: who.method, subject: who.subject, createdAt: at, expiresAt } }
   }
 
   /** The live session the cookie names, or undefined (unknown, idle too long, or past its end). */
   async resolve (secret: string): Promise<ConsoleSession | undefined> {
     const idHash = hashSecret(secret)
-    const row = await this.db.selectFrom('console_sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst()
+    const row = await findSession(this.db, idHash)
     if (row === undefined) return undefined
     const at = this.now()
     const idleEnd = new Date(row.last_seen_at).getTime() + this.lifetimes.idleMs
     if (at.getTime() >= new Date(row.expires_at).getTime() || at.getTime() >= idleEnd) {
-      await this.db.deleteFrom('console_sessions').where('id_hash', '=', idHash).execute()
+      await deleteSession(this.db, idHash)
       return undefined
     }
     if (at.getTime() - new Date(row.last_seen_at).getTime() > TOUCH_AFTER_MS) {
-      await this.db.updateTable('console_sessions').set({ last_seen_at: at }).where('id_hash', '=', idHash).execute()
+      await touchSession(this.db, idHash, at)
     }
     return {
       idHash, actor: row.actor, method: row.method, subject: row.subject, createdAt: new Date(row.created_at), expiresAt: new Date(row.expires_at)
@@ -79,6 +80,6 @@ export class SessionStore {
   }
 
   async revoke (idHash: string): Promise<void> {
-    await this.db.deleteFrom('console_sessions').where('id_hash', '=', idHash).execute()
+    await deleteSession(this.db, idHash)
   }
 }
