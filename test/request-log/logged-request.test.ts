@@ -42,7 +42,7 @@ t.test('the writer masks bodies, PATCH values and filters the capture kept unmas
   t.notOk(stored.includes('Hunter2-secret-pw'), 'the password is masked')
   t.notOk(stored.includes('EMP-1'), 'a configured attribute is masked, in the request and in the answer')
   t.equal((created.requestBody as Record<string, unknown>).password, MASK)
-  t.equal(body.password, 'Hunter2-secret-pw', 'the request body itself is not changed')
+  t.equal((body as Record<string, unknown>).password, 'Hunter2-secret-pw', 'the request body itself is not changed')
   t.match(created, { action: 'create_user', targetType: 'User', targetId: 'u-1', targetName: 'ada@example.com', tokenId: 'tok', idp: 'okta' })
   t.equal(created.at.toISOString(), '2026-06-01T12:00:00.000Z')
 
