@@ -62,8 +62,9 @@ function combine (rounds: Array<LoadPoint & ServerCost>): LoadPoint & ServerCost
 
 /**
  * Measures a block of scenarios. A block of more than one (a floor and what is compared with
- * it) is interleaved: at each connection count, ROUNDS rounds of each scenario in turn, each
- * round a share of the duration, so a burst of load from elsewhere hits both sides.
+ * it) is interleaved: at each connection count, ROUNDS rounds of each scenario in turn (every
+ * other round in reverse order), each round a share of the duration, so a burst of load from
+ * elsewhere hits both sides.
  */
 async function runBlock (options: BenchOptions, record: RunRecord, server: ServerChild, block: LoadScenario[], engine: Engine, users: number): Promise<void> {
   if (block.length === 0) return
@@ -74,7 +75,9 @@ async function runBlock (options: BenchOptions, record: RunRecord, server: Serve
   for (const connections of options.connections) {
     const results = new Map<LoadScenario, Array<LoadPoint & ServerCost & { served: number }>>()
     for (let r = 0; r < rounds; r++) {
-      for (const scenario of block) {
+      // Every other round in reverse: what ran just before a scenario (the floor, the other
+      // side's leftover work) can bias it, and reversing cancels a constant bias out of a pair.
+      for (const scenario of r % 2 === 0 ? block : [...block].reverse()) {
         if (scenario.diagnostic && options.connections.includes(16) && connections !== 16) continue
         const before = await server.stats()
         const measured = await measure(scenario.spec(server.url(scenario.server)), connections, options.durationSeconds / rounds)
