@@ -27,10 +27,17 @@ async function withServer<T> (options: BenchOptions, location: DatabaseLocation,
   }
 }
 
+function perServed (rounds: Array<LoadPoint & ServerCost & { served?: number }>, value: (r: ServerCost) => number): number {
+  const served = rounds.reduce((a, r) => a + (r.served ?? 0), 0)
+  return served > 0 ? rounds.reduce((a, r) => a + value(r) * (r.served ?? 0), 0) / served : 0
+}
+
 /** Rounds per point for interleaved blocks: floor and app alternate so both see the same noise. */
 const ROUNDS = 2
 
-function combine (rounds: Array<LoadPoint & { statementsPerRequest: number }>): LoadPoint & { statementsPerRequest: number } {
+interface ServerCost { statementsPerRequest: number, cpuPerRequest: number, dbCpuPerRequest: number }
+
+function combine (rounds: Array<LoadPoint & ServerCost>): LoadPoint & ServerCost {
   const first = rounds[0]
   if (!first) throw new Error('no rounds')
   const seconds = rounds.reduce((a, r) => a + r.durationSeconds, 0)
@@ -46,14 +53,18 @@ function combine (rounds: Array<LoadPoint & { statementsPerRequest: number }>): 
     non2xx: rounds.reduce((a, r) => a + r.non2xx, 0),
     durationSeconds: seconds,
     loadAvg: Math.max(...rounds.map((r) => r.loadAvg)),
-    statementsPerRequest: rounds.reduce((a, r) => a + r.statementsPerRequest, 0) / rounds.length
+    statementsPerRequest: rounds.reduce((a, r) => a + r.statementsPerRequest, 0) / rounds.length,
+    // CPU per request over all rounds: total CPU over total requests served.
+    cpuPerRequest: perServed(rounds, (r) => r.cpuPerRequest),
+    dbCpuPerRequest: perServed(rounds, (r) => r.dbCpuPerRequest)
   }
 }
 
 /**
  * Measures a block of scenarios. A block of more than one (a floor and what is compared with
- * it) is interleaved: at each connection count, ROUNDS rounds of each scenario in turn, each
- * round a share of the duration, so a burst of load from elsewhere hits both sides.
+ * it) is interleaved: at each connection count, ROUNDS rounds of each scenario in turn (every
+ * other round in reverse order), each round a share of the duration, so a burst of load from
+ * elsewhere hits both sides.
  */
 async function runBlock (options: BenchOptions, record: RunRecord, server: ServerChild, block: LoadScenario[], engine: Engine, users: number): Promise<void> {
   if (block.length === 0) return
@@ -62,20 +73,30 @@ async function runBlock (options: BenchOptions, record: RunRecord, server: Serve
     if (options.warmupSeconds > 0) await measure(scenario.spec(server.url(scenario.server)), Math.max(...options.connections), options.warmupSeconds)
   }
   for (const connections of options.connections) {
-    const results = new Map<LoadScenario, Array<LoadPoint & { statementsPerRequest: number }>>()
+    const results = new Map<LoadScenario, Array<LoadPoint & ServerCost & { served: number }>>()
     for (let r = 0; r < rounds; r++) {
-      for (const scenario of block) {
+      // Every other round in reverse: what ran just before a scenario (the floor, the other
+      // side's leftover work) can bias it, and reversing cancels a constant bias out of a pair.
+      for (const scenario of r % 2 === 0 ? block : [...block].reverse()) {
         if (scenario.diagnostic && options.connections.includes(16) && connections !== 16) continue
         const before = await server.stats()
         const measured = await measure(scenario.spec(server.url(scenario.server)), connections, options.durationSeconds / rounds)
         const after = await server.stats()
         const served = after.httpRequests - before.httpRequests
-        results.set(scenario, [...(results.get(scenario) ?? []), { ...measured, statementsPerRequest: served > 0 ? (after.statements - before.statements) / served : 0 }])
+        const per = (d: number): number => (served > 0 ? d / served : 0)
+        results.set(scenario, [...(results.get(scenario) ?? []), {
+          ...measured,
+          served,
+          statementsPerRequest: per(after.statements - before.statements),
+          cpuPerRequest: per(after.cpuMicros - before.cpuMicros),
+          dbCpuPerRequest: per(after.dbCpuMicros - before.dbCpuMicros)
+        }])
       }
     }
     for (const [scenario, list] of results) {
       const point = combine(list)
       log(`${engine} ${users} ${scenario.name} c=${connections}: ${point.rps.toFixed(0)} req/s p50 ${point.p50.toFixed(1)} ms p99 ${point.p99} ms ${point.statementsPerRequest.toFixed(1)} SQL/req` +
+        ` CPU ${point.cpuPerRequest.toFixed(0)} µs/req (database ${point.dbCpuPerRequest.toFixed(0)})` +
         (point.non2xx + point.errors > 0 ? ` (${point.non2xx} non-2xx, ${point.errors} errors)` : ''))
       record.points.push({ scenario: scenario.name, title: scenario.title, engine, users, ...point })
     }

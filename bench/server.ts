@@ -11,17 +11,32 @@
  *
  * It answers IPC messages: `stats` (RSS now, peak since `reset-peak`) and `stop`.
  */
+import { readFileSync } from 'node:fs'
 import Fastify, { type FastifyInstance } from 'fastify'
 import pg from 'pg'
+import { sql } from 'kysely'
 import { loadConfig } from '../src/config.js'
 import { openDatabase, type DatabaseHandle } from '../src/db/database.js'
 import { buildApp } from '../src/app.js'
 import { createLogger } from '../src/logger.js'
 import { createMetrics } from '../src/metrics/registry.js'
+import { RequestLog, defaultRequestLogSettings } from '../src/request-log/request-log.js'
 import { loadProvisioning, type LoadedProvisioning } from './lib/sink.js'
 
 export interface ChildReady { type: 'ready', ports: Record<string, number>, sink?: string | undefined, sinkError?: string | undefined }
-export interface ChildStats { type: 'stats', rss: number, peakRss: number, maxRssKb: number, heapUsed: number, statements: number, httpRequests: number }
+export interface ChildStats {
+  type: 'stats'
+  rss: number
+  peakRss: number
+  maxRssKb: number
+  heapUsed: number
+  statements: number
+  httpRequests: number
+  /** CPU time of this process (user + system), µs. */
+  cpuMicros: number
+  /** CPU time of this database's PostgreSQL backends, µs, when the server runs on this host; else 0. */
+  dbCpuMicros: number
+}
 
 const servers = new Set((process.env.BENCH_SERVERS ?? 'app').split(','))
 const databaseUrl = process.env.BENCH_DATABASE_URL || undefined
@@ -99,6 +114,24 @@ function floorApp (handle: DatabaseHandle): FastifyInstance {
   return app
 }
 
+/**
+ * CPU time of the PostgreSQL backends serving this process's database, read from /proc (the
+ * server on this host; 1/100 s ticks). Background processes (WAL writer, autovacuum) are not
+ * included. 0 on PGlite, whose work is this process's own CPU.
+ */
+async function databaseCpuMicros (handle: DatabaseHandle): Promise<number> {
+  if (handle.engine !== 'postgres') return 0
+  const backends = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(handle.db)
+  let ticks = 0
+  for (const { pid } of backends.rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {}
+  }
+  return ticks * 10_000
+}
+
 async function listen (app: FastifyInstance): Promise<number> {
   app.addHook('onRequest', async () => { httpRequests++ })
   await app.listen({ host: '127.0.0.1', port: 0 })
@@ -133,12 +166,22 @@ async function main (): Promise<void> {
   }
   // As src/main.ts wires it: one metrics registry, the pool for its gauges, and (when the
   // provisioning engine is present) its sink and user extension.
+  // The app's request log is built here so that `stats` can flush it: its batch writes are then
+  // charged to the scenario that logged the requests, not to the one measured next.
+  const metrics = createMetrics()
+  const requestLog = new RequestLog({
+    db: handle.db,
+    settings: { ...defaultRequestLogSettings, ...config.requestLog },
+    logger: logger.child({ component: 'request-log' }),
+    onDrop: (reason, count) => { metrics.recordRequestLogDropped(reason, count) }
+  })
   if (servers.has('app')) {
     const app = await buildApp({
       config,
       db: handle.db,
       logger,
-      metrics: createMetrics(),
+      metrics,
+      requestLog,
       pool: handle.pool,
       ...(sink ? { accessChanges: sink.sink, userExtensions: sink.userExtensions } : {})
     })
@@ -167,10 +210,16 @@ async function main (): Promise<void> {
 
   process.on('message', (message: { type: string }) => {
     if (message.type === 'stats') {
-      const rss = process.memoryUsage.rss()
-      if (rss > peakRss) peakRss = rss
-      const stats: ChildStats = { type: 'stats', rss, peakRss, maxRssKb: process.resourceUsage().maxRSS, heapUsed: process.memoryUsage().heapUsed, statements, httpRequests }
-      process.send?.(stats)
+      void (async () => {
+        await requestLog.flush()
+        const rss = process.memoryUsage.rss()
+        if (rss > peakRss) peakRss = rss
+        const cpu = process.cpuUsage()
+        const sent = statements
+        const dbCpuMicros = await databaseCpuMicros(handle).catch(() => 0)
+        const stats: ChildStats = { type: 'stats', rss, peakRss, maxRssKb: process.resourceUsage().maxRSS, heapUsed: process.memoryUsage().heapUsed, statements: sent, httpRequests, cpuMicros: cpu.user + cpu.system, dbCpuMicros }
+        process.send?.(stats)
+      })()
     } else if (message.type === 'reset-peak') {
       peakRss = process.memoryUsage.rss()
       process.send?.({ type: 'reset' })

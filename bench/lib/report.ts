@@ -7,7 +7,17 @@ import type { DrainLatencyResult } from './drain-latency.js'
 import type { ImportResult, MemoryResult } from './flows.js'
 import type { LoadPoint } from './load.js'
 
-export interface PointRecord extends LoadPoint { scenario: ScenarioName, title: string, engine: Engine, users: number, statementsPerRequest: number }
+export interface PointRecord extends LoadPoint {
+  scenario: ScenarioName
+  title: string
+  engine: Engine
+  users: number
+  statementsPerRequest: number
+  /** CPU time of the server process per request, µs (its database's backends not included). */
+  cpuPerRequest: number
+  /** CPU time of the PostgreSQL backends per request, µs (0 on PGlite: it is the process's own). */
+  dbCpuPerRequest: number
+}
 
 export interface RunRecord {
   options: BenchOptions
@@ -85,7 +95,10 @@ function targets (record: RunRecord): Target[] {
       const without = at16(record.points, off, engine, users)
       if (withLog && without) {
         const ratio = withLog.rps / without.rps
-        out.push({ what: `${what}, request log on vs off (c=${withLog.connections})`, engine, users, value: `${fmt(ratio * 100)} % (${fmt(withLog.rps)} / ${fmt(without.rps)} req/s; p99 ${withLog.p99} vs ${without.p99} ms)`, goal: '≥ 95 %', met: ratio >= 0.95 })
+        const cpuOn = withLog.cpuPerRequest + withLog.dbCpuPerRequest
+        const cpuOff = without.cpuPerRequest + without.dbCpuPerRequest
+        const cpu = cpuOff > 0 ? `; CPU ${fmt(cpuOn)} vs ${fmt(cpuOff)} µs/req, ${cpuOn >= cpuOff ? '+' : ''}${fmt((cpuOn / cpuOff - 1) * 100, 1)} %` : ''
+        out.push({ what: `${what}, request log on vs off (c=${withLog.connections})`, engine, users, value: `${fmt(ratio * 100)} % (${fmt(withLog.rps)} / ${fmt(without.rps)} req/s; p99 ${withLog.p99} vs ${without.p99} ms${cpu})`, goal: '≥ 95 %', met: ratio >= 0.95 })
       }
     }
     const big = at16(record.points, 'patch-group-big', engine, users)
@@ -105,10 +118,11 @@ function loadTables (record: RunRecord): string[] {
   for (const scenario of scenarios) {
     const points = record.points.filter((p) => p.scenario === scenario)
     lines.push(`### ${scenario}: ${points[0]?.title ?? ''}`, '')
-    lines.push('| engine | users | conns | req/s (2xx) | p50 ms | p99 ms | requests | non-2xx | errors | SQL/req | load avg |')
-    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+    lines.push('| engine | users | conns | req/s (2xx) | p50 ms | p99 ms | requests | non-2xx | errors | SQL/req | CPU µs/req (server + db) | load avg |')
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
     for (const p of points) {
-      lines.push(`| ${engineName(p.engine)} | ${k(p.users)} | ${p.connections} | ${fmt(p.rps)} | ${p.p50} | ${p.p99} | ${fmt(p.requests)} | ${p.non2xx} | ${p.errors} | ${fmt(p.statementsPerRequest, 1)} | ${fmt(p.loadAvg, 2)} |`)
+      const cpu = `${fmt(p.cpuPerRequest)}${p.dbCpuPerRequest > 0 ? ` + ${fmt(p.dbCpuPerRequest)}` : ''}`
+      lines.push(`| ${engineName(p.engine)} | ${k(p.users)} | ${p.connections} | ${fmt(p.rps)} | ${p.p50} | ${p.p99} | ${fmt(p.requests)} | ${p.non2xx} | ${p.errors} | ${fmt(p.statementsPerRequest, 1)} | ${cpu} | ${fmt(p.loadAvg, 2)} |`)
     }
     lines.push('')
   }

@@ -2,9 +2,10 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { BoundedBuffer } from './bounded-buffer.js'
-import type { CapturedRequest } from './entry.js'
+import type { CapturedRequest, LoggedRequest } from './entry.js'
+import { toLoggedRequest } from './logged-request.js'
 import { createMasker, type Masker } from './mask.js'
-import { insertCapturedRequests, pruneTenant, tenantsWithRequests } from './scim-requests-repository.js'
+import { insertLoggedRequests, pruneTenant, tenantsWithRequests } from './scim-requests-repository.js'
 import { runAsBackground } from '../db/work-priority.js'
 
 export type DropReason = 'buffer_full' | 'write_failed'
@@ -45,14 +46,17 @@ export interface RequestLogDeps {
 }
 
 /**
- * The SCIM request log's writer: `record` only appends to a bounded in-memory buffer (never
- * waits, never throws); a timer writes the buffer in batches, another prunes by age and by
- * rows per tenant. Losing rows under overload is acceptable and counted; slowing or failing
- * an IdP's request is not.
+ * The SCIM request log's writer: `record` only appends a captured request's facts to a bounded
+ * in-memory buffer (never waits, never throws); a timer writes the buffer in batches, describing
+ * and masking each request on the way (logged-request.ts), another prunes by age and by rows
+ * per tenant. Losing rows under overload is acceptable and counted; slowing or failing an
+ * IdP's request is not.
  */
 export class RequestLog {
   readonly masker: Masker
   readonly now: () => Date
+  /** The same clock in epoch milliseconds: the capture reads it without making a Date. */
+  readonly nowMs: () => number
   readonly #buffer: BoundedBuffer<CapturedRequest>
   #flushing: Promise<void> | undefined
   #flushTimer: NodeJS.Timeout | undefined
@@ -61,7 +65,9 @@ export class RequestLog {
 
   constructor (private readonly deps: RequestLogDeps) {
     this.masker = createMasker(deps.settings.maskAttributes)
-    this.now = deps.now ?? (() => new Date())
+    const now = deps.now
+    this.now = now ?? (() => new Date())
+    this.nowMs = now === undefined ? Date.now : () => now().getTime()
     this.#buffer = new BoundedBuffer(deps.settings.bufferSize)
   }
 
@@ -88,9 +94,10 @@ export class RequestLog {
   record (entry: CapturedRequest): void {
     if (this.#closed) return
     if (this.#buffer.push(entry)) this.deps.onDrop?.('buffer_full', 1)
-    // A full batch is written at once rather than waiting for the timer.
-    if (this.#buffer.size >= this.deps.settings.batchSize && this.#flushTimer !== undefined) {
-      setImmediate(() => { void this.flush() })
+    // A full batch is written at once rather than waiting for the timer; as background work,
+    // not as part of the request that happened to fill it (nor under its database deadline).
+    if (this.#buffer.size === this.deps.settings.batchSize && this.#flushTimer !== undefined) {
+      runAsBackground(() => { setImmediate(() => { void this.flush() }) })
     }
   }
 
@@ -108,15 +115,29 @@ export class RequestLog {
 
   async #drain (): Promise<void> {
     while (this.#buffer.size > 0) {
-      const batch = this.#buffer.take(this.deps.settings.batchSize)
+      const rows = this.#described(this.#buffer.take(this.deps.settings.batchSize))
       try {
-        await insertCapturedRequests(this.deps.db, batch)
+        await insertLoggedRequests(this.deps.db, rows)
       } catch (err) {
-        this.deps.onDrop?.('write_failed', batch.length)
-        this.deps.logger?.warn({ err, rows: batch.length }, 'SCIM request log: batch not written')
+        this.deps.onDrop?.('write_failed', rows.length)
+        this.deps.logger?.warn({ err, rows: rows.length }, 'SCIM request log: batch not written')
         return
       }
     }
+  }
+
+  /** Described and masked; a request that cannot be (it should not happen) is dropped and counted. */
+  #described (batch: readonly CapturedRequest[]): LoggedRequest[] {
+    const rows: LoggedRequest[] = []
+    for (const captured of batch) {
+      try {
+        rows.push(toLoggedRequest(captured, this.masker))
+      } catch (err) {
+        this.deps.onDrop?.('write_failed', 1)
+        this.deps.logger?.warn({ err }, 'SCIM request log: request not described')
+      }
+    }
+    return rows
   }
 
   /** Deletes rows past the retention age and beyond the rows-per-tenant cap. */

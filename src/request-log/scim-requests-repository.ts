@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
-import type { CapturedRequest } from './entry.js'
+import type { LoggedRequest } from './entry.js'
 import type { ScimRequestRow } from './tables.js'
 import { RawJson } from './mask.js'
 import { TARGET } from './action.js'
@@ -12,14 +12,14 @@ function jsonOf (body: unknown): string {
 }
 
 /** The batch as one JSON array: one parameter, whatever the batch size (no 65,535-parameter limit). */
-function batchJson (batch: readonly CapturedRequest[]): string {
+function batchJson (batch: readonly LoggedRequest[]): string {
   const rows = batch.map((e, seq) => {
     const head = JSON.stringify({
       seq,
       tenant_id: e.tenantId,
       at: e.at.toISOString(),
       request_id: e.requestId,
-      token_hash: e.tokenHash ?? null,
+      token_id: e.tokenId ?? null,
       idp: e.idp,
       user_agent: e.userAgent?.slice(0, 300) ?? null,
       method: e.method,
@@ -43,29 +43,35 @@ function batchJson (batch: readonly CapturedRequest[]): string {
 /**
  * Writes a batch in one statement. Rows of a tenant deleted meanwhile are skipped (the join);
  * the token's name, and the name of a target the request gave only by id, are looked up here,
- * off the request path.
+ * off the request path. The batch is read as `json`, not `jsonb`: it is read once, so building
+ * the binary form first would only cost. A target's name is looked up only for rows without one
+ * (a PATCH or GET by id), by primary key; reads and creates carry their own or none.
  */
-export async function insertCapturedRequests (db: Kysely<DB>, batch: readonly CapturedRequest[]): Promise<number> {
+export async function insertLoggedRequests (db: Kysely<DB>, batch: readonly LoggedRequest[]): Promise<number> {
   if (batch.length === 0) return 0
   const uuid = sql`'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'`
   const result = await sql`
     insert into scim_requests (tenant_id, at, request_id, token_id, token_label, idp, user_agent, method, path, query,
       action, summary, target_type, target_id, target_name, status, scim_type, duration_ms, request_body, response_body)
     select r.tenant_id, r.at, r.request_id, t.id, t.label, r.idp, r.user_agent, r.method, r.path, r.query, r.action,
-      replace(r.summary, ${TARGET}, coalesce(r.target_name, g.display_name, u.user_name, r.target_id, '')),
-      r.target_type, r.target_id, coalesce(r.target_name, g.display_name, u.user_name),
+      replace(r.summary, ${TARGET}, coalesce(r.target_name, r.target_id, '')),
+      r.target_type, r.target_id, r.target_name,
       r.status, r.scim_type, r.duration_ms, r.request_body, r.response_body
-    from jsonb_to_recordset(${batchJson(batch)}::jsonb) as r(seq integer, tenant_id uuid, at timestamptz,
-      request_id text, token_hash text, idp text, user_agent text, method text, path text, query text, action text,
-      summary text,
-      target_type text, target_id text, target_name text, status integer, scim_type text, duration_ms float8,
-      request_body json, response_body json)
+    from (
+      select r.seq, r.tenant_id, r.at, r.request_id, r.token_id, r.idp, r.user_agent, r.method, r.path, r.query,
+        r.action, r.summary, r.target_type, r.target_id, r.status, r.scim_type, r.duration_ms, r.request_body,
+        r.response_body,
+        coalesce(r.target_name, case when r.target_id ~ ${uuid} then case r.target_type
+          when 'User' then (select u.user_name from users u where u.tenant_id = r.tenant_id and u.id = r.target_id::uuid)
+          when 'Group' then (select g.display_name from groups g where g.tenant_id = r.tenant_id and g.id = r.target_id::uuid)
+          end end) as target_name
+      from json_to_recordset(${batchJson(batch)}::json) as r(seq integer, tenant_id uuid, at timestamptz,
+        request_id text, token_id uuid, idp text, user_agent text, method text, path text, query text, action text,
+        summary text, target_type text, target_id text, target_name text, status integer, scim_type text,
+        duration_ms float8, request_body json, response_body json)
+    ) r
     join tenants on tenants.id = r.tenant_id
-    left join scim_tokens t on t.token_hash = r.token_hash and t.tenant_id = r.tenant_id
-    left join groups g on r.target_type = 'Group' and r.target_name is null and g.tenant_id = r.tenant_id
-      and g.id = case when r.target_id ~ ${uuid} then r.target_id::uuid end
-    left join users u on r.target_type = 'User' and r.target_name is null and u.tenant_id = r.tenant_id
-      and u.id = case when r.target_id ~ ${uuid} then r.target_id::uuid end
+    left join scim_tokens t on t.id = r.token_id and t.tenant_id = r.tenant_id
     -- Ids in the order the requests were answered: the joins may reorder rows.
     order by r.seq
   `.execute(db)

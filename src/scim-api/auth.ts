@@ -8,6 +8,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The tenant of the bearer token; set on every SCIM request that passed auth. */
     tenantId: string
+    /** The static SCIM token that authenticated the request; '' for an OAuth access token. */
+    scimTokenId: string
   }
 }
 
@@ -26,7 +28,7 @@ function unauthorized (reply: FastifyReply, detail: string, error: 'invalid_requ
  */
 async function verifyBearer (
   token: string, tokens: TokenService, accessTokens: AccessTokenService | undefined
-): Promise<{ tenantId: string } | undefined> {
+): Promise<{ tenantId: string, tokenId?: string } | undefined> {
   if (accessTokens !== undefined && AccessTokenService.looksLikeAccessToken(token)) {
     const issued = await accessTokens.verify(token)
     if (issued) return issued
@@ -45,6 +47,7 @@ interface ScimAuthOptions { tokens: TokenService, accessTokens?: AccessTokenServ
 
 export const scimAuthPlugin = fp(async (app: FastifyInstance, opts: ScimAuthOptions) => {
   app.decorateRequest('tenantId', '')
+  app.decorateRequest('scimTokenId', '')
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization
     if (!header) throw unauthorized(reply, 'missing Authorization header with a bearer token', 'invalid_request')
@@ -53,6 +56,7 @@ export const scimAuthPlugin = fp(async (app: FastifyInstance, opts: ScimAuthOpti
     const verified = await verifyBearer(match[1], opts.tokens, opts.accessTokens)
     if (!verified) throw unauthorized(reply, 'bearer token is not valid', 'invalid_token')
     request.tenantId = verified.tenantId
+    request.scimTokenId = verified.tokenId ?? ''
   })
   // The second line: no handler runs for an empty tenant, whatever hook order a later change
   // brings. The tenant is never taken from the request itself.

@@ -1,15 +1,15 @@
 import t from 'tap'
 import { writeAudit } from '../../src/provisioning/records/audit.js'
-import { insertCapturedRequests } from '../../src/request-log/scim-requests-repository.js'
-import type { CapturedRequest } from '../../src/request-log/entry.js'
+import { insertLoggedRequests } from '../../src/request-log/scim-requests-repository.js'
+import type { LoggedRequest } from '../../src/request-log/entry.js'
 import { provisionedAdmin } from '../admin/helpers/provisioned.js'
 
 const at = (iso: string) => new Date(iso)
-const captured = (tenantId: string, when: string, idp: 'okta' | 'entra', status: number): CapturedRequest => ({
+const captured = (tenantId: string, when: string, idp: 'okta' | 'entra', status: number): LoggedRequest => ({
   tenantId,
   at: at(when),
   requestId: 'r',
-  tokenHash: undefined,
+  tokenId: undefined,
   idp,
   userAgent: undefined,
   method: 'GET',
@@ -49,7 +49,7 @@ t.test('charts: actions per hour, SCIM requests per 5 minutes, the invitation fu
   ])
   t.equal(actions.json().bucket_seconds, 3600)
 
-  await insertCapturedRequests(h.db, [
+  await insertLoggedRequests(h.db, [
     captured(h.tenantId, '2026-06-01T10:01:00Z', 'okta', 200), captured(h.tenantId, '2026-06-01T10:04:59Z',
       'okta', 201),
     captured(h.tenantId, '2026-06-01T10:05:00Z', 'okta', 200), captured(h.tenantId, '2026-06-01T10:06:00Z',
