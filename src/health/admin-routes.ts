@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
-import type { MetaGovernor } from '../meta/governor/governor.js'
+import type { MetaGovernor } from '../meta/index.js'
 import type { HealthThresholds } from './classify.js'
 import { tenantHealth } from './tenant-health.js'
 

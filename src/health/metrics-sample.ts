@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { TenantHealthSample } from '../metrics/types.js'
-import type { GovernorSnapshot } from '../meta/governor/governor-types.js'
+import type { GovernorSnapshot } from '../meta/index.js'
 import { listTenantIds } from '../tenants/tenants-repository.js'
 import { tenantHealth } from './tenant-health.js'
 
