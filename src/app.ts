@@ -215,8 +215,11 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   // The admin console under /ui (docs/console.md): its own scope, cookies and CSRF; /admin/v1
   // above stays bearer-only.
   if (deps.config.console.enabled) {
+    const c = deps.config
     await app.register(consolePlugin, {
-      config: deps.config,
+      config: {
+        console: c.console, publicBaseUrl: c.publicBaseUrl, host: c.host, port: c.port, allowLoopbackIssuers: c.oauth.allowLoopbackIssuers
+      },
       db: deps.db,
       tokens,
       adminTokens,

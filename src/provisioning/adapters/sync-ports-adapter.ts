@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely'
-import type { Config } from '../../config.js'
 import type { SecretBox } from '../../crypto/secret-box.js'
 import type { DB } from '../../db/schema.js'
 import type { BusinessRole } from '../../meta/index.js'
@@ -68,15 +67,15 @@ function unchanged (patch: PersonPatch, record: PersonRecord | undefined): boole
 }
 
 /** The provisioning engine's side of the sync (src/sync/ports.ts). */
-export function createSyncPorts (deps: { db: Kysely<DB>, box: SecretBox, config: Config, queue: ReconcileQueue, gate: RemovalGate }): SyncPorts {
+export function createSyncPorts (deps: { db: Kysely<DB>, box: SecretBox, meta: { graphUrl: string, apiVersion: string }, queue: ReconcileQueue, gate: RemovalGate }): SyncPorts {
   return {
     loadMetaConnection: async (tenantId) => {
       const s = await loadMetaCredentials(deps.db, deps.box, tenantId)
       if (s.businessId === null || s.accessToken === null) return undefined
       return {
-        graphUrl: deps.config.meta.graphUrl,
+        graphUrl: deps.meta.graphUrl,
         graphUrlSetting: 'META_GRAPH_URL',
-        apiVersion: deps.config.meta.apiVersion,
+        apiVersion: deps.meta.apiVersion,
         accessToken: s.accessToken,
         appSecret: s.appSecret ?? undefined,
         businessId: s.businessId,
