@@ -15,7 +15,9 @@ export interface BrakeEnvironment {
  * META_REMOVAL_* → the default tenant's budget, at every start. Only the variables that are set
  * are applied; the others keep what the admin API stored.
  */
-export async function applyBrakeEnvironment (db: Kysely<DB>, tenantId: string, env: Readonly<BrakeEnvironment>): Promise<Partial<BrakeSettings> | undefined> {
+export async function applyBrakeEnvironment (
+  db: Kysely<DB>, tenantId: string, env: Readonly<BrakeEnvironment>
+): Promise<Partial<BrakeSettings> | undefined> {
   const patch: Partial<BrakeSettings> = {
     ...(env.budgetCount === undefined ? {} : { budgetCount: env.budgetCount }),
     ...(env.budgetPercent === undefined ? {} : { budgetPercent: env.budgetPercent }),

@@ -62,7 +62,7 @@ export interface ProvisioningRuntime {
   worker: ProvisioningWorker
   accessChanges: AccessChangeSink
   userExtensions: ReadOnlyUserExtension[]
-  /** For the sync: `new SyncService(db, runtime.syncPorts, …)`. */
+  /** For the sync: `new SyncService({ db, ports: runtime.syncPorts, clients: runtime.clients, … })`. */
   syncPorts: SyncPorts
   /** META_* → the tenant's settings and rules (single-tenant deployments, at every start). */
   applyEnvironment: (tenantId: string) => Promise<ApplyResult | undefined>
@@ -118,7 +118,7 @@ export async function startProvisioning (options: ProvisioningOptions): Promise<
     worker,
     accessChanges: queueAccessChanges(queue),
     userExtensions: [metaStateExtension],
-    syncPorts: createSyncPorts({ db: database.db, box, meta: config.meta, queue, gate }),
+    syncPorts: createSyncPorts({ db: database.db, box, clients, queue, gate }),
     applyEnvironment: async (tenantId) => {
       // Also without any META_* variable: settings the environment stopped setting go back to
       // the admin.
