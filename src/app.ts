@@ -18,7 +18,8 @@ import { TokenService } from './tenants/token-service.js'
 import { adminRoutes } from './admin/index.js'
 import { AdminTokenVerifier } from './admin/admin-token-verifier.js'
 import { openapiRoute } from './http/openapi-route.js'
-import type { SyncService } from './sync/sync-service.js'
+import { SyncService } from './sync/sync-service.js'
+import { unwiredSyncClients, unwiredSyncPorts } from './sync/unwired-ports.js'
 import type { DecisionDeps } from './brake/decisions.js'
 import type { AdminProvisioning } from './admin/provisioning-deps.js'
 import { metricsPlugin } from './metrics/plugin.js'
@@ -56,7 +57,11 @@ export interface AppDeps {
   accessChanges?: AccessChangeSink
   /** Read-only User extension blocks (the Meta state, src/provisioning/records/scim-extension.ts). */
   userExtensions?: ReadOnlyUserExtension[]
-  /** The sync with the provisioning engine's ports; see src/sync/ports.ts. */
+  /**
+   * The sync with the provisioning engine's ports and Meta clients (src/sync/ports.ts), as
+   * main.ts builds it. Absent (tests of other parts): an unwired sync, built here and only here,
+   * whose runs fail with "no Meta connection"; the console then says the sync is unavailable.
+   */
   sync?: SyncService
   /** The removal brake's admin side: the database and the reconcile queue. */
   removalBrake?: DecisionDeps
@@ -174,6 +179,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { db: deps.db })
   await app.register(openapiRoute)
   const adminTokens = deps.adminTokens ?? new AdminTokenVerifier(deps.db, deps.config.adminToken)
+  const sync = deps.sync ?? new SyncService({ db: deps.db, ports: unwiredSyncPorts, clients: unwiredSyncClients })
   await app.register(adminRoutes, {
     prefix: '/admin/v1',
     db: deps.db,
@@ -182,7 +188,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     accessTokenLifetimeSeconds: deps.config.oauth.accessTokenLifetimeSeconds,
     allowLoopbackIssuers: deps.config.oauth.allowLoopbackIssuers,
     adminTokens,
-    sync: deps.sync,
+    sync,
     removalBrake: deps.removalBrake,
     provisioning: deps.provisioning
   })
@@ -215,8 +221,15 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   // The admin console under /ui (docs/console.md): its own scope, cookies and CSRF; /admin/v1
   // above stays bearer-only.
   if (deps.config.console.enabled) {
+    const c = deps.config
     await app.register(consolePlugin, {
-      config: deps.config,
+      config: {
+        console: c.console,
+        publicBaseUrl: c.publicBaseUrl,
+        host: c.host,
+        port: c.port,
+        allowLoopbackIssuers: c.oauth.allowLoopbackIssuers
+      },
       db: deps.db,
       tokens,
       adminTokens,

@@ -90,9 +90,14 @@ async function main (): Promise<void> {
     // Sync age and drift come from the database too, whichever replica ran the sync.
     metrics.observeSync(async () => await syncSample(database.db))
   ]
-  // Check for updates: the sync shares the worker's governor, one per process.
+  // Check for updates: the sync's Meta clients come from the worker's factory (one governor per
+  // process, the same timeout, tracing and call metrics).
   const sync = new SyncService({
-    db: database.db, ports: provisioning.syncPorts, governor: provisioning.clients.governor, logger: logger.child({ component: 'sync' }), metrics
+    db: database.db,
+    ports: provisioning.syncPorts,
+    clients: provisioning.clients,
+    logger: logger.child({ component: 'sync' }),
+    metrics
   })
   const scheduler = new SyncScheduler({ db: database.db, service: sync, logger: logger.child({ component: 'sync-scheduler' }) })
   // A worker serves only /healthz, /readyz and /metrics; the other roles the whole API.

@@ -4,7 +4,6 @@ import { z } from 'zod'
 import type { DB } from '../db/schema.js'
 import { driftReport } from '../sync/drift-service.js'
 import type { SyncService } from '../sync/sync-service.js'
-import { unwiredSyncPorts } from '../sync/unwired-ports.js'
 import { AdminError } from './admin-errors.js'
 import type { ZodTypeProvider } from './zod-type-provider.js'
 
@@ -13,9 +12,9 @@ const driftQuery = z.object({
 }).strict()
 
 /** The drift report of one tenant, from its last sync. */
-export async function driftRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, sync?: SyncService | undefined }): Promise<void> {
+export async function driftRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, sync: SyncService }): Promise<void> {
   const { db } = opts
-  const ports = opts.sync?.ports ?? unwiredSyncPorts
+  const { ports } = opts.sync
 
   app.withTypeProvider<ZodTypeProvider>().get('/drift', { schema: { querystring: driftQuery } }, async (request) => {
     const report = await driftReport(db, ports, request.adminTenant.id, request.query.invite_age_days)

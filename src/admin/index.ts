@@ -31,8 +31,8 @@ export interface AdminRoutesOptions {
   accessTokenLifetimeSeconds: number
   allowLoopbackIssuers: boolean
   adminTokens: AdminTokenVerifier
-  /** The sync; without it runs fail with "no Meta connection". */
-  sync?: SyncService | undefined
+  /** The sync, built by the caller (app.ts): routes never build services. */
+  sync: SyncService
   /** The removal brake's decisions; approving needs the reconcile queue. */
   removalBrake?: DecisionDeps | undefined
   /** Sealing, the reconcile queue and Meta clients, for the connection, rules and queue routes. */

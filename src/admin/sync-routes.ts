@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { DB } from '../db/schema.js'
-import { SyncService } from '../sync/sync-service.js'
-import { unwiredSyncPorts } from '../sync/unwired-ports.js'
+import type { SyncService } from '../sync/sync-service.js'
 import { findRun, listRuns } from '../sync/runs-repository.js'
 import { getSyncSettings, updateSyncSettings, type SyncSettings } from '../sync/settings-repository.js'
 import type { SyncRunRow } from '../sync/tables.js'
@@ -37,9 +36,8 @@ export function runView (r: SyncRunRow) {
 const settingsView = (s: SyncSettings) => ({ schedule_minutes: s.scheduleMinutes, unmanaged_policy: s.unmanagedPolicy })
 
 /** Sync ("check for updates"): start, status, history and settings of one tenant. */
-export async function syncRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, sync?: SyncService | undefined }): Promise<void> {
-  const { db } = opts
-  const sync = opts.sync ?? new SyncService({ db, ports: unwiredSyncPorts })
+export async function syncRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, sync: SyncService }): Promise<void> {
+  const { db, sync } = opts
   // Let a run this process started finish (or fail) before the database closes.
   app.addHook('onClose', async () => { await sync.drain() })
   const admin = app.withTypeProvider<ZodTypeProvider>()

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
-import type { Config } from '../config.js'
+import type { ConsoleConfig } from '../config.js'
+import type { PublicOriginSettings } from '../http/public-origin.js'
 import type { DB } from '../db/schema.js'
 import type { AdminTokenVerifier } from '../admin/admin-token-verifier.js'
 import type { AdminProvisioning } from '../admin/provisioning-deps.js'
@@ -11,9 +12,16 @@ import type { ConsoleSession, SessionStore } from './session/session-store.js'
 import type { PageContext } from './views/layout.js'
 import type { OidcSignIn } from './auth/oidc.js'
 
+/** The settings the console reads: its own, the public origin, and whether loopback issuers are allowed. */
+export interface ConsoleSettings extends PublicOriginSettings {
+  console: Readonly<ConsoleConfig>
+  /** OAUTH_ALLOW_LOOPBACK_ISSUERS: tests only, an OIDC issuer on loopback over http. */
+  allowLoopbackIssuers: boolean
+}
+
 /** What the console is built from: the same services and repositories as /admin/v1. */
 export interface ConsoleDeps {
-  config: Config
+  config: ConsoleSettings
   db: Kysely<DB>
   tokens: TokenService
   adminTokens: AdminTokenVerifier

@@ -45,7 +45,7 @@ export async function consolePlugin (app: FastifyInstance, deps: ConsoleDeps): P
   const redirectUri = `${publicOrigin(deps.config)}/ui/auth/callback`
   const oidc = c.oidc === undefined
     ? undefined
-    : new OidcSignIn(deps.db, c.oidc, redirectUri, { now, allowLoopbackHttp: deps.config.oauth.allowLoopbackIssuers })
+    : new OidcSignIn(deps.db, c.oidc, redirectUri, { now, allowLoopbackHttp: deps.config.allowLoopbackIssuers })
   const rt: ConsoleRuntime = { ...deps, now, sessions, oidc, redirectUri }
 
   app.decorateRequest('consoleAuth', undefined)

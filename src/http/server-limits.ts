@@ -1,5 +1,11 @@
 import type { FastifyServerOptions } from 'fastify'
-import type { Config } from '../config.js'
+
+/** HTTP_*_TIMEOUT_MS in milliseconds; the headers' limit is at most the request's (src/config.ts). */
+export interface HttpTimeouts {
+  httpRequestTimeoutMs: number
+  httpHeadersTimeoutMs: number
+  httpIdleTimeoutMs: number
+}
 
 /**
  * Time limits of the HTTP server, so a slow or silent client cannot hold a connection (and the
@@ -10,7 +16,7 @@ import type { Config } from '../config.js'
  * Node checks the first two every `connectionsCheckingInterval` (30 s by default, too coarse for
  * a 10 s limit), so the check runs at least twice per the shorter limit.
  */
-export function httpServerLimits (config: Pick<Config, 'httpRequestTimeoutMs' | 'httpHeadersTimeoutMs' | 'httpIdleTimeoutMs'>): Partial<FastifyServerOptions> & { http: object } {
+export function httpServerLimits (config: HttpTimeouts): Partial<FastifyServerOptions> & { http: object } {
   const checkEvery = Math.max(10, Math.min(1000, Math.floor(config.httpHeadersTimeoutMs / 2)))
   return {
     requestTimeout: config.httpRequestTimeoutMs,

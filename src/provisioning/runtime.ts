@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import type { PgBoss } from 'pg-boss'
-import type { Config } from '../config.js'
+import type { MetaEnv } from '../config.js'
 import { openSecretBox } from '../crypto/secret-key.js'
 import type { SecretBox } from '../crypto/secret-box.js'
 import type { DatabaseHandle } from '../db/database.js'
@@ -21,8 +21,19 @@ import type { UnknownOutcomePolicy } from './engine/step-runner.js'
 import { ProvisioningWorker } from './jobs/worker.js'
 import { runAsBackground } from '../db/work-priority.js'
 
+/** The settings the provisioning runtime reads (src/config.ts fills them). */
+export interface ProvisioningSettings {
+  /** ROLE: every role but `api` supervises the queue. */
+  role: 'all' | 'api' | 'worker'
+  secretsKey: string | undefined
+  dataDir: string
+  /** META_*: the Graph endpoint, timeouts and poll interval, and the settings the environment owns. */
+  meta: Readonly<MetaEnv>
+  worker: Readonly<{ batchSize: number, concurrency: number }>
+}
+
 export interface ProvisioningOptions {
-  config: Config
+  config: ProvisioningSettings
   database: Pick<DatabaseHandle, 'db' | 'pool' | 'engine'>
   logger: Logger
   /** Run the reconcile worker and the acceptance poll here (ROLE all or worker). */
@@ -51,7 +62,7 @@ export interface ProvisioningRuntime {
   worker: ProvisioningWorker
   accessChanges: AccessChangeSink
   userExtensions: ReadOnlyUserExtension[]
-  /** For the sync: `new SyncService(db, runtime.syncPorts, …)`. */
+  /** For the sync: `new SyncService({ db, ports: runtime.syncPorts, clients: runtime.clients, … })`. */
   syncPorts: SyncPorts
   /** META_* → the tenant's settings and rules (single-tenant deployments, at every start). */
   applyEnvironment: (tenantId: string) => Promise<ApplyResult | undefined>
@@ -107,7 +118,7 @@ export async function startProvisioning (options: ProvisioningOptions): Promise<
     worker,
     accessChanges: queueAccessChanges(queue),
     userExtensions: [metaStateExtension],
-    syncPorts: createSyncPorts({ db: database.db, box, config, queue, gate }),
+    syncPorts: createSyncPorts({ db: database.db, box, clients, queue, gate }),
     applyEnvironment: async (tenantId) => {
       // Also without any META_* variable: settings the environment stopped setting go back to
       // the admin.

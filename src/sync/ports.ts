@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../db/schema.js'
+import type { MetaClient } from '../meta/index.js'
 import type { AssetAccess, DesiredAccess, IdentityMode } from '../provisioning/engine/reconcile-types.js'
 
 // What the sync needs from the provisioning engine and the removal brake.
@@ -11,6 +12,7 @@ export type { AssetAccess, DesiredAccess, IdentityMode }
 
 /** A tenant's Meta connection, decrypted, for one sync (reference §1, §7). */
 export interface MetaConnection {
+  /** Where the process's clients point; the client itself comes from `SyncMetaClients`. */
   graphUrl: string
   /** The setting behind `graphUrl`, named when the connection fails. */
   graphUrlSetting?: string
@@ -55,6 +57,17 @@ export interface UnmanagedPerson {
 
 export interface SyncCause {
   syncRunId: string
+}
+
+/**
+ * The process's Meta client factory (src/provisioning/adapters/meta-clients.ts), so a sync's
+ * calls share the governor, timeout, tracing and metrics of the worker's.
+ */
+export interface SyncMetaClients {
+  forTenant: (
+    credentials: { tenantId: string, businessId: string | null, accessToken: string | null, appSecret: string | null },
+    use: 'sync'
+  ) => MetaClient | null
 }
 
 export interface SyncPorts {

@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { DB } from '../db/schema.js'
 import type { SyncRunReport } from '../metrics/types.js'
-import { createMetaClient, MetaGovernor, type MetaCallReport, type MetaClientOptions } from '../meta/index.js'
+import type { MetaClient } from '../meta/index.js'
 import { computeDrift, type Drift, type DriftInput } from './drift.js'
 import { importDirectory } from './import-directory.js'
-import type { MetaConnection, SyncPorts } from './ports.js'
+import type { MetaConnection, SyncMetaClients, SyncPorts } from './ports.js'
 import { finishRun, reportProgress, startRun, type StartOutcome } from './runs-repository.js'
 import { loadScimIdentities } from './scim-identities.js'
 import { getSyncSettings, type SyncSettings } from './settings-repository.js'
@@ -17,18 +17,18 @@ import { runAsBackground } from '../db/work-priority.js'
 export interface SyncServiceOptions {
   db: Kysely<DB>
   ports: SyncPorts
-  /** One governor per process, shared with the provisioning worker (reference §5.4). */
-  governor?: MetaGovernor
+  /**
+   * The process's Meta client factory, the worker's own (main.ts: `runtime.clients`): one
+   * governor per process (reference §5.4), the same timeout, tracing and call metrics.
+   */
+  clients: SyncMetaClients
   logger?: Logger
   now?: () => Date
-  metaTimeoutMs?: number
   /** A running run without a heartbeat for this long is considered abandoned. */
   staleAfterMs?: number
-  /** Test hooks for the Meta client (fast retries, small pages). */
-  clientOverrides?: Partial<MetaClientOptions>
   /** Size of the batched first page of each asset's assigned_users. */
   assignedFirstPage?: number
-  /** Where finished runs and their Graph calls are counted (main.ts: the process's registry). */
+  /** Where finished runs are counted (main.ts: the process's registry); the factory counts the calls. */
   metrics?: SyncMetrics
 }
 
@@ -36,8 +36,6 @@ export interface SyncServiceOptions {
 export interface SyncMetrics {
   /** `scim_bridge_sync_runs_total` and the duration histogram. */
   recordSyncRun: (report: SyncRunReport) => void
-  /** Every Graph call of the import (`scim_bridge_meta_calls_total`). */
-  recordMetaCall?: (report: MetaCallReport) => void
 }
 
 /** Drift counts a run's summary reports, next to the import counts. */
@@ -51,14 +49,14 @@ const DRIFT_COUNTS = ['unmanaged', 'missing', 'not_entitled', 'role_differences'
 export class SyncService {
   readonly ports: SyncPorts
   readonly #db: Kysely<DB>
-  readonly #governor: MetaGovernor
+  readonly #clients: SyncMetaClients
   readonly #now: () => Date
   readonly #inFlight = new Set<Promise<void>>()
 
   constructor (private readonly options: SyncServiceOptions) {
     this.ports = options.ports
     this.#db = options.db
-    this.#governor = options.governor ?? new MetaGovernor()
+    this.#clients = options.clients
     this.#now = options.now ?? (() => new Date())
   }
 
@@ -114,18 +112,20 @@ export class SyncService {
     }
   }
 
-  /** The tenant's Meta connection and a client for it on the process's governor. */
-  async #connect (tenantId: string): Promise<{ connection: MetaConnection, client: SyncClient }> {
+  /** The tenant's Meta connection and the process's client for it. */
+  async #connect (tenantId: string): Promise<{ connection: MetaConnection, client: MetaClient }> {
     const connection = await this.ports.loadMetaConnection(tenantId)
-    if (connection === undefined) throw new Error('the tenant has no Meta connection (set a business id and token first)')
-    const metrics = this.options.metrics
-    const client = createMetaClient({
-      ...connection,
-      timeoutMs: this.options.metaTimeoutMs ?? 30_000,
-      governor: this.#governor,
-      onCall: metrics?.recordMetaCall === undefined ? undefined : (report) => { metrics.recordMetaCall?.(report) },
-      ...this.options.clientOverrides
-    })
+    const client = connection === undefined
+      ? null
+      : this.#clients.forTenant({
+        tenantId,
+        businessId: connection.businessId,
+        accessToken: connection.accessToken,
+        appSecret: connection.appSecret ?? null
+      }, 'sync')
+    if (connection === undefined || client === null) {
+      throw new Error('the tenant has no Meta connection (set a business id and token first)')
+    }
     return { connection, client }
   }
 
@@ -152,8 +152,6 @@ export class SyncService {
     })
   }
 }
-
-type SyncClient = ReturnType<typeof createMetaClient>
 
 /** What a successful run stores, besides its id. */
 interface StoredRun {

@@ -1,4 +1,4 @@
-import type { SyncPorts } from './ports.js'
+import type { SyncMetaClients, SyncPorts } from './ports.js'
 
 /**
  * Ports used until the provisioning engine provides real ones: no tenant has a Meta
@@ -12,3 +12,6 @@ export const unwiredSyncPorts: SyncPorts = {
   enqueueReconcile: async () => {},
   requestRemovals: async (_trx, _tenantId, people) => ({ accepted: 0, held: people.length })
 }
+
+/** No tenant has a Meta connection here, so no client is ever asked for. */
+export const unwiredSyncClients: SyncMetaClients = { forTenant: () => null }

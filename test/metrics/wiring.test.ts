@@ -32,10 +32,10 @@ async function wired (t: Test, options: Parameters<typeof provisioningHarness>[1
   const sync = new SyncService({
     db: h.db,
     ports: h.runtime.syncPorts,
-    governor: h.runtime.clients.governor,
+    // The runtime's factory, as main.ts wires it: its calls are counted by the factory's observer.
+    clients: h.runtime.clients,
     logger: pino({ level: 'silent' }),
-    metrics,
-    clientOverrides: { retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 } }
+    metrics
   })
   const scrape = async (): Promise<string> => {
     const res = await h.app.inject({ method: 'GET', url: '/metrics' })

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { SyncService } from '../../src/sync/sync-service.js'
 import { SyncScheduler } from '../../src/sync/scheduler.js'
-import { syncSetup } from './helpers/setup.js'
+import { simulatorClients, syncSetup } from './helpers/setup.js'
 
 /** A promise the test resolves by hand: holds a run in "running" without timing. */
 function gate () {
@@ -15,7 +15,9 @@ t.test('at most one running sync per tenant, across two services sharing the dat
   const hold = gate()
   s.control.gate = hold.promise
   // A second replica: its own service and governor, the same database.
-  const replica = new SyncService({ db: s.db, ports: s.control.ports, clientOverrides: { retry: { baseDelayMs: 1, maxDelayMs: 2 } } })
+  const replica = new SyncService({
+    db: s.db, ports: s.control.ports, clients: simulatorClients(s.url, { retry: { baseDelayMs: 1, maxDelayMs: 2 } })
+  })
   const outcomes = await Promise.all([s.sync.start(s.tenantId, 'manual'), replica.start(s.tenantId, 'schedule'), replica.start(s.tenantId, 'manual')])
   const started = outcomes.filter((o) => 'started' in o)
   t.equal(started.length, 1, 'exactly one start wins')

@@ -17,16 +17,36 @@ export interface MetaClientFactoryOptions {
   onCall?: MetaCallObserver
 }
 
+/** Who calls: a reconcile job (the worker, the admin API) or a sync's import. */
+export type MetaClientUse = 'reconcile' | 'sync'
+
+/** The part of a tenant's credentials a client is built from. */
+export type TenantCredentials = Pick<MetaCredentials, 'tenantId' | 'businessId' | 'accessToken' | 'appSecret'>
+
 export interface MetaClientFactory {
   readonly governor: MetaGovernor
+  /** Where every client points (META_GRAPH_URL, META_API_VERSION). */
+  readonly graphUrl: string
+  readonly apiVersion: string
   /** A client for the tenant's current credentials; null when it has none. */
-  forTenant: (settings: MetaCredentials) => MetaClient | null
+  forTenant: (settings: TenantCredentials, use?: MetaClientUse) => MetaClient | null
 }
 
 /**
- * Clients per tenant, rebuilt when the tenant's business, token or secret change. A worker
- * waits at most 5 s for a paused rate-limit bucket: past that the job is retried later by the
- * queue rather than holding a worker slot (the governor still sends nothing while paused).
+ * How each use waits and retries. A reconcile waits at most 5 s for a paused rate-limit bucket
+ * and retries once: longer waits belong to the queue's backoff, which does not hold a worker
+ * slot (meta-graph-api.md §4.3; the governor still sends nothing while paused). A sync has no
+ * queue behind it: it waits for the bucket and keeps the client's usual retries.
+ */
+const USE_POLICY: Record<MetaClientUse, Partial<MetaClientOptions>> = {
+  reconcile: { maxGovernorWaitMs: 5_000, retry: { retries: 1 } },
+  sync: {}
+}
+
+/**
+ * Clients per tenant and use, rebuilt when the tenant's business, token or secret change. Every
+ * client of the process shares one governor, the timeout, the tracing fetch and the call
+ * observer, whoever makes the call: the worker, the admin API or the sync.
  */
 export function createMetaClientFactory (options: MetaClientFactoryOptions): MetaClientFactory {
   const governor = options.governor ?? new MetaGovernor()
@@ -34,21 +54,21 @@ export function createMetaClientFactory (options: MetaClientFactoryOptions): Met
   const fetch = tracingFetch(options.overrides?.fetch ?? globalThis.fetch)
   return {
     governor,
-    forTenant (settings) {
+    graphUrl: options.graphUrl,
+    apiVersion: options.apiVersion,
+    forTenant (settings, use = 'reconcile') {
       if (settings.businessId === null || settings.accessToken === null) return null
       const fingerprint = createHash('sha256')
         .update(`${settings.businessId}\n${settings.accessToken}\n${settings.appSecret ?? ''}`).digest('hex')
-      const cached = cache.get(settings.tenantId)
+      const key = `${use}:${settings.tenantId}`
+      const cached = cache.get(key)
       if (cached?.fingerprint === fingerprint) return cached.client
       const client = createMetaClient({
         graphUrl: options.graphUrl,
         graphUrlSetting: 'META_GRAPH_URL',
         apiVersion: options.apiVersion,
         timeoutMs: options.timeoutMs,
-        maxGovernorWaitMs: 5_000,
-        // One quick retry in the client; longer waits belong to the queue's backoff, which
-        // does not hold a worker slot (meta-graph-api.md §4.3).
-        retry: { retries: 1 },
+        ...USE_POLICY[use],
         ...options.overrides,
         accessToken: settings.accessToken,
         businessId: settings.businessId,
@@ -57,7 +77,7 @@ export function createMetaClientFactory (options: MetaClientFactoryOptions): Met
         fetch,
         onCall: options.onCall
       })
-      cache.set(settings.tenantId, { fingerprint, client })
+      cache.set(key, { fingerprint, client })
       return client
     }
   }

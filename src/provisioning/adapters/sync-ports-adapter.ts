@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely'
-import type { Config } from '../../config.js'
 import type { SecretBox } from '../../crypto/secret-box.js'
 import type { DB } from '../../db/schema.js'
 import type { BusinessRole } from '../../meta/index.js'
@@ -11,6 +10,7 @@ import { desiredForUsers } from '../engine/desired-bulk.js'
 import type { ManualStep } from '../engine/reconcile-types.js'
 import { findPeople, savePerson, type PersonPatch, type PersonRecord } from '../records/people-repository.js'
 import type { ReconcileQueue } from '../jobs/queue.js'
+import type { MetaClientFactory } from './meta-clients.js'
 import type { RemovalGate } from '../engine/removal-gate.js'
 import { enqueueUnmanagedRemovals, type UnmanagedJob } from '../engine/unmanaged-removal.js'
 
@@ -67,16 +67,25 @@ function unchanged (patch: PersonPatch, record: PersonRecord | undefined): boole
   return (Object.keys(patch) as Array<keyof PersonPatch>).every((k) => JSON.stringify(patch[k]) === JSON.stringify(record[k]))
 }
 
+export interface SyncPortsDeps {
+  db: Kysely<DB>
+  box: SecretBox
+  /** Where the process's Meta clients point, reported as the tenant's connection. */
+  clients: Pick<MetaClientFactory, 'graphUrl' | 'apiVersion'>
+  queue: ReconcileQueue
+  gate: RemovalGate
+}
+
 /** The provisioning engine's side of the sync (src/sync/ports.ts). */
-export function createSyncPorts (deps: { db: Kysely<DB>, box: SecretBox, config: Config, queue: ReconcileQueue, gate: RemovalGate }): SyncPorts {
+export function createSyncPorts (deps: SyncPortsDeps): SyncPorts {
   return {
     loadMetaConnection: async (tenantId) => {
       const s = await loadMetaCredentials(deps.db, deps.box, tenantId)
       if (s.businessId === null || s.accessToken === null) return undefined
       return {
-        graphUrl: deps.config.meta.graphUrl,
+        graphUrl: deps.clients.graphUrl,
         graphUrlSetting: 'META_GRAPH_URL',
-        apiVersion: deps.config.meta.apiVersion,
+        apiVersion: deps.clients.apiVersion,
         accessToken: s.accessToken,
         appSecret: s.appSecret ?? undefined,
         businessId: s.businessId,

@@ -27,7 +27,9 @@ export interface ConsoleHarness {
 export async function consoleHarness (t: Teardown, options: { env?: Record<string, string> } = {}): Promise<ConsoleHarness> {
   const h = await brakeHarness(t)
   const clock = { now: new Date('2026-12-01T10:00:00Z'), advance: (s: number) => { clock.now = new Date(clock.now.getTime() + s * 1000) } }
-  const sync = new SyncService({ db: h.db, ports: h.runtime.syncPorts, governor: h.governor, logger: pino({ level: 'silent' }) })
+  const sync = new SyncService({
+    db: h.db, ports: h.runtime.syncPorts, clients: h.runtime.clients, logger: pino({ level: 'silent' })
+  })
   t.teardown(() => sync.drain())
   const config = testConfig({
     ADMIN_TOKEN, META_GRAPH_URL: h.simUrl, META_API_VERSION: API_VERSION, OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0', ...options.env

@@ -1,4 +1,5 @@
 import { SyncService } from '../../../src/sync/sync-service.js'
+import { createMetaClientFactory } from '../../../src/provisioning/adapters/meta-clients.js'
 import { driftReport } from '../../../src/sync/drift-service.js'
 import type { Harness } from './harness.js'
 
@@ -7,8 +8,14 @@ export async function syncOnce (h: Harness): Promise<{ status: string, error: st
   const sync = new SyncService({
     db: h.db,
     ports: h.runtime.syncPorts,
-    governor: h.governor,
-    clientOverrides: { random: () => 0, retry: { baseDelayMs: 1, maxDelayMs: 2 }, timeoutMs: 5000 }
+    // The harness's governor; the sync's own test retries and timeout, as before.
+    clients: createMetaClientFactory({
+      graphUrl: h.runtime.clients.graphUrl,
+      apiVersion: h.runtime.clients.apiVersion,
+      timeoutMs: 5000,
+      governor: h.governor,
+      overrides: { random: () => 0, retry: { baseDelayMs: 1, maxDelayMs: 2 } }
+    })
   })
   const started = await sync.start(h.tenantId, 'manual')
   await sync.drain()

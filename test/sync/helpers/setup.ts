@@ -1,7 +1,8 @@
 import type { Test } from 'tap'
 import pino from 'pino'
 import { buildApp } from '../../../src/app.js'
-import { MetaGovernor } from '../../../src/meta/index.js'
+import { MetaGovernor, type MetaClientOptions } from '../../../src/meta/index.js'
+import { createMetaClientFactory, type MetaClientFactory } from '../../../src/provisioning/adapters/meta-clients.js'
 import { SyncService } from '../../../src/sync/sync-service.js'
 import { insertTenant } from '../../../src/tenants/tenants-repository.js'
 import type { SeedBusinessInput } from '../../../src/simulator/state/seed.js'
@@ -16,6 +17,13 @@ export interface ScimUserInput {
   emails?: Array<{ value: string, primary?: boolean }>
   role?: string
   active?: boolean
+}
+
+/** A Meta client factory on the simulator with its own governor, as one process builds it. */
+export function simulatorClients (url: string, overrides: Partial<MetaClientOptions>): MetaClientFactory {
+  return createMetaClientFactory({
+    graphUrl: url, apiVersion: API_VERSION, timeoutMs: 5000, governor: new MetaGovernor({ random: () => 0 }), overrides
+  })
 }
 
 /**
@@ -33,8 +41,9 @@ export async function syncSetup (t: Test, options: { business?: SeedBusinessInpu
   const sync = new SyncService({
     db,
     ports: control.ports,
-    governor: new MetaGovernor({ random: () => 0 }),
-    clientOverrides: { random: () => 0, retry: { baseDelayMs: 1, maxDelayMs: 2 }, pageSize: options.pageSize ?? 2, timeoutMs: 5000 },
+    clients: simulatorClients(url, {
+      random: () => 0, retry: { baseDelayMs: 1, maxDelayMs: 2 }, pageSize: options.pageSize ?? 2
+    }),
     assignedFirstPage: options.assignedFirstPage ?? 2
   })
   const app = await buildApp({ config: testConfig(adminEnv), db, logger: pino({ level: 'silent' }), sync })
