@@ -20,6 +20,7 @@ import { ensureUnmanagedQueue } from './engine/unmanaged-removal.js'
 import type { UnknownOutcomePolicy } from './engine/step-runner.js'
 import { ProvisioningWorker } from './jobs/worker.js'
 import { runAsBackground } from '../db/work-priority.js'
+import { createReconcileNow, type ReconcileNow } from './person-traces.js'
 
 export interface ProvisioningOptions {
   config: Config
@@ -53,6 +54,8 @@ export interface ProvisioningRuntime {
   userExtensions: ReadOnlyUserExtension[]
   /** For the sync: `new SyncService(db, runtime.syncPorts, …)`. */
   syncPorts: SyncPorts
+  /** One reconcile of a person now, with its trace (admin API, console). */
+  reconcileNow: ReconcileNow
   /** META_* → the tenant's settings and rules (single-tenant deployments, at every start). */
   applyEnvironment: (tenantId: string) => Promise<ApplyResult | undefined>
   startWorker: () => Promise<void>
@@ -92,7 +95,17 @@ export async function startProvisioning (options: ProvisioningOptions): Promise<
     onCall: (report) => { metrics.recordMetaCall(report) }
   })
   const gate = options.gate ?? allowAllRemovals
-  const worker = new ProvisioningWorker({ db: database.db, box, boss, queue, clients, gate, logger: log, unknownOutcome: options.unknownOutcome, metrics }, {
+  const engine = {
+    db: database.db,
+    box,
+    clients,
+    gate,
+    logger: log,
+    unknownOutcome: options.unknownOutcome,
+    metrics,
+    tracesPerPerson: config.worker.tracesPerPerson
+  }
+  const worker = new ProvisioningWorker({ ...engine, boss, queue }, {
     batchSize: config.worker.batchSize,
     concurrency: config.worker.concurrency,
     pollIntervalSeconds: config.meta.pollIntervalSeconds
@@ -108,6 +121,7 @@ export async function startProvisioning (options: ProvisioningOptions): Promise<
     accessChanges: queueAccessChanges(queue),
     userExtensions: [metaStateExtension],
     syncPorts: createSyncPorts({ db: database.db, box, config, queue, gate }),
+    reconcileNow: createReconcileNow(engine),
     applyEnvironment: async (tenantId) => {
       // Also without any META_* variable: settings the environment stopped setting go back to
       // the admin.
