@@ -3,7 +3,7 @@ import { collectingCalls } from '../adapters/meta-trace.js'
 import type { TenantContext } from '../adapters/tenant-context.js'
 import type { ReconcileJob } from '../jobs/queue.js'
 import { findPerson, type PersonRecord } from '../records/people-repository.js'
-import { acquireLease, insertTrace, releaseLease } from '../records/traces-repository.js'
+import { acquireLease, insertTrace, releaseLease, renewLease } from '../records/traces-repository.js'
 import { reconcilePerson, type JobOutcome, type ReconcileDeps } from './reconcile.js'
 import { TraceRecorder, type ReconcileTrace, type TraceResult, type TraceTrigger } from './reconcile-trace.js'
 
@@ -11,10 +11,13 @@ import { TraceRecorder, type ReconcileTrace, type TraceResult, type TraceTrigger
 export const DEFAULT_TRACES_PER_PERSON = 20
 
 /**
- * Longest a reconcile holds its person's lease: the queue's job expiry (jobs/queue.ts), so a
- * killed process's lease frees itself no later than pg-boss hands its job to another worker.
+ * A reconcile's hold on its person, renewed every `LEASE_RENEW_MS` while it runs, like the
+ * queue's job heartbeat (jobs/queue.ts): a killed process's lease frees itself within
+ * `LEASE_MS`, about when pg-boss hands its job to another worker, whose retries then find the
+ * person free.
  */
-export const LEASE_MS = 900_000
+export const LEASE_MS = 30_000
+export const LEASE_RENEW_MS = 10_000
 
 export interface TracedReconcileDeps extends Omit<ReconcileDeps, 'trace'> {
   /** Traces kept per person (RECONCILE_TRACES_PER_PERSON). */
@@ -43,7 +46,10 @@ export async function reconcileTraced (
 ): Promise<TracedReconcile> {
   const now = deps.now ?? (() => new Date())
   const observeOnly = deps.observeOnly === true
-  const holder = randomUUID()
+  // A queue job holds the lease under its id: pg-boss runs one attempt of a job at a time and
+  // hands a killed process's job back with the same id, so its retry takes the lease over at
+  // once instead of waiting for it to expire.
+  const holder = jobId === null ? `now:${randomUUID()}` : `job:${jobId}`
   const startedAt = now()
   if (!observeOnly) {
     const expires = new Date(startedAt.getTime() + LEASE_MS)
@@ -52,6 +58,14 @@ export async function reconcileTraced (
       return { outcome, trace: null, traceId: null, startedAt, durationMs: 0 }
     }
   }
+  const renew = (): void => {
+    const expires = new Date(now().getTime() + LEASE_MS)
+    renewLease(deps.db, tenant.tenantId, job.userId, holder, expires).catch((err: unknown) => {
+      deps.logger.warn({ err, tenantId: tenant.tenantId, userId: job.userId }, 'reconcile lease not renewed')
+    })
+  }
+  const heartbeat = observeOnly ? undefined : setInterval(renew, LEASE_RENEW_MS)
+  heartbeat?.unref()
   try {
     const recorder = new TraceRecorder()
     const started = performance.now()
@@ -72,6 +86,7 @@ export async function reconcileTraced (
     if (outcome === undefined) throw thrown
     return { outcome, trace, traceId, startedAt, durationMs }
   } finally {
+    clearInterval(heartbeat)
     if (!observeOnly) {
       await releaseLease(deps.db, tenant.tenantId, job.userId, holder).catch((err: unknown) => {
         const where = { err, tenantId: tenant.tenantId, userId: job.userId }

@@ -73,7 +73,8 @@ export async function findTrace (
 
 /**
  * Takes the person's reconcile lease for `holder` until `expiresAt`: true when it is now
- * theirs (free, or its holder let it expire), false while another holder has it.
+ * theirs (free, its holder let it expire, or it already was theirs), false while another
+ * holder has it.
  */
 export async function acquireLease (
   db: Executor, tenantId: string, userId: string, holder: string, now: Date, expiresAt: Date
@@ -81,10 +82,23 @@ export async function acquireLease (
   const row = await db.insertInto('reconcile_leases')
     .values({ tenant_id: tenantId, user_id: userId, holder, expires_at: expiresAt })
     .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet({ holder, expires_at: expiresAt })
-      .where('reconcile_leases.expires_at', '<=', now))
+      .where((eb) => eb.or([
+        eb('reconcile_leases.expires_at', '<=', now),
+        eb('reconcile_leases.holder', '=', holder)
+      ])))
     .returning('holder')
     .executeTakeFirst()
   return row?.holder === holder
+}
+
+/** Moves the holder's expiry on (the lease's heartbeat); false when the lease is no longer theirs. */
+export async function renewLease (
+  db: Executor, tenantId: string, userId: string, holder: string, expiresAt: Date
+): Promise<boolean> {
+  const renewed = await db.updateTable('reconcile_leases').set({ expires_at: expiresAt })
+    .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('holder', '=', holder)
+    .executeTakeFirst()
+  return Number(renewed.numUpdatedRows) > 0
 }
 
 export async function releaseLease (db: Executor, tenantId: string, userId: string, holder: string): Promise<void> {
