@@ -62,6 +62,7 @@ export const envSchema = z.object({
   META_TIMEOUT_MS: z.preprocess(empty, positiveInt.default(20_000)),
   WORKER_BATCH_SIZE: z.preprocess(empty, positiveInt.max(500).default(20)),
   WORKER_CONCURRENCY: z.preprocess(empty, positiveInt.max(32).default(2)),
+  RECONCILE_TRACES_PER_PERSON: z.preprocess(empty, positiveInt.max(1000).default(20)),
   // Removal brake of the default tenant (docs/removal-brake.md); unset keeps its settings.
   META_REMOVAL_BUDGET_COUNT: z.preprocess(empty, nonNegativeInt.optional()),
   META_REMOVAL_BUDGET_PERCENT: z.preprocess(empty, z.coerce.number().min(0).max(100).optional()),
@@ -171,7 +172,8 @@ export type Config = Readonly<{
   /** AES-256-GCM key for Meta secrets at rest; unset on PGlite: a key file in DATA_DIR. */
   secretsKey: string | undefined
   meta: Readonly<MetaEnv>
-  worker: Readonly<{ batchSize: number, concurrency: number }>
+  /** WORKER_*, and RECONCILE_TRACES_PER_PERSON: reconcile traces kept per person. */
+  worker: Readonly<{ batchSize: number, concurrency: number, tracesPerPerson: number }>
   /** META_REMOVAL_*: applied to the default tenant's removal brake at start when set. */
   removalBrake: Readonly<{ budgetCount: number | undefined, budgetPercent: number | undefined, windowSeconds: number | undefined }>
   oauth: Readonly<{
@@ -285,7 +287,9 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       pollIntervalSeconds: e.META_POLL_INTERVAL_SECONDS,
       timeoutMs: e.META_TIMEOUT_MS
     }),
-    worker: Object.freeze({ batchSize: e.WORKER_BATCH_SIZE, concurrency: e.WORKER_CONCURRENCY }),
+    worker: Object.freeze({
+      batchSize: e.WORKER_BATCH_SIZE, concurrency: e.WORKER_CONCURRENCY, tracesPerPerson: e.RECONCILE_TRACES_PER_PERSON
+    }),
     removalBrake: Object.freeze({
       budgetCount: e.META_REMOVAL_BUDGET_COUNT,
       budgetPercent: e.META_REMOVAL_BUDGET_PERCENT,

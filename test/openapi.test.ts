@@ -32,6 +32,8 @@ t.test('every registered route is in the spec and every spec route is registered
     .filter((r) => r.method !== 'HEAD') // Fastify adds HEAD for every GET (RFC 9110 §9.3.2)
     // The console's HTML pages are for browsers, not part of the API contract (docs/console.md).
     .filter((r) => !r.url.startsWith('/ui'))
+    // The SCIM scope's catch-all only answers 404 for oddly spelled paths (src/scim-api/plugin.ts).
+    .filter((r) => r.url !== '/scim/v2/*' && r.url !== '/scim/v2/' && r.url !== '/scim/v2')
     .map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`))
   const documented = specRoutes()
   const missing = [...registered].filter((r) => !documented.has(r)).sort()

@@ -2,6 +2,7 @@ import type { PgBoss } from 'pg-boss'
 import type { SecretBox } from '../crypto/secret-box.js'
 import type { MetaClientFactory } from '../provisioning/adapters/meta-clients.js'
 import type { ReconcileQueue } from '../provisioning/jobs/queue.js'
+import type { ReconcileNow } from '../provisioning/person-traces.js'
 import { AdminError } from './admin-errors.js'
 
 /**
@@ -13,6 +14,8 @@ export interface AdminProvisioning {
   queue: ReconcileQueue
   clients: MetaClientFactory
   boss: PgBoss
+  /** One reconcile of a person now, with its trace. */
+  reconcileNow: ReconcileNow
 }
 
 /** Routes that write or call Meta answer 503 in a process built without the runtime (tools, tests). */

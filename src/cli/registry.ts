@@ -14,8 +14,9 @@ import { oauthClientsGroup } from './commands/oauth-clients.js'
 import { federationTrustsGroup } from './commands/federation-trusts.js'
 import { logsGroup } from './commands/logs.js'
 import { statusGroup } from './commands/status.js'
+import { reconcileGroup, traceGroup } from './commands/traces.js'
 
 /** Every command group; a new group is one file under commands/ and one line here. */
 export const COMMAND_GROUPS: readonly CommandGroup[] = [tenantsGroup, tokensGroup, syncGroup, driftGroup, removalsGroup,
   metaGroup, rulesGroup, peopleGroup, planGroup, auditGroup, queueGroup, oauthClientsGroup, federationTrustsGroup,
-  logsGroup, statusGroup]
+  logsGroup, statusGroup, traceGroup, reconcileGroup]

@@ -24,9 +24,20 @@ function allOptions (groups: readonly CommandGroup[]): OptionsConfig {
   return options
 }
 
+/**
+ * The options of the group named first on the line (all groups' when none is), so two groups
+ * may give one option name different types: `meta set --dry-run true|false` takes a value,
+ * `reconcile --dry-run` is a flag.
+ */
+function optionsFor (argv: string[], groups: readonly CommandGroup[]): OptionsConfig {
+  const { positionals } = parseArgs({ args: argv, options: GLOBAL_OPTIONS, allowPositionals: true, strict: false })
+  const group = groups.find((g) => g.name === positionals[0])
+  return group === undefined ? allOptions(groups) : allOptions([group])
+}
+
 function parse (argv: string[], groups: readonly CommandGroup[]) {
   try {
-    return parseArgs({ args: argv, options: allOptions(groups), allowPositionals: true, strict: true })
+    return parseArgs({ args: argv, options: optionsFor(argv, groups), allowPositionals: true, strict: true })
   } catch (err) {
     throw usageError(err instanceof Error ? err.message : String(err))
   }

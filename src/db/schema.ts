@@ -2,7 +2,7 @@ import type { TenantTables } from '../tenants/tables.js'
 import type { DirectoryTables } from '../directory/tables.js'
 import type { SyncTables } from '../sync/tables.js'
 import type { TenantProvisioningTables } from '../tenants/provisioning-tables.js'
-import type { ProvisioningTables } from '../provisioning/records/tables.js'
+import type { ProvisioningTables, ReconcileTraceTables } from '../provisioning/records/tables.js'
 import type { BrakeTables } from '../brake/tables.js'
 import type { OAuthTables } from '../oauth/tables.js'
 import type { RequestLogTables } from '../request-log/tables.js'
@@ -13,4 +13,4 @@ import type { ConsoleTables } from '../console/session/tables.js'
  * and is merged here, so an area's change touches its own file.
  */
 export interface DB extends TenantTables, DirectoryTables, SyncTables, TenantProvisioningTables, ProvisioningTables, BrakeTables,
-  OAuthTables, RequestLogTables, ConsoleTables {}
+  OAuthTables, RequestLogTables, ConsoleTables, ReconcileTraceTables {}

@@ -35,6 +35,21 @@ export function routableTarget (url: string): string {
 }
 
 /**
+ * The error the router would raise for this target when no wildcard route catches it first:
+ * a path segment too long for a parameter (414) or not percent-decodable (400). A catch-all
+ * route calls it so that such a target answers the same whether or not a wildcard matched it.
+ */
+export function routerRefusal (url: string): ScimError | undefined {
+  const at = url.indexOf('?')
+  const segments = (at === -1 ? url : url.slice(0, at)).split('/')
+  if (segments.some((s) => !decodable(s))) return new ScimError(400, undefined, 'the path is not a valid URL')
+  if (segments.some((s) => s.length > MAX_PARAM_LENGTH)) {
+    return new ScimError(414, undefined, 'a path segment is longer than this server accepts')
+  }
+  return undefined
+}
+
+/**
  * Errors the router raises before any route is chosen: an undecodable path (400) and a path
  * parameter over `maxParamLength` (414, RFC 9110 §15.5.15). Each API answers in its own format
  * (the SCIM API in RFC 7644 §3.12 bodies), and only the router knows which API a target is for, so

@@ -20,6 +20,7 @@ import { ensureUnmanagedQueue } from './engine/unmanaged-removal.js'
 import type { UnknownOutcomePolicy } from './engine/step-runner.js'
 import { ProvisioningWorker } from './jobs/worker.js'
 import { runAsBackground } from '../db/work-priority.js'
+import { createReconcileNow, type ReconcileNow } from './person-traces.js'
 
 /** The settings the provisioning runtime reads (src/config.ts fills them). */
 export interface ProvisioningSettings {
@@ -29,7 +30,7 @@ export interface ProvisioningSettings {
   dataDir: string
   /** META_*: the Graph endpoint, timeouts and poll interval, and the settings the environment owns. */
   meta: Readonly<MetaEnv>
-  worker: Readonly<{ batchSize: number, concurrency: number }>
+  worker: Readonly<{ batchSize: number, concurrency: number, tracesPerPerson: number }>
 }
 
 export interface ProvisioningOptions {
@@ -64,6 +65,8 @@ export interface ProvisioningRuntime {
   userExtensions: ReadOnlyUserExtension[]
   /** For the sync: `new SyncService({ db, ports: runtime.syncPorts, clients: runtime.clients, … })`. */
   syncPorts: SyncPorts
+  /** One reconcile of a person now, with its trace (admin API, console). */
+  reconcileNow: ReconcileNow
   /** META_* → the tenant's settings and rules (single-tenant deployments, at every start). */
   applyEnvironment: (tenantId: string) => Promise<ApplyResult | undefined>
   startWorker: () => Promise<void>
@@ -103,7 +106,17 @@ export async function startProvisioning (options: ProvisioningOptions): Promise<
     onCall: (report) => { metrics.recordMetaCall(report) }
   })
   const gate = options.gate ?? allowAllRemovals
-  const worker = new ProvisioningWorker({ db: database.db, box, boss, queue, clients, gate, logger: log, unknownOutcome: options.unknownOutcome, metrics }, {
+  const engine = {
+    db: database.db,
+    box,
+    clients,
+    gate,
+    logger: log,
+    unknownOutcome: options.unknownOutcome,
+    metrics,
+    tracesPerPerson: config.worker.tracesPerPerson
+  }
+  const worker = new ProvisioningWorker({ ...engine, boss, queue }, {
     batchSize: config.worker.batchSize,
     concurrency: config.worker.concurrency,
     pollIntervalSeconds: config.meta.pollIntervalSeconds
@@ -119,6 +132,7 @@ export async function startProvisioning (options: ProvisioningOptions): Promise<
     accessChanges: queueAccessChanges(queue),
     userExtensions: [metaStateExtension],
     syncPorts: createSyncPorts({ db: database.db, box, clients, queue, gate }),
+    reconcileNow: createReconcileNow(engine),
     applyEnvironment: async (tenantId) => {
       // Also without any META_* variable: settings the environment stopped setting go back to
       // the admin.

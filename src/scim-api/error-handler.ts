@@ -28,7 +28,10 @@ export function registerScimErrorHandlers (scope: FastifyInstance): void {
     const error = isMissingTenant(err) ? tenantGone(reply) : classifyError(err, request, reply)
     return reply.code(error.status).type(SCIM_CONTENT_TYPE).send(scimErrorBody(error.status, error.message, error.scimType))
   })
-  scope.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
-    return reply.code(404).type(SCIM_CONTENT_TYPE).send(scimErrorBody(404, noRouteDetail(request)))
-  })
+  scope.setNotFoundHandler(sendScimNotFound)
+}
+
+/** The SCIM 404 for a path no SCIM route serves (the not-found handler and the catch-all route). */
+export function sendScimNotFound (request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply.code(404).type(SCIM_CONTENT_TYPE).send(scimErrorBody(404, noRouteDetail(request)))
 }

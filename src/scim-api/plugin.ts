@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Metrics } from '../metrics/registry.js'
 import { scimRoutes, type ScimRoutesOptions } from './routes/index.js'
 import type { TokenService } from '../tenants/token-service.js'
@@ -6,7 +6,8 @@ import type { AccessTokenService } from '../oauth/access-tokens.js'
 import { requestLogCapture } from '../request-log/capture-plugin.js'
 import type { RequestLog } from '../request-log/request-log.js'
 import { scimAuthPlugin } from './auth.js'
-import { registerScimErrorHandlers } from './error-handler.js'
+import { registerScimErrorHandlers, sendScimNotFound } from './error-handler.js'
+import { routerRefusal } from '../http/framework-errors.js'
 import { operationMetricsPlugin } from './operation-metrics.js'
 import { rateLimitPlugin } from './rate-limit.js'
 
@@ -41,4 +42,17 @@ export async function scimApi (scope: FastifyInstance, opts: ScimApiOptions): Pr
   await scope.register(scimRoutes, {
     db: opts.db, config: opts.config, accessChanges: opts.accessChanges, ...(opts.userExtensions === undefined ? {} : { userExtensions: opts.userExtensions })
   })
+  // The router finds routes in any case and with doubled slashes (app.ts: routerOptions), but
+  // Fastify builds its not-found lookup without those options, so `/scim//v2/Nope` or `/SCIM/v2/x`
+  // would miss this scope's not-found handler and get the app's JSON body. A catch-all route,
+  // matched by the same router as every SCIM route, answers those with the SCIM 404 (RFC 7644
+  // §3.12) after the scope's auth and limit, exactly as the not-found handler does.
+  const catchAll = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const refused = routerRefusal(request.url)
+    if (refused !== undefined) throw refused
+    return sendScimNotFound(request, reply)
+  }
+  // `/*` does not match the bare prefix (`//scim/v2/`), so the root has its own.
+  scope.all('/', catchAll)
+  scope.all('/*', catchAll)
 }

@@ -64,14 +64,15 @@ function unionOf (alternatives: Fields[]): Fields {
   return { known, required }
 }
 
-interface ZodDef { type: string, shape?: Record<string, ZodType>, in?: ZodType, options?: ZodType[] }
+interface ZodDef { type: string, shape?: Record<string, ZodType>, in?: ZodType, options?: ZodType[], innerType?: ZodType }
 const defOf = (schema: ZodType): ZodDef => (schema as unknown as { _zod: { def: ZodDef } })._zod.def
 
-/** A zod schema's object fields, through pipes (transforms) and unions; required = rejects undefined. */
+/** A zod schema's object fields, through pipes (transforms), unions and an optional body; required = rejects undefined. */
 function codeFields (schema: ZodType | undefined): Fields {
   if (schema === undefined) return { known: new Set(), required: new Set() }
   const def = defOf(schema)
   if (def.type === 'pipe' && def.in !== undefined) return codeFields(def.in)
+  if ((def.type === 'optional' || def.type === 'default') && def.innerType !== undefined) return codeFields(def.innerType)
   if (def.type === 'union' && def.options !== undefined) return unionOf(def.options.map(codeFields))
   if (def.type !== 'object' || def.shape === undefined) throw new Error(`not an object schema: ${def.type}`)
   const entries = Object.entries(def.shape)

@@ -27,3 +27,21 @@ t.test('a body in another media type is 415 with a SCIM error body', async (t) =
   t.equal(res.statusCode, 415)
   t.match(res.json(), { schemas: [ERROR], status: '415' })
 })
+
+t.test('a SCIM path no route serves, in any spelling the router accepts, is a SCIM 404', async (t) => {
+  const { app, headers } = await buildTestApp(t)
+  const targets: Array<['GET' | 'PATCH', string]> = [
+    ['GET', '/scim/v2/Nope'], ['GET', '//scim/v2/Nope'], ['GET', '/SCIM/v2/Nope'], ['GET', '/scim//v2/Nope/x'],
+    ['GET', '//scim/v2/'], ['PATCH', '/scim//v2/Schemas/..']
+  ]
+  for (const [method, url] of targets) {
+    const res = await app.inject({ method, url, headers: { ...headers, 'content-type': 'application/scim+json' }, payload: method === 'PATCH' ? '{}' : undefined })
+    t.equal(res.statusCode, 404, `${method} ${url}`)
+    t.match(res.headers['content-type'], /^application\/scim\+json/, `${method} ${url}: SCIM media type`)
+    t.match(res.json(), { schemas: [ERROR], status: '404' }, `${method} ${url}: SCIM error body`)
+  }
+  // Without a token the scope's auth answers first, as for every SCIM route.
+  const anonymous = await app.inject({ method: 'GET', url: '//scim/v2/Nope' })
+  t.equal(anonymous.statusCode, 401)
+  t.match(anonymous.json(), { schemas: [ERROR], status: '401' })
+})

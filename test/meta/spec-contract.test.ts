@@ -255,6 +255,7 @@ t.test('the checker itself refuses what the spec does not allow', async t => {
     route: 'assets.list',
     status: 200,
     errorCode: null,
+    traceId: null,
     bucket: null,
     blocked: false,
     inBatch: false,

@@ -21,6 +21,7 @@ import {
   adoptPatch, audit, DEFAULT_UNKNOWN_OUTCOME, runSteps, save, type RunContext, type RunResult, type UnknownOutcomePolicy
 } from './step-runner.js'
 import type { TenantContext } from '../adapters/tenant-context.js'
+import type { TraceIdpRecord, TraceRecorder } from './reconcile-trace.js'
 
 export interface ReconcileDeps {
   db: Kysely<DB>
@@ -28,6 +29,13 @@ export interface ReconcileDeps {
   logger: Logger
   unknownOutcome?: UnknownOutcomePolicy
   metrics?: ProvisioningMetrics
+  /** Told what this reconcile read, decided and planned (engine/traced-reconcile.ts). */
+  trace?: TraceRecorder
+  /**
+   * Plan and trace only: Meta is not asked and nothing is written (an admin's dry run of
+   * "reconcile now"); the tenant context must be a dry-run one.
+   */
+  observeOnly?: boolean
 }
 
 /** What the queue should do with the job. */
@@ -36,13 +44,42 @@ export type JobOutcome =
   | { kind: 'retry', message: string }
   /** The tenant is disconnected: nothing was sent; reconnecting reconciles everyone. */
   | { kind: 'parked', message: string }
+  /** Another reconcile of this person holds its lease: nothing ran; not a Meta failure. */
+  | { kind: 'busy', message: string }
 
-/** Desired access and the address to use for one user, from the directory and the rules. */
-export async function desiredFor (db: Kysely<DB>, tenant: Pick<TenantContext, 'tenantId' | 'rules' | 'settings'>, userId: string, record: PersonRecord | undefined): Promise<{ desired: DesiredResult, email: string | null }> {
+/**
+ * Desired access and the address to use for one user, from the directory and the rules, and
+ * the directory's record as a trace shows it.
+ */
+export async function desiredFor (
+  db: Kysely<DB>, tenant: Pick<TenantContext, 'tenantId' | 'rules' | 'settings'>, userId: string,
+  record: PersonRecord | undefined
+): Promise<{ desired: DesiredResult, email: string | null, idp: TraceIdpRecord }> {
   const user = await loadUserWithGroups(db, tenant.tenantId, userId)
   const facts = user === undefined ? undefined : { active: user.active, roles: user.data.roles, groupNames: (user.groups ?? []).map((g) => g.displayName) }
   const desired = desiredAccess(facts, tenant.rules, tenant.settings.defaultRole)
-  return { desired, email: user === undefined ? (record?.email ?? null) : emailOf(user.data, user.userName) ?? record?.email ?? null }
+  const email = user === undefined
+    ? (record?.email ?? null)
+    : emailOf(user.data, user.userName) ?? record?.email ?? null
+  const idp: TraceIdpRecord = {
+    found: user !== undefined,
+    user_name: user?.userName ?? null,
+    active: user?.active ?? null,
+    email,
+    groups: facts?.groupNames ?? [],
+    roles: roleValues(user?.data.roles)
+  }
+  return { desired, email, idp }
+}
+
+/** SCIM `roles` values (RFC 7643 §4.1.2 multi-valued `value`), whatever the IdP's dialect. */
+function roleValues (roles: unknown): string[] {
+  if (!Array.isArray(roles)) return []
+  return roles.flatMap((r: unknown) => {
+    if (typeof r === 'string') return [r]
+    const value = typeof r === 'object' && r !== null ? (r as { value?: unknown }).value : undefined
+    return typeof value === 'string' ? [value] : []
+  })
 }
 
 /** State after a plan ran: what its steps left, else where the person stands. */
@@ -59,7 +96,8 @@ function presenceState (record: PersonRecord): PersonRecord['state'] {
 
 async function reconcileOnce (deps: ReconcileDeps, tenant: TenantContext, job: ReconcileJob, jobId: string | null): Promise<JobOutcome> {
   const existing = await findPerson(deps.db, tenant.tenantId, job.userId)
-  const { desired, email } = await desiredFor(deps.db, tenant, job.userId, existing)
+  const { desired, email, idp } = await desiredFor(deps.db, tenant, job.userId, existing)
+  deps.trace?.noteDesired(idp, desired)
   let record = existing ?? emptyRecord(tenant.tenantId, job.userId)
   const run = runContextOf(deps, tenant, job, jobId, email, desired.why)
   for (let round = 0; ; round++) {
@@ -69,6 +107,8 @@ async function reconcileOnce (deps: ReconcileDeps, tenant: TenantContext, job: R
     const { identityMode: mode, inviteType, workAccountsInvite } = tenant.settings
     const p = plan({ desired, observed: record, mode, email, inviteType, workAccountsInvite })
     const lastPlan = storedPlanOf(p, desired)
+    deps.trace?.notePlan(p)
+    if (deps.observeOnly === true) return { kind: 'done' }
     if (round === 0 && !p.steps.some(isRemoval)) await deps.gate.settled?.(tenant.tenantId, job.userId)
     if (record.version === 0 && p.steps.length === 0) return { kind: 'done' }
     if (tenant.dryRun) return await recordDryRun(run, record, p, lastPlan)
@@ -97,11 +137,16 @@ type Adoption = { kind: 'ready', record: PersonRecord } | { kind: 'wait', messag
  */
 async function adoptBeforeInvite (run: RunContext, record: PersonRecord, role: BusinessRole | null): Promise<Adoption> {
   const { tenant, email } = run
-  const invites = tenant.settings.identityMode === 'facebook_profiles' || tenant.settings.workAccountsInvite
-  if (tenant.dryRun || !invites || role === null || presenceOf(record) !== 'absent' || email === null ||
-      tenant.client === null || tenant.members === null) return { kind: 'ready', record }
+  const skipped = lookupSkipped(run, record, role)
+  if (skipped !== null || email === null || tenant.members === null) {
+    run.trace?.noteNoLookup(record, skipped ?? 'not looked up')
+    return { kind: 'ready', record }
+  }
   // After an invitation that got no answer, P6 is asked whether it landed, not the listing.
-  const found = await lookupByEmail(tenant.members, email, record.inviteAttemptedAt === null ? 'listing' : 'invitation')
+  const mode = record.inviteAttemptedAt === null ? 'listing' : 'invitation'
+  const found = await lookupByEmail(tenant.members, email, mode)
+  const note = found.kind === 'absent' ? 'not found by email: an invitation may go out' : 'found by email: adopted'
+  run.trace?.noteLookup(mode, found, note)
   if (found.kind !== 'absent') {
     const adopted = await save(run, record, adoptPatch(found))
     await writeAudit(run.db, audit(run, { action: 'adopt', outcome: 'adopted', detail: { ...found } }))
@@ -113,6 +158,20 @@ async function adoptBeforeInvite (run: RunContext, record: PersonRecord, role: B
     return { kind: 'wait', message }
   }
   return { kind: 'ready', record }
+}
+
+/** Why Meta is not asked for the person's email before planning, or null when it is. */
+function lookupSkipped (run: RunContext, record: PersonRecord, role: BusinessRole | null): string | null {
+  const { tenant, email } = run
+  const invites = tenant.settings.identityMode === 'facebook_profiles' || tenant.settings.workAccountsInvite
+  if (tenant.dryRun) return 'dry run: Meta is not asked; from the bridge\'s record'
+  if (!invites) return 'Work Accounts: the IdP\'s connection to Meta creates accounts; from the bridge\'s record'
+  if (role === null) return 'no access desired: nothing to invite; from the bridge\'s record'
+  const presence = presenceOf(record)
+  if (presence !== 'absent') return `already ${presence} in the bridge's record`
+  if (email === null) return 'the user has no email address'
+  if (tenant.client === null || tenant.members === null) return 'no Meta client'
+  return null
 }
 
 /** Dry run: the plan is counted, audited when it changed, and stored; nothing is sent. */

@@ -13,6 +13,7 @@ import { savePerson, type PersonPatch, type PersonRecord } from '../records/peop
 import { isRemoval } from './plan.js'
 import type { RemovalGate } from './removal-gate.js'
 import type { TenantContext } from '../adapters/tenant-context.js'
+import type { TraceRecorder } from './reconcile-trace.js'
 
 export interface RunContext {
   db: Kysely<DB>
@@ -27,6 +28,8 @@ export interface RunContext {
   unknownOutcome: UnknownOutcomePolicy
   /** Each step processed is counted here (`scim_bridge_provisioning_actions_total`). */
   metrics?: ProvisioningMetrics
+  /** The reconcile's trace: lookups and brake holds (engine/reconcile-trace.ts). */
+  trace?: TraceRecorder
 }
 
 /**
@@ -103,6 +106,7 @@ async function settleInvite (
   for (let i = 0; i < run.unknownOutcome.settleChecks; i++) {
     await run.unknownOutcome.sleep(run.unknownOutcome.settleMs)
     const found = await lookupByEmail(members, email, 'invitation')
+    run.trace?.noteLookup('invitation', found, 'after an invitation without an answer: did it land?')
     if (found.kind !== 'absent') return { kind: 'replan', record: await save(run, record, adoptPatch(found)) }
   }
   return { kind: 'retry', record, failure }
@@ -173,6 +177,7 @@ async function recordUnsentStep (
 async function holdByGate (run: RunContext, step: Step): Promise<string | null> {
   const decision = await run.gate.review({ tenantId: run.tenant.tenantId, userId: run.userId, email: run.email, step, cause: run.reason })
   if (!decision.hold) return null
+  run.trace?.noteHold(step, decision.why)
   run.metrics?.recordProvisioningAction(actionLabel(step), 'held')
   await writeAudit(run.db, audit(run, { action: actionOf(step), outcome: 'held', message: decision.why, detail: { step } }))
   return decision.why
@@ -247,6 +252,7 @@ async function adoptRefusedInvite (
 ): Promise<StepOutcome | null> {
   if (step.kind !== 'invite' || run.email === null || (f.kind !== 'failed' && f.kind !== 'refused')) return null
   const found = await lookupByEmail(members, run.email, 'fresh')
+  run.trace?.noteLookup('fresh', found, 'Meta refused the invitation: is the person already there?')
   if (found.kind === 'absent') return null
   await writeAudit(run.db, audit(run, { action: 'adopt', outcome: 'adopted', errorCode: f.code, message: f.message, metaTraceId: f.traceId, detail: { ...found } }))
   return { kind: 'replan', record: await save(run, record, adoptPatch(found)) }

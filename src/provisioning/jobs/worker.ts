@@ -11,7 +11,8 @@ import type { ProvisioningMetrics } from '../adapters/metrics-sink.js'
 import { claimPoll, pollableTenants } from './poll-match.js'
 import { pollTenant, type PollResult } from './poller.js'
 import { RECONCILE_QUEUE, reconcileJobSchema, type ReconcileJob, type ReconcileQueue } from './queue.js'
-import { reconcilePerson, type JobOutcome } from '../engine/reconcile.js'
+import type { JobOutcome } from '../engine/reconcile.js'
+import { reconcileTraced } from '../engine/traced-reconcile.js'
 import type { RemovalGate } from '../engine/removal-gate.js'
 import type { UnknownOutcomePolicy } from '../engine/step-runner.js'
 import { loadTenantContext, TenantContexts } from '../adapters/tenant-context.js'
@@ -28,6 +29,8 @@ export interface WorkerDeps {
   unknownOutcome?: UnknownOutcomePolicy
   /** Jobs, plan steps (and, through the clients, Meta calls) are counted here. */
   metrics?: ProvisioningMetrics
+  /** Reconcile traces kept per person (RECONCILE_TRACES_PER_PERSON). */
+  tracesPerPerson?: number
 }
 
 export interface WorkerOptions {
@@ -93,6 +96,7 @@ export class ProvisioningWorker {
         throw err
       }
       this.count(queue, job, outcome, started)
+      // A busy person (an admin's "reconcile now" runs) says nothing about Meta: only retries do.
       if (outcome.kind === 'retry' && typeof tenantId === 'string') failing.add(tenantId)
       results.push({ id: job.id, outcome })
     }
@@ -113,7 +117,7 @@ export class ProvisioningWorker {
   private async run (contexts: TenantContexts, data: ReconcileJob | UnmanagedJob, jobId: string): Promise<JobOutcome> {
     const tenant = await contexts.get(data.tenantId)
     const outcome = 'userId' in data
-      ? await reconcilePerson(this.deps, tenant, data, jobId)
+      ? (await reconcileTraced(this.deps, tenant, data, jobId, 'queue')).outcome
       : await removeUnmanaged(this.deps.db, tenant, data, this.deps.metrics)
     if (outcome.kind === 'parked') contexts.forget(data.tenantId)
     return outcome
@@ -129,7 +133,7 @@ export class ProvisioningWorker {
     if (metrics === undefined) return
     let result: JobMetricOutcome = 'completed'
     if (outcome.kind === 'parked') result = 'failed'
-    else if (outcome.kind === 'retry') {
+    else if (outcome.kind === 'retry' || outcome.kind === 'busy') {
       // pg-boss retries while retry_count < retry_limit (the limit comes with the job's metadata).
       const limit = (job as Partial<JobWithMetadata<unknown>>).retryLimit
       result = limit !== undefined && job.retryCount >= limit ? 'failed' : 'retried'
@@ -138,7 +142,7 @@ export class ProvisioningWorker {
   }
 
   private toJobResults (results: Array<{ id: string, outcome: JobOutcome }>): JobResult[] {
-    return results.map(({ id, outcome }) => outcome.kind === 'retry'
+    return results.map(({ id, outcome }) => outcome.kind === 'retry' || outcome.kind === 'busy'
       ? { id, status: 'failed', output: { message: outcome.message } }
       : { id, status: 'completed', output: outcome.kind === 'parked' ? { parked: outcome.message } : {} })
   }
@@ -186,7 +190,7 @@ export class ProvisioningWorker {
         const jobs = await boss.fetch(queue, { batchSize: this.options.batchSize, ignoreStartAfter: options.retryNow ?? true, includeMetadata: true })
         fetched += jobs.length
         for (const { id, outcome } of await this.handleBatch(jobs, queue)) {
-          if (outcome.kind === 'retry') {
+          if (outcome.kind === 'retry' || outcome.kind === 'busy') {
             result.retried++
             await boss.fail(queue, id, { message: outcome.message })
           } else {

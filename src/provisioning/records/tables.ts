@@ -70,3 +70,33 @@ export interface ProvisioningTables {
 
 export type MetaPersonRow = Selectable<MetaPeopleTable>
 export type AuditEventRow = Selectable<AuditEventsTable>
+
+/** One reconcile of a person, as the engine traced it (engine/reconcile-trace.ts). */
+export interface ReconcileTracesTable {
+  id: Generated<string>
+  tenant_id: string
+  user_id: string
+  trigger: string
+  job_id: string | null
+  dry_run: boolean
+  outcome: string
+  started_at: Timestamp
+  duration_ms: number
+  call_count: number
+  trace: Json<unknown>
+}
+
+/** Who is reconciling a person right now (queue worker or "reconcile now"), until when. */
+export interface ReconcileLeasesTable {
+  tenant_id: string
+  user_id: string
+  holder: string
+  expires_at: Timestamp
+}
+
+export interface ReconcileTraceTables {
+  reconcile_traces: ReconcileTracesTable
+  reconcile_leases: ReconcileLeasesTable
+}
+
+export type ReconcileTraceRow = Selectable<ReconcileTracesTable>

@@ -12,6 +12,8 @@ export interface CallRecord {
   status: number
   /** Graph error code of the answer, if it was an error. */
   errorCode: number | null
+  /** The `x-fb-trace-id` header of the answer (§4.1), as the client received it. */
+  traceId: string | null
   /** Rate-limit bucket the call counted against. */
   bucket: string | null
   /** Refused because its bucket was blocked (§5.4). */

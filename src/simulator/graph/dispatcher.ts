@@ -53,6 +53,7 @@ export class GraphDispatcher {
         route: routeName,
         status,
         errorCode: code,
+        traceId: headers['x-fb-trace-id'] ?? null,
         bucket: bucketKey,
         blocked,
         inBatch: req.inBatch,

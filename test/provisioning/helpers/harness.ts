@@ -61,12 +61,20 @@ export async function provisioningHarness (t: Teardown, options: {
   unknownOutcome?: UnknownOutcomePolicy
   /** The registry the app and the runtime report into, as main.ts wires it; unset: the app gets a fresh one. */
   metrics?: Metrics
+  /** More environment for the configuration (e.g. RECONCILE_TRACES_PER_PERSON). */
+  env?: Record<string, string>
 } = {}): Promise<Harness> {
   const { sim, url: simUrl } = await startSimulator(t as never, options.sim)
   const seeded = sim.seedBusiness(options.business)
   const database = await createTestDatabase(t)
   // The overload guard is off: a loaded test machine must not turn SCIM writes into 503s.
-  const config = testConfig({ META_GRAPH_URL: simUrl, META_API_VERSION: API_VERSION, WORKER_BATCH_SIZE: '10', OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0' })
+  const config = testConfig({
+    META_GRAPH_URL: simUrl,
+    META_API_VERSION: API_VERSION,
+    WORKER_BATCH_SIZE: '10',
+    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
+    ...options.env
+  })
   const logger = pino({ level: 'silent' })
   const governor = new MetaGovernor({ random: () => 0, ...options.governor })
   const runtime = await startProvisioning({
