@@ -113,13 +113,16 @@ t.test('the console in a real browser', { skip: skip ?? false }, async (t) => {
     await page.waitForURL(/tab=partners/)
   })
 
-  t.test('person page with plan preview and the marked place for the trace', async (t) => {
+  t.test('person page with plan preview and a dry run of Reconcile now', async (t) => {
     await page.goto(`${tenantBase}/people/${ids[13] ?? ''}`)
     await page.getByRole('heading', { name: 'm13@example.com' }).waitFor()
     await page.getByRole('button', { name: 'Preview' }).click()
     await page.locator('#preview p').first().waitFor()
     t.match(await page.locator('#preview').textContent(), /Nothing to do|planned steps/)
-    t.ok(await page.getByRole('heading', { name: 'Reconcile trace and Reconcile now' }).count() > 0)
+    await page.getByRole('button', { name: 'Dry run' }).click()
+    await page.locator('#reconcile-result p').first().waitFor()
+    t.match(await page.locator('#reconcile-result').textContent(), /Dry run finished: \w+, 0 Graph calls\. Nothing was sent or written\./)
+    t.ok(await page.getByRole('heading', { name: 'Recent reconciles' }).count() > 0)
   })
 
   t.test('a held removal approved through the UI reaches the simulator', async (t) => {

@@ -3,34 +3,21 @@ import { z } from 'zod'
 import { notFound } from '../../admin/admin-errors.js'
 import { getPerson, personView } from '../../admin/people-query.js'
 import { listAudit } from '../../provisioning/records/audit.js'
-import type { Step } from '../../provisioning/engine/reconcile-types.js'
 import { previewTenantPlan } from '../../provisioning/engine/preview.js'
-import { sendHtml, type ConsoleRuntime } from '../context.js'
-import { Badge, DataTable, When } from '../views/components.js'
+import { listPersonTraces } from '../../provisioning/person-traces.js'
+import { authOf, isHtmx, sendHtml, type ConsoleRuntime } from '../context.js'
+import { auditConsoleAction } from '../session/events.js'
+import { Badge, CsrfField, DataTable, Notice, When } from '../views/components.js'
+import { describeStep } from '../views/steps.js'
+import { TraceDetails, TraceSummary } from '../views/trace.js'
 import { Document, renderFragment, renderPage } from '../views/layout.js'
 import { stateTone } from './people.js'
-import { tenantPage } from './tenant.js'
+import { field, formOf, tenantPage } from './tenant.js'
 
 const userIdOf = (params: unknown): string => {
   const parsed = z.string().uuid().safeParse((params as { userId?: unknown }).userId)
   if (!parsed.success) throw notFound('person')
   return parsed.data
-}
-
-/** One plan step in words. */
-export function describeStep (s: Step): string {
-  switch (s.kind) {
-    case 'invite': return `invite ${s.email} as ${s.role}`
-    case 'change_invite_role': return `change the invitation's role from ${s.from ?? 'none'} to ${s.to}`
-    case 'cancel_invite': return `cancel invitation ${s.inviteId}`
-    case 'change_role': return `change role from ${s.from ?? 'none'} to ${s.to}`
-    case 'assign': return `assign ${s.asset.assetType} ${s.asset.assetId}: ${s.asset.tasks.join(', ')}`
-    case 'unassign': return `unassign ${s.assetType} ${s.assetId}`
-    case 'remove': return `remove from the business (${s.businessUserId})`
-    case 'skip': return `skipped ${s.action}: ${s.reason}`
-    case 'manual': return `by hand: ${s.instruction}`
-    case 'blocked': return `blocked ${s.action}: ${s.reason}`
-  }
 }
 
 /** A person: desired and observed access, recent audit events, and the plan preview on request. */
@@ -41,6 +28,7 @@ export async function personPage (app: FastifyInstance, rt: ConsoleRuntime): Pro
     if (row === undefined) throw notFound('person')
     const p = personView(row, rt.now())
     const events = await listAudit(rt.db, tenant.id, { userId: p.user_id, limit: 20 })
+    const traces = (await listPersonTraces(rt.db, tenant.id, p.user_id, { limit: 10 }))?.items ?? []
     const html = renderPage(
       <Document title={p.user_name} ctx={ctx} section='people'>
         <h1>{p.user_name}</h1>
@@ -74,11 +62,29 @@ export async function personPage (app: FastifyInstance, rt: ConsoleRuntime): Pro
           <button type='button' hx-get={`${base}/people/${p.user_id}/preview`} hx-target='#preview' hx-swap='innerHTML'>Preview</button>
           <div id='preview' />
         </section>
-        <section aria-labelledby='trace-heading' class='placeholder'>
-          <h2 id='trace-heading'>Reconcile trace and Reconcile now</h2>
-          <p>Not built yet: the per-person reconcile trace and a "Reconcile now" action are being added to the
-            provisioning engine and will appear here. Until then, the audit events below show what happened.
+        <section aria-labelledby='reconcile-heading'>
+          <h2 id='reconcile-heading'>Reconcile now</h2>
+          <p>
+            Runs one reconcile of this person now, through the same engine as the queue, and shows every step. A dry
+            run asks Meta nothing and writes nothing; a real one sends what the plan says (removals beyond the
+            brake's budget are still held).
           </p>
+          {rt.provisioning === undefined
+            ? <p>Not available here: this process runs without the provisioning engine.</p>
+            : (
+              <form method='post' action={`${base}/people/${p.user_id}/reconcile`} hx-post={`${base}/people/${p.user_id}/reconcile`} hx-target='#reconcile-result' hx-swap='innerHTML'>
+                <CsrfField csrf={ctx.csrf} />
+                <button type='submit' name='mode' value='dry_run'>Dry run</button>{' '}
+                <button type='submit' name='mode' value='run' class='primary'>Reconcile now</button>
+              </form>
+              )}
+          <div id='reconcile-result' />
+        </section>
+        <section aria-labelledby='traces-heading'>
+          <h2 id='traces-heading'>Recent reconciles</h2>
+          {traces.length === 0
+            ? <p>No reconcile of this person has been traced yet.</p>
+            : <ul class='traces'>{traces.map((trace) => <li key={trace.id ?? ''}><TraceSummary trace={trace} /></li>)}</ul>}
         </section>
         <DataTable
           caption='Latest audit events for this person'
@@ -94,6 +100,43 @@ export async function personPage (app: FastifyInstance, rt: ConsoleRuntime): Pro
       </Document>
     )
     return await sendHtml(reply, html)
+  })
+
+  app.post('/ui/tenants/:tenantId/people/:userId/reconcile', async (request, reply) => {
+    const { tenant, ctx, base } = await tenantPage(rt, request)
+    const userId = userIdOf(request.params)
+    const dryRun = field(formOf(request), 'mode') !== 'run'
+    const show = async (body: preact.VNode, status = 200): Promise<typeof reply> => {
+      if (isHtmx(request)) return await sendHtml(reply, renderFragment(body), status)
+      return await sendHtml(reply, renderPage(
+        <Document title='Reconcile now' ctx={ctx} section='people'>
+          <h1>Reconcile now</h1>
+          {body}
+          <p><a href={`${base}/people/${userId}`}>Back to the person</a></p>
+        </Document>
+      ), status)
+    }
+    if (rt.provisioning === undefined) {
+      return await show(<Notice tone='bad'>Not available here: this process runs without the provisioning engine.</Notice>, 503)
+    }
+    const actor = authOf(request).session.actor
+    const result = await rt.provisioning.reconcileNow(tenant.id, userId, { dryRun })
+    if (result.kind === 'unknown_person') throw notFound('person')
+    if (result.kind === 'busy') {
+      return await show(<Notice tone='bad' announce='This person is being reconciled right now; try again shortly.'>This person is being reconciled right now ({result.message}); try again shortly.</Notice>, 409)
+    }
+    if (!dryRun) {
+      await auditConsoleAction(rt.db, {
+        tenantId: tenant.id, userId, actor, action: 'reconcile_now', outcome: 'applied', detail: { outcome: result.outcome.kind, traceId: result.trace.id }
+      })
+    }
+    const summary = `${dryRun ? 'Dry run' : 'Reconcile'} finished: ${result.trace.result.outcome}, ${result.trace.calls.length} Graph calls.`
+    return await show(
+      <div data-announce={summary}>
+        <p>{summary}{dryRun ? ' Nothing was sent or written.' : ''}</p>
+        <TraceDetails trace={result.trace} />
+      </div>
+    )
   })
 
   app.get('/ui/tenants/:tenantId/people/:userId/preview', async (request, reply) => {
