@@ -16,7 +16,7 @@ import type { ZodTypeProvider } from './zod-type-provider.js'
 const secret = z.string().trim().min(1).max(4096).nullable().optional()
 
 /** Fields left out keep their value; secrets: a string sets, null clears, absent keeps. */
-const connectionBody = z.object({
+export const connectionBody = z.object({
   business_id: z.string().trim().regex(/^\d{1,32}$/, 'a numeric business id').nullable().optional(),
   access_token: secret,
   app_secret: secret,
@@ -74,6 +74,41 @@ export function connectionView (s: MetaSettings) {
   }
 }
 
+export type ConnectionChange = z.infer<typeof connectionBody>
+
+/**
+ * Sets a tenant's Meta connection (the admin API's PUT and the console's form): settings the
+ * environment owns are refused, and a new connection starts in dry run unless the same change
+ * turns it off. Throws AdminError.
+ */
+export async function saveMetaConnection (
+  db: Kysely<DB>, provisioning: AdminProvisioning | undefined, tenantId: string, body: ConnectionChange
+) {
+  const refused = body.default_role === undefined || body.default_role === null ? null : unconfirmableRoleReason(body.default_role)
+  if (refused !== null) throw new AdminError(400, 'invalid_request', refused, [{ path: 'default_role', message: refused }])
+  const { box, queue } = requireProvisioning(provisioning)
+  const current = await getMetaSettings(db, tenantId)
+  refuseEnvOwned(current.envOwned, (Object.keys(body) as Array<keyof typeof body>)
+    .filter((field) => body[field] !== undefined).map((field) => ({ field, setting: FIELD_SETTINGS[field] })))
+  // A new connection (a business id and token where there were none) starts in dry run, unless
+  // this same request turns dry run off: credentials alone never start calling Meta.
+  const hadConnection = current.businessId !== null && current.hasAccessToken
+  const willHaveConnection = (body.business_id === undefined ? current.businessId : body.business_id) !== null &&
+    (body.access_token === undefined ? current.hasAccessToken : body.access_token !== null)
+  const dryRun = body.dry_run ?? (!hadConnection && willHaveConnection ? true : current.dryRun)
+  const saved = await updateMetaSettings(db, box, queue, tenantId, {
+    businessId: body.business_id === undefined ? current.businessId : body.business_id,
+    ...(body.access_token === undefined ? {} : { accessToken: body.access_token }),
+    ...(body.app_secret === undefined ? {} : { appSecret: body.app_secret }),
+    identityMode: body.identity_mode ?? current.identityMode,
+    inviteType: body.invite_type ?? current.inviteType,
+    workAccountsInvite: body.work_accounts_invite ?? current.workAccountsInvite,
+    defaultRole: body.default_role === undefined ? current.defaultRole : body.default_role,
+    dryRun
+  })
+  return { ...connectionView(saved.settings), changed: saved.changed }
+}
+
 /** The tenant's Meta connection: read, set, test. */
 export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }): Promise<void> {
   const { db } = opts
@@ -82,31 +117,7 @@ export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Ky
   admin.get('/meta-connection', async (request) => connectionView(await getMetaSettings(db, request.adminTenant.id)))
 
   admin.put('/meta-connection', { schema: { body: connectionBody } }, async (request) => {
-    const tenant = request.adminTenant
-    const { body } = request
-    const refused = body.default_role === undefined || body.default_role === null ? null : unconfirmableRoleReason(body.default_role)
-    if (refused !== null) throw new AdminError(400, 'invalid_request', refused, [{ path: 'default_role', message: refused }])
-    const { box, queue } = requireProvisioning(opts.provisioning)
-    const current = await getMetaSettings(db, tenant.id)
-    refuseEnvOwned(current.envOwned, (Object.keys(body) as Array<keyof typeof body>)
-      .filter((field) => body[field] !== undefined).map((field) => ({ field, setting: FIELD_SETTINGS[field] })))
-    // A new connection (a business id and token where there were none) starts in dry run, unless
-    // this same request turns dry run off: credentials alone never start calling Meta.
-    const hadConnection = current.businessId !== null && current.hasAccessToken
-    const willHaveConnection = (body.business_id === undefined ? current.businessId : body.business_id) !== null &&
-      (body.access_token === undefined ? current.hasAccessToken : body.access_token !== null)
-    const dryRun = body.dry_run ?? (!hadConnection && willHaveConnection ? true : current.dryRun)
-    const saved = await updateMetaSettings(db, box, queue, tenant.id, {
-      businessId: body.business_id === undefined ? current.businessId : body.business_id,
-      ...(body.access_token === undefined ? {} : { accessToken: body.access_token }),
-      ...(body.app_secret === undefined ? {} : { appSecret: body.app_secret }),
-      identityMode: body.identity_mode ?? current.identityMode,
-      inviteType: body.invite_type ?? current.inviteType,
-      workAccountsInvite: body.work_accounts_invite ?? current.workAccountsInvite,
-      defaultRole: body.default_role === undefined ? current.defaultRole : body.default_role,
-      dryRun
-    })
-    return { ...connectionView(saved.settings), changed: saved.changed }
+    return await saveMetaConnection(db, opts.provisioning, request.adminTenant.id, request.body)
   })
 
   admin.post('/meta-connection/test', async (request) => {

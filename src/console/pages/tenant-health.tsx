@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ComponentChildren } from 'preact'
 import { z } from 'zod'
+import { AdminError } from '../../admin/admin-errors.js'
 import { testTenantConnection } from '../../admin/meta-connection-probe.js'
+import { connectionBody, saveMetaConnection, type ConnectionChange } from '../../admin/meta-connection-routes.js'
 import { tenantHealth } from '../../health/tenant-health.js'
 import { getMetaSettings, effectiveDryRun } from '../../tenants/meta-settings.js'
 import { authOf, isHtmx, sendHtml, type ConsoleRuntime } from '../context.js'
@@ -77,7 +79,44 @@ function ConnectionSection (props: { base: string, csrf: string, settings: Setti
         <p><button type='submit'>Test connection</button></p>
       </form>
       {props.flash}
+      <ConnectionForm base={props.base} csrf={props.csrf} settings={s} />
     </section>
+  )
+}
+
+/** The variable that owns a setting, if the environment does (then the field is read-only here). */
+function OwnedNote (props: { variable: string | undefined }) {
+  return props.variable === undefined ? null : <small> (set by {props.variable}; change it there and restart)</small>
+}
+
+/** Business id, token, app secret and dry run: what `PUT /admin/v1/tenants/{id}/meta-connection` sets. */
+function ConnectionForm (props: { base: string, csrf: string, settings: Settings }) {
+  const s = props.settings
+  const owned = s.envOwned
+  const action = `${props.base}/meta-connection`
+  return (
+    <form method='post' action={action} hx-post={action} hx-target='#meta-connection' hx-swap='outerHTML' class='stacked'>
+      <h3>Connect to a business</h3>
+      <p>
+        <label for='business_id'>Business id</label><OwnedNote variable={owned.businessId} /><br />
+        <input id='business_id' name='business_id' inputmode='numeric' pattern='[0-9]{1,32}' value={s.businessId ?? ''} disabled={owned.businessId !== undefined} />
+      </p>
+      <p>
+        <label for='access_token'>System user access token</label><OwnedNote variable={owned.accessToken} /><br />
+        <input id='access_token' name='access_token' type='password' autocomplete='off' placeholder={s.hasAccessToken ? 'set; leave empty to keep it' : ''} disabled={owned.accessToken !== undefined} />
+      </p>
+      <p>
+        <label for='app_secret'>App secret (for appsecret_proof, optional)</label><OwnedNote variable={owned.appSecret} /><br />
+        <input id='app_secret' name='app_secret' type='password' autocomplete='off' placeholder={s.hasAppSecret ? 'set; leave empty to keep it' : ''} disabled={owned.appSecret !== undefined} />
+      </p>
+      <p>
+        <input id='dry_run' name='dry_run' type='checkbox' checked={s.dryRun} disabled={owned.dryRun !== undefined} />{' '}
+        <label for='dry_run'>Dry run: record what would be sent, send nothing</label><OwnedNote variable={owned.dryRun} />
+      </p>
+      <CsrfField csrf={props.csrf} />
+      <input type='hidden' name='form' value='connection' />
+      <p><button type='submit' class='primary'>Save connection</button></p>
+    </form>
   )
 }
 
@@ -218,6 +257,46 @@ export async function tenantHealthPage (app: FastifyInstance, rt: ConsoleRuntime
       tenantId: tenant.id, actor: authOf(request).session.actor, action: 'scim_token_revoked', outcome: 'applied', detail: { tokenId: tokenId.data }
     })
     return await respond(request, reply, 'tokens', <Notice tone='ok' announce='Token revoked.'>Token revoked: the IdP can no longer use it.</Notice>)
+  })
+
+  app.post('/ui/tenants/:tenantId/meta-connection', async (request, reply) => {
+    const { tenant } = await tenantPage(rt, request)
+    const form = formOf(request)
+    const current = await getMetaSettings(rt.db, tenant.id)
+    const owned = current.envOwned
+    // Empty secret fields keep what is stored; fields the environment owns are not sent at all.
+    const text = (name: string): string | undefined => { const v = field(form, name).trim(); return v === '' ? undefined : v }
+    const change: ConnectionChange = {
+      ...(owned.businessId === undefined ? { business_id: text('business_id') ?? null } : {}),
+      ...(owned.accessToken === undefined && text('access_token') !== undefined ? { access_token: text('access_token') } : {}),
+      ...(owned.appSecret === undefined && text('app_secret') !== undefined ? { app_secret: text('app_secret') } : {}),
+      ...(owned.dryRun === undefined ? { dry_run: field(form, 'dry_run') === 'on' } : {})
+    }
+    const parsed = connectionBody.safeParse(change)
+    if (!parsed.success) {
+      const message = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+      return await respond(request, reply, 'meta', <Notice tone='bad' announce={`Not saved: ${message}`}>Not saved: {message}</Notice>, 422)
+    }
+    try {
+      const saved = await saveMetaConnection(rt.db, rt.provisioning, tenant.id, parsed.data)
+      await auditConsoleAction(rt.db, {
+        tenantId: tenant.id,
+        actor: authOf(request).session.actor,
+        action: 'meta_connection_set',
+        outcome: 'applied',
+        // Which settings changed, never their values (the token and secret are sealed at rest).
+        detail: { fields: Object.keys(parsed.data), dryRun: saved.effective_dry_run }
+      })
+      const saidText = saved.effective_dry_run
+        ? 'Connection saved. Dry run is on: nothing is sent to Meta until you turn it off.'
+        : 'Connection saved. Dry run is off: changes from the IdP now reach Meta.'
+      return await respond(request, reply, 'meta', <Notice tone='ok' announce={saidText}>{saidText}</Notice>)
+    } catch (err) {
+      if (err instanceof AdminError && err.statusCode < 500) {
+        return await respond(request, reply, 'meta', <Notice tone='bad' announce={`Not saved: ${err.message}`}>Not saved: {err.message}</Notice>, 422)
+      }
+      throw err
+    }
   })
 
   app.post('/ui/tenants/:tenantId/meta-connection/test', async (request, reply) => {
