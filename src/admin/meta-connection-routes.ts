@@ -43,7 +43,9 @@ const FIELD_SETTINGS: Record<keyof z.infer<typeof connectionBody>, OwnedSetting>
  * A setting the environment owns is read-only here (409 naming the variable), the way Grafana
  * refuses to edit provisioned resources: an admin edit would silently vanish at the next start.
  */
-export function refuseEnvOwned (owned: EnvOwnership, fields: ReadonlyArray<{ field: string, setting: OwnedSetting }>): void {
+export function refuseEnvOwned (
+  owned: EnvOwnership, fields: ReadonlyArray<{ field: string, setting: OwnedSetting }>
+): void {
   const taken = fields.filter((f) => owned[f.setting] !== undefined)
   if (taken.length === 0) return
   const names = taken.map((f) => `${f.field} (${owned[f.setting] ?? ''})`).join(', ')
@@ -75,7 +77,9 @@ export function connectionView (s: MetaSettings) {
 }
 
 /** The tenant's Meta connection: read, set, test. */
-export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }): Promise<void> {
+export async function metaConnectionRoutes (
+  app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }
+): Promise<void> {
   const { db } = opts
   const admin = app.withTypeProvider<ZodTypeProvider>()
 
@@ -84,7 +88,9 @@ export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Ky
   admin.put('/meta-connection', { schema: { body: connectionBody } }, async (request) => {
     const tenant = request.adminTenant
     const { body } = request
-    const refused = body.default_role === undefined || body.default_role === null ? null : unconfirmableRoleReason(body.default_role)
+    const refused = body.default_role === undefined || body.default_role === null
+      ? null
+      : unconfirmableRoleReason(body.default_role)
     if (refused !== null) throw new AdminError(400, 'invalid_request', refused, [{ path: 'default_role', message: refused }])
     const { box, queue } = requireProvisioning(opts.provisioning)
     const current = await getMetaSettings(db, tenant.id)

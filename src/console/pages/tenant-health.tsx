@@ -81,7 +81,9 @@ function ConnectionSection (props: { base: string, csrf: string, settings: Setti
   )
 }
 
-function SyncSection (props: { base: string, csrf: string, health: Health, canSync: boolean, flash?: ComponentChildren }) {
+function SyncSection (props: {
+  base: string, csrf: string, health: Health, canSync: boolean, flash?: ComponentChildren
+}) {
   const last = props.health.sync.last_run
   return (
     <section id='sync' class='card' aria-labelledby='sync-heading'>
@@ -127,7 +129,9 @@ function BucketsSection (props: { health: Health }) {
   )
 }
 
-function HealthView (props: { ctx: PageContext, base: string, health: Health, settings: Settings, canSync: boolean, flash: Flash }) {
+function HealthView (props: {
+  ctx: PageContext, base: string, health: Health, settings: Settings, canSync: boolean, flash: Flash
+}) {
   const h = props.health
   return (
     <Document title={`${props.ctx.tenant?.name ?? ''} health`} ctx={props.ctx} section=''>
@@ -139,7 +143,13 @@ function HealthView (props: { ctx: PageContext, base: string, health: Health, se
       <div class='cards'>
         <TokensSection base={props.base} csrf={props.ctx.csrf} health={h} flash={props.flash.tokens} />
         <ConnectionSection base={props.base} csrf={props.ctx.csrf} settings={props.settings} flash={props.flash.meta} />
-        <SyncSection base={props.base} csrf={props.ctx.csrf} health={h} canSync={props.canSync} flash={props.flash.sync} />
+        <SyncSection
+          base={props.base}
+          csrf={props.ctx.csrf}
+          health={h}
+          canSync={props.canSync}
+          flash={props.flash.sync}
+        />
         <section class='card' aria-labelledby='provisioning-heading'>
           <h2 id='provisioning-heading'>Provisioning</h2>
           <dl class='facts'>
@@ -147,7 +157,8 @@ function HealthView (props: { ctx: PageContext, base: string, health: Health, se
             <dt>Oldest job</dt><dd>{h.provisioning.oldest_job_age_seconds === null ? '–' : `${h.provisioning.oldest_job_age_seconds} s`}</dd>
             <dt>Failing people</dt><dd>{h.provisioning.failed_people}</dd>
             <dt>Held removals</dt><dd><a href={`${props.base}/held-removals`}>{h.meta.removal_brake.held}</a>{h.meta.removal_brake.engaged ? ' (brake engaged)' : ''}</dd>
-            <dt>SCIM requests, 24 h</dt><dd>{h.scim.requests_24h.total} ({h.scim.requests_24h.server_errors} server errors)</dd>
+            <dt>SCIM requests, 24 h</dt>
+            <dd>{h.scim.requests_24h.total} ({h.scim.requests_24h.server_errors} server errors)</dd>
           </dl>
         </section>
       </div>
@@ -164,7 +175,9 @@ export async function tenantHealthPage (app: FastifyInstance, rt: ConsoleRuntime
   }, tenantId)
 
   /** A section for htmx, else the whole page with the section's message in place. */
-  const respond = async (request: FastifyRequest, reply: FastifyReply, which: keyof Flash, flash: ComponentChildren, status = 200) => {
+  const respond = async (
+    request: FastifyRequest, reply: FastifyReply, which: keyof Flash, flash: ComponentChildren, status = 200
+  ) => {
     const { tenant, ctx, base } = await tenantPage(rt, request)
     const health = await healthOf(tenant.id)
     const settings = await getMetaSettings(rt.db, tenant.id)
@@ -177,7 +190,14 @@ export async function tenantHealthPage (app: FastifyInstance, rt: ConsoleRuntime
       return await sendHtml(reply, renderFragment(section), status)
     }
     return await sendHtml(reply, renderPage(
-      <HealthView ctx={ctx} base={base} health={health} settings={settings} canSync={rt.sync !== undefined} flash={{ [which]: flash }} />
+      <HealthView
+        ctx={ctx}
+        base={base}
+        health={health}
+        settings={settings}
+        canSync={rt.sync !== undefined}
+        flash={{ [which]: flash }}
+      />
     ), status)
   }
 
