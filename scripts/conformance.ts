@@ -66,7 +66,12 @@ async function bearerFor (
 }
 
 interface NewmanReport {
-  run: { executions: Array<{ item: { name: string }, assertions?: Array<{ assertion: string, error?: { message: string } }> }> }
+  run: {
+    executions: Array<{
+      item: { name: string }
+      assertions?: Array<{ assertion: string, error?: { message: string } }>
+    }>
+  }
 }
 
 async function runNewman (collection: string, envVars: Record<string, string>, reportFile: string): Promise<void> {

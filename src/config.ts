@@ -175,7 +175,9 @@ export type Config = Readonly<{
   /** WORKER_*, and RECONCILE_TRACES_PER_PERSON: reconcile traces kept per person. */
   worker: Readonly<{ batchSize: number, concurrency: number, tracesPerPerson: number }>
   /** META_REMOVAL_*: applied to the default tenant's removal brake at start when set. */
-  removalBrake: Readonly<{ budgetCount: number | undefined, budgetPercent: number | undefined, windowSeconds: number | undefined }>
+  removalBrake: Readonly<{
+    budgetCount: number | undefined, budgetPercent: number | undefined, windowSeconds: number | undefined
+  }>
   oauth: Readonly<{
     /** `expires_in` of issued access tokens, 3600–21600 s. */
     accessTokenLifetimeSeconds: number
@@ -246,7 +248,9 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     databaseTimeouts: Object.freeze({
-      connectMs: e.DATABASE_CONNECT_TIMEOUT_MS, statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS, idleMs: e.DATABASE_IDLE_TIMEOUT_MS
+      connectMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleMs: e.DATABASE_IDLE_TIMEOUT_MS
     }),
     databaseRequestDeadlineMs: e.DATABASE_REQUEST_DEADLINE_MS,
     logLevel: e.LOG_LEVEL,

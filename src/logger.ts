@@ -43,8 +43,16 @@ export function redactUrl (url: string): string {
 }
 
 /** Fastify's request serializer, with the query's secrets redacted. */
-function serializeRequest (req: { method: string, url: string, host?: string, ip?: string, socket?: { remotePort?: number } }) {
-  return { method: req.method, url: redactUrl(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }
+function serializeRequest (req: {
+  method: string, url: string, host?: string, ip?: string, socket?: { remotePort?: number }
+}) {
+  return {
+    method: req.method,
+    url: redactUrl(req.url),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort
+  }
 }
 
 export function loggerOptions (level: string): LoggerOptions {

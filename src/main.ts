@@ -21,7 +21,9 @@ import { createProcessProbe } from './http/overload-probe.js'
 import { backgroundShedding } from './http/background-shedding.js'
 import { runAsBackground } from './db/work-priority.js'
 
-function printFirstStart (config: Config, port: number, token: string | undefined, adminToken: string | undefined): void {
+function printFirstStart (
+  config: Config, port: number, token: string | undefined, adminToken: string | undefined
+): void {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
   const origin = config.publicBaseUrl ?? `http://${host}:${port}`
   const base = `${origin}${SCIM_PREFIX}`
@@ -141,7 +143,9 @@ async function main (): Promise<void> {
   // From here on, not during start-up: opening the embedded database and migrating hold the
   // event loop, and the queue's start must not wait on that.
   database.pauseBackgroundWhile(backgroundShedding(probe, {
-    maxEventLoopDelayMs: config.overloadBackgroundEventLoopDelayMs, maxHeapBytes: config.overloadMaxHeapBytes, log: logger
+    maxEventLoopDelayMs: config.overloadBackgroundEventLoopDelayMs,
+    maxHeapBytes: config.overloadMaxHeapBytes,
+    log: logger
   }))
   // Listening comes first (a port in use fails before anything is created); this line says the
   // default tenant, its tokens and the worker are in place too.

@@ -15,7 +15,9 @@ import type { ZodTypeProvider } from './zod-type-provider.js'
 const rulesBody = z.object({ rules: z.array(accessRuleInputSchema).max(1000) }).strict()
 
 /** The stored form, in the input's spelling, so a GET can be edited and PUT back. */
-export const ruleView = (r: AccessRule) => ({ group: r.groupName, role: r.role, priority: r.priority, assets: r.assets })
+export const ruleView = (r: AccessRule) => ({
+  group: r.groupName, role: r.role, priority: r.priority, assets: r.assets
+})
 
 /** `access rules[0].assets[1]: …` → `body.rules.0.assets.1`. */
 function pathOf (message: string): string {
@@ -29,7 +31,9 @@ function pathOf (message: string): string {
  * shape and enums first, with every bad field; then tasks, bundles and duplicate groups; then,
  * when connected, every asset a rule names must be one the business can grant. Throws AdminError.
  */
-export async function saveAccessRules (db: Kysely<DB>, provisioning: AdminProvisioning | undefined, tenantId: string, input: unknown) {
+export async function saveAccessRules (
+  db: Kysely<DB>, provisioning: AdminProvisioning | undefined, tenantId: string, input: unknown
+) {
   refuseEnvOwned((await getMetaSettings(db, tenantId)).envOwned, [{ field: 'rules', setting: 'accessRules' }])
   const body = parseInput(rulesBody, input)
   let rules: AccessRule[]
@@ -57,7 +61,9 @@ export async function saveAccessRules (db: Kysely<DB>, provisioning: AdminProvis
 }
 
 /** Access rules of one tenant: group → role and asset tasks. */
-export async function accessRulesRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }): Promise<void> {
+export async function accessRulesRoutes (
+  app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }
+): Promise<void> {
   const { db } = opts
   const admin = app.withTypeProvider<ZodTypeProvider>()
 
@@ -75,6 +81,11 @@ export async function accessRulesRoutes (app: FastifyInstance, opts: { db: Kysel
     }
   }, async (request) => {
     const saved = await saveAccessRules(db, opts.provisioning, request.adminTenant.id, request.body)
-    return { items: saved.rules.map(ruleView), total: saved.rules.length, changed_groups: saved.changed, asset_check: saved.assetCheck }
+    return {
+      items: saved.rules.map(ruleView),
+      total: saved.rules.length,
+      changed_groups: saved.changed,
+      asset_check: saved.assetCheck
+    }
   })
 }

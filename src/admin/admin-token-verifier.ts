@@ -24,7 +24,9 @@ export class AdminTokenVerifier {
 }
 
 /** Creates the first admin token when none exists and ADMIN_TOKEN is unset; returns it once. */
-export async function ensureFirstAdminToken (db: Kysely<DB>, envToken: string | undefined): Promise<string | undefined> {
+export async function ensureFirstAdminToken (
+  db: Kysely<DB>, envToken: string | undefined
+): Promise<string | undefined> {
   if (envToken) return undefined
   if (await anyAdminTokenExists(db)) return undefined
   const token = generateToken()

@@ -34,7 +34,9 @@ export const auditView = (e: AuditEventRow) => ({
 export type AuditPageQuery = z.infer<typeof auditQuery>
 
 /** One page of a tenant's audit log, newest first (the admin API and the console). */
-export async function listAuditPage (db: Kysely<DB>, tenantId: string, q: AuditPageQuery): Promise<{ rows: AuditEventRow[], total: number }> {
+export async function listAuditPage (
+  db: Kysely<DB>, tenantId: string, q: AuditPageQuery
+): Promise<{ rows: AuditEventRow[], total: number }> {
   const filter = { userId: q.user_id, action: q.action, outcome: q.outcome, since: q.since, until: q.until }
   return await pageAudit(db, tenantId, filter, q.limit, q.offset)
 }

@@ -56,7 +56,9 @@ async function decide (
   // Approving enqueues reconciles; a process built without the queue cannot (tests, tools).
   if (deps.queue === undefined) throw new AdminError(503, 'unavailable', 'the reconcile queue is not available in this process')
   try {
-    const rows = await run({ db: deps.db, queue: deps.queue, now: deps.now }, tenant.id, selection, await actorOf(deps.db, request))
+    const rows = await run(
+      { db: deps.db, queue: deps.queue, now: deps.now }, tenant.id, selection, await actorOf(deps.db, request)
+    )
     return { count: rows.length, items: rows.map(heldView) }
   } catch (err) {
     if (err instanceof UnknownHeldError) throw new AdminError(404, 'not_found', err.message, { ids: err.ids })

@@ -13,7 +13,9 @@ export type ProbeResult = DoctorResult
  * against those each feature needs, the business, every member, invitation and asset edge, and
  * appsecret_proof, each reported on its own with what to do when it fails. Reads only.
  */
-export async function probeMetaConnection (client: MetaClient, options: { appSecretConfigured: boolean, now?: () => Date }): Promise<ProbeResult> {
+export async function probeMetaConnection (
+  client: MetaClient, options: { appSecretConfigured: boolean, now?: () => Date }
+): Promise<ProbeResult> {
   return await runDoctor(client, options)
 }
 

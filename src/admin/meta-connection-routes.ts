@@ -43,7 +43,9 @@ const FIELD_SETTINGS: Record<keyof z.infer<typeof connectionBody>, OwnedSetting>
  * A setting the environment owns is read-only here (409 naming the variable), the way Grafana
  * refuses to edit provisioned resources: an admin edit would silently vanish at the next start.
  */
-export function refuseEnvOwned (owned: EnvOwnership, fields: ReadonlyArray<{ field: string, setting: OwnedSetting }>): void {
+export function refuseEnvOwned (
+  owned: EnvOwnership, fields: ReadonlyArray<{ field: string, setting: OwnedSetting }>
+): void {
   const taken = fields.filter((f) => owned[f.setting] !== undefined)
   if (taken.length === 0) return
   const names = taken.map((f) => `${f.field} (${owned[f.setting] ?? ''})`).join(', ')
@@ -84,7 +86,9 @@ export type ConnectionChange = z.infer<typeof connectionBody>
 export async function saveMetaConnection (
   db: Kysely<DB>, provisioning: AdminProvisioning | undefined, tenantId: string, body: ConnectionChange
 ) {
-  const refused = body.default_role === undefined || body.default_role === null ? null : unconfirmableRoleReason(body.default_role)
+  const refused = body.default_role === undefined || body.default_role === null
+    ? null
+    : unconfirmableRoleReason(body.default_role)
   if (refused !== null) throw new AdminError(400, 'invalid_request', refused, [{ path: 'default_role', message: refused }])
   const { box, queue } = requireProvisioning(provisioning)
   const current = await getMetaSettings(db, tenantId)
@@ -110,7 +114,9 @@ export async function saveMetaConnection (
 }
 
 /** The tenant's Meta connection: read, set, test. */
-export async function metaConnectionRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }): Promise<void> {
+export async function metaConnectionRoutes (
+  app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }
+): Promise<void> {
   const { db } = opts
   const admin = app.withTypeProvider<ZodTypeProvider>()
 

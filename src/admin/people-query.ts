@@ -40,14 +40,18 @@ export function personView (p: PersonRow, now = new Date()) {
       /** Write-ahead mark of an invitation whose outcome is not recorded yet (looked up before any new one). */
       invite_attempted_at: o.inviteAttemptedAt,
       updated_at: o.updatedAt,
-      manual_steps: o.manualSteps.map((m) => ({ action: m.action, asset_type: m.assetType, asset_id: m.assetId, instruction: m.instruction }))
+      manual_steps: o.manualSteps.map((m) => ({
+        action: m.action, asset_type: m.assetType, asset_id: m.assetId, instruction: m.instruction
+      }))
     },
     last_error: o.lastError === null ? null : { message: o.lastError, code: o.lastErrorCode, trace_id: o.lastTraceId },
     waiting: waitingOf(p, now)
   }
 }
 
-async function describe (db: Kysely<DB>, tenantId: string, users: Array<{ id: string, user_name: string, active: boolean }>): Promise<PersonRow[]> {
+async function describe (
+  db: Kysely<DB>, tenantId: string, users: Array<{ id: string, user_name: string, active: boolean }>
+): Promise<PersonRow[]> {
   const ids = users.map((u) => u.id)
   const desired = await desiredForUsers(db, tenantId, ids)
   const records = await findPeople(db, tenantId, ids)
@@ -65,7 +69,9 @@ async function describe (db: Kysely<DB>, tenantId: string, users: Array<{ id: st
 export type { PeopleFilter }
 
 /** SCIM users of a tenant with their desired and observed access, filtered, ordered by userName, paged. */
-export async function listPeople (db: Kysely<DB>, tenantId: string, q: PeopleFilter & { limit: number, offset: number }): Promise<{ rows: PersonRow[], total: number }> {
+export async function listPeople (
+  db: Kysely<DB>, tenantId: string, q: PeopleFilter & { limit: number, offset: number }
+): Promise<{ rows: PersonRow[], total: number }> {
   const { users, total } = await pageUsersByState(db, tenantId, q)
   return { rows: await describe(db, tenantId, users), total }
 }

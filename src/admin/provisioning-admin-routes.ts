@@ -10,7 +10,9 @@ import { queueRoutes } from './queue-routes.js'
 import { traceRoutes } from './trace-routes.js'
 
 /** Meta connection, access rules, people, plan, audit, queue and reconcile traces of a tenant. */
-export async function provisioningAdminRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }): Promise<void> {
+export async function provisioningAdminRoutes (
+  app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }
+): Promise<void> {
   await app.register(metaConnectionRoutes, opts)
   await app.register(accessRulesRoutes, opts)
   await app.register(peopleRoutes, { db: opts.db })

@@ -5,7 +5,9 @@ import { requireProvisioning, type AdminProvisioning } from './provisioning-deps
 import { queueStatus, retryTenantQueue } from './queue-query.js'
 
 /** The tenant's reconcile queue: depth, oldest job age, failing jobs, retry now. */
-export async function queueRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }): Promise<void> {
+export async function queueRoutes (
+  app: FastifyInstance, opts: { db: Kysely<DB>, provisioning?: AdminProvisioning | undefined }
+): Promise<void> {
   const { db } = opts
 
   app.get('/queue', async (request) => {

@@ -17,7 +17,12 @@ export async function tokenRoutes (app: FastifyInstance, opts: { tokens: TokenSe
     const items = await tokens.list(request.adminTenant.id)
     return {
       items: items.map((t) => ({
-        id: t.id, label: t.label, prefix: t.prefix, created_at: t.createdAt, last_used_at: t.lastUsedAt, revoked_at: t.revokedAt
+        id: t.id,
+        label: t.label,
+        prefix: t.prefix,
+        created_at: t.createdAt,
+        last_used_at: t.lastUsedAt,
+        revoked_at: t.revokedAt
       })),
       total: items.length
     }

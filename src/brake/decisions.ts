@@ -38,7 +38,17 @@ async function pick (trx: Transaction<DB>, tenantId: string, selection: Selectio
 }
 
 function decisionAudit (row: HeldRemovalRow, actor: string, action: string, outcome: AuditEvent['outcome'], message: string): AuditEvent {
-  return { tenantId: row.tenant_id, actor, userId: row.user_id, email: row.email, action, reason: row.cause, outcome, message, detail: { heldId: row.id, heldAction: row.action, step: row.step } }
+  return {
+    tenantId: row.tenant_id,
+    actor,
+    userId: row.user_id,
+    email: row.email,
+    action,
+    reason: row.cause,
+    outcome,
+    message,
+    detail: { heldId: row.id, heldAction: row.action, step: row.step }
+  }
 }
 
 function unmanagedJob (row: HeldRemovalRow): UnmanagedJob | undefined {
@@ -52,7 +62,9 @@ function unmanagedJob (row: HeldRemovalRow): UnmanagedJob | undefined {
  * Approved removals run through the normal engine: a SCIM user's is marked approved (the gate
  * lets it through once) and the person reconciled; an unmanaged one is queued as the sync would.
  */
-export async function approveHeld (deps: DecisionDeps, tenantId: string, selection: Selection, actor: string): Promise<HeldRemovalRow[]> {
+export async function approveHeld (
+  deps: DecisionDeps, tenantId: string, selection: Selection, actor: string
+): Promise<HeldRemovalRow[]> {
   const at = (deps.now ?? (() => new Date()))()
   return await deps.db.transaction().execute(async (trx) => {
     const rows = await pick(trx, tenantId, selection)
@@ -78,7 +90,9 @@ export async function approveHeld (deps: DecisionDeps, tenantId: string, selecti
  * `rejected` so the next reconcile does not hold (or count) the same removal again; it goes
  * when the person is entitled again, and a later removal is then a new one.
  */
-export async function rejectHeld (deps: DecisionDeps, tenantId: string, selection: Selection, actor: string): Promise<HeldRemovalRow[]> {
+export async function rejectHeld (
+  deps: DecisionDeps, tenantId: string, selection: Selection, actor: string
+): Promise<HeldRemovalRow[]> {
   const at = (deps.now ?? (() => new Date()))()
   return await deps.db.transaction().execute(async (trx) => {
     const rows = await pick(trx, tenantId, selection)
@@ -90,7 +104,9 @@ export async function rejectHeld (deps: DecisionDeps, tenantId: string, selectio
   })
 }
 
-export async function changeBudget (db: Kysely<DB>, tenantId: string, patch: Partial<BrakeSettings>, actor: string): Promise<void> {
+export async function changeBudget (
+  db: Kysely<DB>, tenantId: string, patch: Partial<BrakeSettings>, actor: string
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const row = await updateBrakeSettings(trx, tenantId, patch)
     await writeAudit(trx, {

@@ -23,7 +23,9 @@ const PASS: RemovalDecision = { hold: false }
  * Decides one removal under the tenant's brake row lock, so two workers reviewing at once
  * cannot both take the last slot of the budget.
  */
-async function decide (trx: Transaction<DB>, deps: BrakeGateDeps, request: RemovalRequest, now: Date): Promise<RemovalDecision> {
+async function decide (
+  trx: Transaction<DB>, deps: BrakeGateDeps, request: RemovalRequest, now: Date
+): Promise<RemovalDecision> {
   const { tenantId } = request
   const brake = await lockBrake(trx, tenantId)
   const existing = await findHeld(trx, tenantId, personKey(request))

@@ -58,7 +58,9 @@ export async function countHeld (db: Executor, tenantId: string, status: HeldSta
 }
 
 /** Held actions of a tenant, oldest first (paged). */
-export async function listHeld (db: Executor, tenantId: string, limit: number, offset: number): Promise<{ rows: HeldRemovalRow[], total: number }> {
+export async function listHeld (
+  db: Executor, tenantId: string, limit: number, offset: number
+): Promise<{ rows: HeldRemovalRow[], total: number }> {
   const rows = await db.selectFrom('held_removals').selectAll().where('tenant_id', '=', tenantId).where('status', '=', 'held')
     .orderBy('held_at').orderBy('id').limit(limit).offset(offset).execute()
   return { rows, total: await countHeld(db, tenantId) }

@@ -6,6 +6,9 @@ import { runCli } from './run.js'
 const code = await runCli(process.argv.slice(2), COMMAND_GROUPS, {
   stdout: process.stdout,
   stderr: process.stderr,
-  env: { SCIM_META_BRIDGE_URL: process.env.SCIM_META_BRIDGE_URL, SCIM_META_BRIDGE_ADMIN_TOKEN: process.env.SCIM_META_BRIDGE_ADMIN_TOKEN }
+  env: {
+    SCIM_META_BRIDGE_URL: process.env.SCIM_META_BRIDGE_URL,
+    SCIM_META_BRIDGE_ADMIN_TOKEN: process.env.SCIM_META_BRIDGE_ADMIN_TOKEN
+  }
 })
 process.exitCode = code

@@ -7,7 +7,9 @@ export interface Output {
   stderr: NodeJS.WriteStream
 }
 
-export function createOutput (json: boolean, stdout: NodeJS.WriteStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr): Output {
+export function createOutput (
+  json: boolean, stdout: NodeJS.WriteStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr
+): Output {
   return {
     json,
     result: (data, human) => {

@@ -82,7 +82,9 @@ export async function runCli (argv: string[], groups: readonly CommandGroup[], i
     await command.run({ api, out: out(), args, options: values as OptionValues })
     return EXIT.ok
   } catch (err) {
-    const error = err instanceof CliError ? err : new CliError(EXIT.failed, err instanceof Error ? err.message : String(err))
+    const error = err instanceof CliError
+      ? err
+      : new CliError(EXIT.failed, err instanceof Error ? err.message : String(err))
     io.stderr.write(json
       ? `${JSON.stringify({ error: error.message, exit_code: error.exitCode, details: error.details })}\n`
       : `scim-meta-bridge: ${error.message}\n`)

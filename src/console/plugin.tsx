@@ -41,7 +41,9 @@ function ErrorPage (props: { status: number, message: string }) {
 export async function consolePlugin (app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
   const now = deps.now ?? (() => new Date())
   const c = deps.config.console
-  const sessions = new SessionStore(deps.db, { idleMs: c.idleMinutes * 60_000, absoluteMs: c.maxHours * 3_600_000 }, now)
+  const sessions = new SessionStore(
+    deps.db, { idleMs: c.idleMinutes * 60_000, absoluteMs: c.maxHours * 3_600_000 }, now
+  )
   const redirectUri = `${publicOrigin(deps.config)}/ui/auth/callback`
   const oidc = c.oidc === undefined
     ? undefined
@@ -79,7 +81,10 @@ export async function consolePlugin (app: FastifyInstance, deps: ConsoleDeps): P
     scope.addHook('preHandler', async (request, reply) => {
       if (request.method === 'GET' || request.method === 'HEAD') return
       const auth = request.consoleAuth
-      if (auth === undefined || !sameOrigin(request, expectedOrigin(deps.config, request)) || !csrfTokenValid(auth.secret, csrfTokenOf(request))) {
+      if (
+        auth === undefined || !sameOrigin(request, expectedOrigin(deps.config, request)) ||
+        !csrfTokenValid(auth.secret, csrfTokenOf(request))
+      ) {
         request.log.warn({ url: request.url }, 'console: state change refused (CSRF token or Origin)')
         return await reply.code(403).type('text/plain; charset=utf-8').send('Refused: missing or wrong CSRF token, or another origin.')
       }

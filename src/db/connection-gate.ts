@@ -71,7 +71,8 @@ export class ConnectionGate {
     }
     // Still busy across the turn: a request arriving in it queues as foreground and goes first.
     setImmediate(() => {
-      const next = (starving ? undefined : this.#foreground.shift()) ?? this.#background.shift() ?? this.#foreground.shift()
+      const next = (starving ? undefined : this.#foreground.shift()) ??
+        this.#background.shift() ?? this.#foreground.shift()
       if (next === undefined) this.#busy = false
       else next()
     })

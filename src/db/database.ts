@@ -65,7 +65,9 @@ export async function openDatabase (options: OpenDatabaseOptions): Promise<Datab
       // process frozen or gone) stop holding locks and a backend (PostgreSQL docs, "Client
       // Connection Defaults"). 0 keeps the server's own setting.
       ...(timeouts.statementMs > 0 ? { statement_timeout: timeouts.statementMs } : {}),
-      ...(timeouts.idleMs > 0 ? { idle_in_transaction_session_timeout: Math.max(timeouts.idleMs, timeouts.statementMs) } : {}),
+      ...(timeouts.idleMs > 0
+        ? { idle_in_transaction_session_timeout: Math.max(timeouts.idleMs, timeouts.statementMs) }
+        : {}),
       keepAlive: true
     })
     raw.on('error', (err) => options.log?.warn({ err: { message: err.message, code: (err as { code?: unknown }).code } }, 'idle database client failed'))

@@ -68,7 +68,9 @@ export function guardPool (pool: pg.Pool, options: PoolGuardOptions): PoolGuard 
   }
 
   /** Races `work` against the request's deadline (or `fallbackMs`); `onLate` cleans up a late result. */
-  const bounded = async <T>(work: Promise<T>, what: string, fallbackMs: number, onLate: (value: T) => void, onTimeout?: () => void): Promise<T> => {
+  const bounded = async <T>(
+    work: Promise<T>, what: string, fallbackMs: number, onLate: (value: T) => void, onTimeout?: () => void
+  ): Promise<T> => {
     const left = remainingMs()
     const limit = left ?? (fallbackMs > 0 ? fallbackMs : undefined)
     if (limit === undefined) return await work

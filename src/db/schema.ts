@@ -12,5 +12,5 @@ import type { ConsoleTables } from '../console/session/tables.js'
  * The whole database as kysely sees it. Each area declares its own tables next to its code
  * and is merged here, so an area's change touches its own file.
  */
-export interface DB extends TenantTables, DirectoryTables, SyncTables, TenantProvisioningTables, ProvisioningTables, BrakeTables,
-  OAuthTables, RequestLogTables, ConsoleTables, ReconcileTraceTables {}
+export interface DB extends TenantTables, DirectoryTables, SyncTables, TenantProvisioningTables, ProvisioningTables,
+  BrakeTables, OAuthTables, RequestLogTables, ConsoleTables, ReconcileTraceTables {}

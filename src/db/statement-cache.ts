@@ -52,7 +52,9 @@ export class StatementCache {
   nameFor (text: string): string | undefined {
     const name = this.#names.get(text)
     if (name !== undefined) return name
-    if (this.#names.size >= this.#options.maxStatements || this.#retired.has(text) || !PREPARABLE.test(text)) return undefined
+    if (
+      this.#names.size >= this.#options.maxStatements || this.#retired.has(text) || !PREPARABLE.test(text)
+    ) return undefined
     const count = (this.#counts.get(text) ?? 0) + 1
     if (count < this.#options.threshold) {
       if (this.#counts.size >= MAX_COUNTED) this.#counts.clear()
@@ -94,7 +96,9 @@ function transactionEffect (text: string): 'open' | 'close' | undefined {
 
 type QueryResult = pg.QueryResult<pg.QueryResultRow>
 
-function cachingClient (client: pg.PoolClient, cache: StatementCache, inTransaction: WeakMap<pg.PoolClient, boolean>): pg.PoolClient {
+function cachingClient (
+  client: pg.PoolClient, cache: StatementCache, inTransaction: WeakMap<pg.PoolClient, boolean>
+): pg.PoolClient {
   const run = async (text: string, values: unknown[]): Promise<QueryResult> => {
     const effect = transactionEffect(text)
     if (effect !== undefined) {

@@ -22,7 +22,9 @@ function metaOperand (columns: Columns, attr: AttrRef): Operand {
   }
 }
 
-function rowTarget (columns: Columns, collection: (attr: AttrRef, where: FilterNode | undefined) => SqlExpr | undefined): FilterTarget {
+function rowTarget (
+  columns: Columns, collection: (attr: AttrRef, where: FilterNode | undefined) => SqlExpr | undefined
+): FilterTarget {
   const t = sql.ref(columns.table)
   const data = (path: string[]): SqlExpr => sql`(${t}.data #> ${path}::text[])`
   const single = (attr: AttrRef): string | undefined => (attr.path.length === 1 ? attr.path[0] : undefined)

@@ -27,7 +27,9 @@ function columns (data: JsonObject): { display_name: string, external_id: string
 }
 
 /** One group of the tenant, without members; `forUpdate` takes the row lock membership changes serialise on. */
-export async function findGroup (db: Executor, tenantId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<GroupRecord | undefined> {
+export async function findGroup (
+  db: Executor, tenantId: string, id: string, options: { forUpdate?: boolean } = {}
+): Promise<GroupRecord | undefined> {
   let query = db.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id)
   if (options.forUpdate) query = query.forUpdate()
   const row = await query.executeTakeFirst()

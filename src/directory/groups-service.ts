@@ -54,7 +54,9 @@ async function checkMembers (trx: Executor, tenantId: string, members: MemberVal
 }
 
 /** Applies membership deltas in order, in SQL; the user ids whose membership changed. */
-async function applyDeltas (trx: Transaction<DB>, deps: DirectoryDeps, tenantId: string, groupId: string, deltas: MemberDelta[]): Promise<Set<string>> {
+async function applyDeltas (
+  trx: Transaction<DB>, deps: DirectoryDeps, tenantId: string, groupId: string, deltas: MemberDelta[]
+): Promise<Set<string>> {
   const changed = new Set<string>()
   for (const delta of deltas) {
     let ids: string[] = []
@@ -97,7 +99,9 @@ export interface GroupsServiceOptions {
  * Reads the members of one group for an answer: at most `cap`, the first ones added; when
  * the group has more, `totalMembers` says how many (the answer's member-paging block).
  */
-async function attachBoundedMembers (db: Executor, tenantId: string, group: GroupRecord, cap: number): Promise<GroupRecord> {
+async function attachBoundedMembers (
+  db: Executor, tenantId: string, group: GroupRecord, cap: number
+): Promise<GroupRecord> {
   const members = (await membersOfGroups(db, tenantId, [group.id], cap + 1)).get(group.id) ?? []
   if (members.length > cap) {
     group.totalMembers = (await memberCounts(db, tenantId, [group.id])).get(group.id) ?? members.length
@@ -113,7 +117,9 @@ async function attachBoundedMembers (db: Executor, tenantId: string, group: Grou
  * than `count`; clients go on from `startIndex + itemsPerPage`); a first group larger than the
  * budget comes alone, with its first `cap` members. The page that is kept.
  */
-async function attachMembersWithinBudget (db: Executor, tenantId: string, page: GroupRecord[], cap: number): Promise<GroupRecord[]> {
+async function attachMembersWithinBudget (
+  db: Executor, tenantId: string, page: GroupRecord[], cap: number
+): Promise<GroupRecord[]> {
   if (page.length === 0) return page
   const counts = await memberCounts(db, tenantId, page.map((g) => g.id))
   const allowance = new Map<string, number>()
@@ -154,14 +160,18 @@ export function createGroupsService (deps: DirectoryDeps, options: GroupsService
   const { db, accessChanges } = deps
   const cap = options.maxMembersPerAnswer ?? scimLimits.membersPerAnswer
 
-  async function locked (trx: Executor, tenantId: string, id: string, ifMatch: string | undefined): Promise<GroupRecord> {
+  async function locked (
+    trx: Executor, tenantId: string, id: string, ifMatch: string | undefined
+  ): Promise<GroupRecord> {
     const group = isUuid(id) ? await findGroup(trx, tenantId, id, { forUpdate: true }) : undefined
     if (!group) throw notFound(id)
     checkIfMatch(ifMatch, group.version)
     return group
   }
 
-  async function notify (trx: Transaction<DB>, tenantId: string, groupId: string, changed: Set<string>, renamed: boolean): Promise<void> {
+  async function notify (
+    trx: Transaction<DB>, tenantId: string, groupId: string, changed: Set<string>, renamed: boolean
+  ): Promise<void> {
     if (changed.size > 0) await accessChanges.usersChanged(trx, tenantId, [...changed])
     // Access rules may name groups, so a rename can change every member's access.
     if (renamed) await accessChanges.groupMembersChanged(trx, tenantId, groupId)

@@ -11,7 +11,9 @@ import type { Executor } from '../db/executor.js'
  * never holds more members than that, whatever the group's size. Only called when members are
  * asked for.
  */
-export async function membersOfGroups (db: Executor, tenantId: string, groupIds: string[], perGroup: number): Promise<Map<string, MemberRef[]>> {
+export async function membersOfGroups (
+  db: Executor, tenantId: string, groupIds: string[], perGroup: number
+): Promise<Map<string, MemberRef[]>> {
   const out = new Map<string, MemberRef[]>(groupIds.map((id) => [id, []]))
   if (groupIds.length === 0 || perGroup <= 0) return out
   const result = await sql<{ group_id: string, member_id: string, display: string | null }>`
@@ -42,7 +44,9 @@ export async function memberCounts (db: Executor, tenantId: string, groupIds: st
  * Adds members that are not members yet; the ids actually added. Ids travel as one array
  * parameter, so a list of any size is one statement within PostgreSQL's parameter limit.
  */
-export async function addMembers (db: Executor, tenantId: string, groupId: string, members: MemberValue[]): Promise<string[]> {
+export async function addMembers (
+  db: Executor, tenantId: string, groupId: string, members: MemberValue[]
+): Promise<string[]> {
   if (members.length === 0) return []
   const ids = members.map((m) => m.value)
   const displays = members.map((m) => m.display ?? null)
@@ -56,7 +60,9 @@ export async function addMembers (db: Executor, tenantId: string, groupId: strin
 }
 
 /** Removes the listed members; the ids actually removed. */
-export async function removeMembers (db: Executor, tenantId: string, groupId: string, memberIds: string[]): Promise<string[]> {
+export async function removeMembers (
+  db: Executor, tenantId: string, groupId: string, memberIds: string[]
+): Promise<string[]> {
   if (memberIds.length === 0) return []
   const rows = await db.deleteFrom('group_members')
     .where('tenant_id', '=', tenantId).where('group_id', '=', groupId)
@@ -66,7 +72,9 @@ export async function removeMembers (db: Executor, tenantId: string, groupId: st
 }
 
 /** Removes the members matching a `members[…]` value filter, in SQL; the ids removed. */
-export async function removeMembersWhere (db: Executor, tenantId: string, groupId: string, filter: FilterNode): Promise<string[]> {
+export async function removeMembersWhere (
+  db: Executor, tenantId: string, groupId: string, filter: FilterNode
+): Promise<string[]> {
   const rows = await db.deleteFrom('group_members as gm')
     .where('gm.tenant_id', '=', tenantId).where('gm.group_id', '=', groupId)
     .where(filterToSql(filter, memberElementTarget) as never)
@@ -80,7 +88,9 @@ export async function removeAllMembers (db: Executor, tenantId: string, groupId:
 }
 
 /** Makes the member list exactly `members`, as a delta; the ids added and removed. */
-export async function replaceMembers (db: Executor, tenantId: string, groupId: string, members: MemberValue[]): Promise<string[]> {
+export async function replaceMembers (
+  db: Executor, tenantId: string, groupId: string, members: MemberValue[]
+): Promise<string[]> {
   const keep = members.map((m) => m.value)
   const removed = await db.deleteFrom('group_members')
     .where('tenant_id', '=', tenantId).where('group_id', '=', groupId)

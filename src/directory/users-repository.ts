@@ -65,7 +65,9 @@ function baseRecord (row: UserRow): UserRecord {
 }
 
 /** The promoted columns, always derived from the body so the two never disagree. */
-function columns (data: JsonObject): { user_name: string, external_id: string | null, active: boolean, display_name: string | null, data: string } {
+function columns (data: JsonObject): {
+  user_name: string, external_id: string | null, active: boolean, display_name: string | null, data: string
+} {
   return {
     user_name: String(data.userName),
     external_id: typeof data.externalId === 'string' ? data.externalId : null,
@@ -76,21 +78,27 @@ function columns (data: JsonObject): { user_name: string, external_id: string | 
 }
 
 /** One user of the tenant; `forUpdate` locks the row until the transaction ends. */
-export async function findUser (db: Executor, tenantId: string, id: string, options: { forUpdate?: boolean, include?: UserIncludes } = {}): Promise<UserRecord | undefined> {
+export async function findUser (
+  db: Executor, tenantId: string, id: string, options: { forUpdate?: boolean, include?: UserIncludes } = {}
+): Promise<UserRecord | undefined> {
   let query = db.selectFrom('users').selectAll('users').select(includedColumns(options.include)).where('tenant_id', '=', tenantId).where('id', '=', id)
   if (options.forUpdate) query = query.forUpdate()
   const row = await query.executeTakeFirst() as IncludedRow | undefined
   return row ? toRecord(row, options.include) : undefined
 }
 
-export async function insertUser (db: Executor, tenantId: string, data: JsonObject, include?: UserIncludes): Promise<UserRecord> {
+export async function insertUser (
+  db: Executor, tenantId: string, data: JsonObject, include?: UserIncludes
+): Promise<UserRecord> {
   const row = await db.insertInto('users').values({ tenant_id: tenantId, ...columns(data) })
     .returningAll().returning(includedColumns(include)).executeTakeFirstOrThrow() as IncludedRow
   return toRecord(row, include)
 }
 
 /** Replaces the body and bumps the version (meta.version, RFC 7644 §3.14). */
-export async function updateUser (db: Executor, tenantId: string, id: string, data: JsonObject, include?: UserIncludes): Promise<UserRecord> {
+export async function updateUser (
+  db: Executor, tenantId: string, id: string, data: JsonObject, include?: UserIncludes
+): Promise<UserRecord> {
   const row = await db.updateTable('users')
     .set({ ...columns(data), version: sql`version + 1`, updated_at: sql`now()` })
     .where('tenant_id', '=', tenantId).where('id', '=', id)
@@ -110,7 +118,9 @@ export async function deleteUser (db: Executor, tenantId: string, id: string): P
  * join), so the skipped rows are never fetched and their includes never computed
  * (bench/findings.md §3); SCIM pages by startIndex, so keyset paging is not an option.
  */
-export async function listUsers (db: Executor, tenantId: string, query: ListQuery, include?: UserIncludes): Promise<UserRecord[]> {
+export async function listUsers (
+  db: Executor, tenantId: string, query: ListQuery, include?: UserIncludes
+): Promise<UserRecord[]> {
   const rows = await listUsersQuery(db, tenantId, query, include).execute() as IncludedRow[]
   return rows.map((row) => toRecord(row, include))
 }
@@ -147,7 +157,9 @@ export function countUsersQuery (db: Executor, tenantId: string, filter: ListQue
 }
 
 /** The direct groups of each user (the readOnly `groups` attribute, RFC 7643 §4.1.2). */
-export async function groupsOfUsers (db: Executor, tenantId: string, userIds: string[]): Promise<Map<string, GroupRef[]>> {
+export async function groupsOfUsers (
+  db: Executor, tenantId: string, userIds: string[]
+): Promise<Map<string, GroupRef[]>> {
   const out = new Map<string, GroupRef[]>(userIds.map((id) => [id, []]))
   if (userIds.length === 0) return out
   const rows = await db.selectFrom('group_members as gm')

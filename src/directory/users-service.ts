@@ -53,7 +53,9 @@ export function createUsersService (
   const { db, accessChanges } = deps
   const includes = (withGroups: boolean): UserIncludes => ({ groups: withGroups, extensions })
 
-  async function locked (trx: Executor, tenantId: string, id: string, ifMatch: string | undefined): Promise<UserRecord> {
+  async function locked (
+    trx: Executor, tenantId: string, id: string, ifMatch: string | undefined
+  ): Promise<UserRecord> {
     const user = isUuid(id) ? await findUser(trx, tenantId, id, { forUpdate: true }) : undefined
     if (!user) throw notFound(id)
     checkIfMatch(ifMatch, user.version)

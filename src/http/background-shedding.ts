@@ -19,14 +19,17 @@ const MAX_WAIT_MS = 5_000
  * queue's upkeep, scheduled syncs) waits before it takes a database connection, so requests
  * keep the process. Jobs wait in the queue; nothing is lost.
  */
-export function backgroundShedding (probe: OverloadProbe, opts: BackgroundSheddingOptions): BackgroundPause | undefined {
+export function backgroundShedding (
+  probe: OverloadProbe, opts: BackgroundSheddingOptions
+): BackgroundPause | undefined {
   if (opts.maxEventLoopDelayMs <= 0) return undefined
   let paused = false
   return {
     maxWaitMs: MAX_WAIT_MS,
     active: () => {
       const load = probe.current()
-      const now = load.eventLoopDelayMs > opts.maxEventLoopDelayMs || (opts.maxHeapBytes > 0 && load.heapUsedBytes > opts.maxHeapBytes * 0.9)
+      const now = load.eventLoopDelayMs > opts.maxEventLoopDelayMs ||
+        (opts.maxHeapBytes > 0 && load.heapUsedBytes > opts.maxHeapBytes * 0.9)
       if (now !== paused) {
         // Logged on change only.
         if (now) opts.log?.warn({ ...load }, 'overloaded: background work paused')

@@ -31,7 +31,9 @@ export function batchOperations (businessId: string) {
         schema: AssignedUsersPageSchema
       }
     },
-    assignUser<T extends AssetType> (asset: AssetRef<T>, userId: string, tasks: ReadonlyArray<AssetTask<T>>): BatchOperation<Success> {
+    assignUser<T extends AssetType> (
+      asset: AssetRef<T>, userId: string, tasks: ReadonlyArray<AssetTask<T>>
+    ): BatchOperation<Success> {
       if (JSON_ONLY_GRANTS.has(asset.type)) {
         throw new Error(`${asset.type} grants need a JSON body: use client.assignUser, not a batch`)
       }

@@ -105,7 +105,9 @@ export function createMetaClient (options: MetaClientOptions) {
   }
 
   /** 100/33 comes back as `not_found`, for the caller to confirm by reading (see DeleteOutcome). */
-  async function remove (path: string, params: Record<string, string>, scope: CallScope, o: CallOptions = {}): Promise<DeleteOutcome> {
+  async function remove (
+    path: string, params: Record<string, string>, scope: CallScope, o: CallOptions = {}
+  ): Promise<DeleteOutcome> {
     try {
       await write('DELETE', path, params, scope, o)
       return 'removed'
@@ -147,7 +149,12 @@ export function createMetaClient (options: MetaClientOptions) {
       return await req.call({
         method: 'POST',
         path: `${businessId}/business_users`,
-        params: { email: input.email, role: input.role, invited_user_type: input.invitedUserType === undefined ? undefined : [input.invitedUserType], tasks: input.tasks },
+        params: {
+          email: input.email,
+          role: input.role,
+          invited_user_type: input.invitedUserType === undefined ? undefined : [input.invitedUserType],
+          tasks: input.tasks
+        },
         schema: S.IdSchema,
         scope: biz,
         idempotent: false,
@@ -189,7 +196,9 @@ export function createMetaClient (options: MetaClientOptions) {
       return await req.list(`${businessId}/${edge}`, { fields: fields(o.fields, F.ASSET_FIELDS[type]) }, S.AssetNodeSchema, biz, o)
     },
     /** §2.3: people on an asset with their tasks. */
-    async getAssignedUsers<T extends AssetType> (asset: AssetRef<T>, o: ListOptions = {}): Promise<Array<AssignedUserOf<T>>> {
+    async getAssignedUsers<T extends AssetType> (
+      asset: AssetRef<T>, o: ListOptions = {}
+    ): Promise<Array<AssignedUserOf<T>>> {
       const params = { business: businessId, fields: fields(o.fields, F.ASSIGNED_USER_FIELDS) }
       const path = `${assetNodeId(asset)}/assigned_users`
       const rows = await req.list(path, params, S.AssignedUserSchema, assetScope(asset), o)
@@ -200,7 +209,9 @@ export function createMetaClient (options: MetaClientOptions) {
      * Sent as a JSON body, the one encoding every asset type accepts (Instagram refuses form
      * bodies); `business` because page grants fail without it.
      */
-    async assignUser<T extends AssetType> (asset: AssetRef<T>, userId: string, tasks: ReadonlyArray<AssetTask<T>>, o: CallOptions = {}): Promise<void> {
+    async assignUser<T extends AssetType> (
+      asset: AssetRef<T>, userId: string, tasks: ReadonlyArray<AssetTask<T>>, o: CallOptions = {}
+    ): Promise<void> {
       const params = { user: userId, tasks, business: businessId }
       await write('POST', `${assetNodeId(asset)}/assigned_users`, params, assetScope(asset), o)
     },
@@ -231,8 +242,12 @@ export function createMetaClient (options: MetaClientOptions) {
       return await req.call({ method: 'GET', path: businessId, params: { fields: 'id,name' }, schema: BusinessNodeSchema, scope: biz, idempotent: true, signal: o.signal })
     },
     /** §1.6: any number of operations, sent 50 at a time; one result per operation, in order. */
-    async batch<const Ops extends ReadonlyArray<BatchOperation<unknown>>> (ops: Ops, o: CallOptions = {}): Promise<BatchResults<Ops>> {
-      const results = await runBatch(transport, options.governor, ops, { nullRetries: options.batchNullRetries ?? 2, signal: o.signal })
+    async batch<const Ops extends ReadonlyArray<BatchOperation<unknown>>> (
+      ops: Ops, o: CallOptions = {}
+    ): Promise<BatchResults<Ops>> {
+      const results = await runBatch(
+        transport, options.governor, ops, { nullRetries: options.batchNullRetries ?? 2, signal: o.signal }
+      )
       return results as BatchResults<Ops>
     }
   }

@@ -63,7 +63,9 @@ export async function runDoctor (client: MetaClient, options: DoctorOptions): Pr
   const now = options.now ?? (() => new Date())
   const checks: DoctorCheck[] = []
   const errors: MetaApiError[] = []
-  const attempt = async <T> (check: string, what: string, read: () => Promise<T>, describe: (v: T) => Partial<DoctorCheck>): Promise<T | undefined> => {
+  const attempt = async <T> (
+    check: string, what: string, read: () => Promise<T>, describe: (v: T) => Partial<DoctorCheck>
+  ): Promise<T | undefined> => {
     try {
       const value = await read()
       checks.push({ check, ok: true, ...describe(value) })
@@ -78,7 +80,10 @@ export async function runDoctor (client: MetaClient, options: DoctorOptions): Pr
 
   const token = await attempt('token', 'the token', async () => await client.debugToken(), (info) => tokenLine(info, now(), options.minValidDays ?? 14))
   const line = checks.at(-1)
-  if (line !== undefined && line.ok && token !== undefined && tokenProblem(token, now(), options.minValidDays ?? 14) !== null) line.ok = false
+  if (
+    line !== undefined && line.ok && token !== undefined &&
+    tokenProblem(token, now(), options.minValidDays ?? 14) !== null
+  ) line.ok = false
 
   await attempt('business', 'the business', async () => await client.getBusiness(), (b) => ({ detail: `${b.id}${b.name === undefined ? '' : ` (${b.name})`}` }))
   await attempt('business_users', 'the members', async () => await client.listBusinessUsers(), (l) => ({ count: l.length }))
@@ -142,7 +147,9 @@ function permissionLines (token: TokenInfo | undefined, present: ReadonlyMap<Ass
   })
 }
 
-async function assignedUsersLine (client: MetaClient, type: AssetType, assets: Array<{ id: string }>, errors: MetaApiError[]): Promise<DoctorCheck> {
+async function assignedUsersLine (
+  client: MetaClient, type: AssetType, assets: Array<{ id: string }>, errors: MetaApiError[]
+): Promise<DoctorCheck> {
   const check = `assigned_users:${PLURAL[type]}`
   // One GET per asset, not a batch: a batch is a POST, and the doctor sends nothing but GETs.
   const failed: Array<{ id: string, err: MetaApiError }> = []

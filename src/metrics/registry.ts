@@ -6,7 +6,8 @@ import type {
   ProvisioningAction, QueueSample, RemovalBrakeSample, ScimOperation, SyncRunReport, SyncSample, TenantHealthSample
 } from './types.js'
 import {
-  governorMetrics, overloadMetrics, poolMetrics, queueMetrics, removalBrakeMetrics, syncStateMetrics, tenantHealthMetrics
+  governorMetrics, overloadMetrics, poolMetrics, queueMetrics, removalBrakeMetrics, syncStateMetrics,
+  tenantHealthMetrics
 } from './gauges.js'
 
 export interface HttpRequestReport {

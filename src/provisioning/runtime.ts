@@ -81,7 +81,9 @@ export interface ProvisioningRuntime {
 export async function startProvisioning (options: ProvisioningOptions): Promise<ProvisioningRuntime> {
   const { config, database, logger } = options
   const log = logger.child({ component: 'provisioning' })
-  const box = options.box ?? openSecretBox({ secretsKey: config.secretsKey, dataDir: config.dataDir, engine: database.engine })
+  const box = options.box ?? openSecretBox({
+    secretsKey: config.secretsKey, dataDir: config.dataDir, engine: database.engine
+  })
   const boss = createBoss({
     pool: database.pool,
     engine: database.engine,
@@ -140,7 +142,9 @@ export async function startProvisioning (options: ProvisioningOptions): Promise<
       const applied = await applyEnvMetaSettings(database.db, box, queue, tenantId, env)
       // A start that changes stored settings says so loudly, naming each change: the operator
       // may not know the environment overrides what an admin set.
-      if (applied.changes.length > 0) log.warn({ tenantId, changes: applied.changes }, describeEnvChanges(applied.changes))
+      if (applied.changes.length > 0) {
+        log.warn({ tenantId, changes: applied.changes }, describeEnvChanges(applied.changes))
+      }
       return applied
     },
     startWorker: async () => { await runAsBackground(async () => { await worker.start() }) },

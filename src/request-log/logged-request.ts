@@ -23,7 +23,9 @@ export function toLoggedRequest (c: CapturedRequest, masker: Masker): LoggedRequ
   const queryAt = c.url.indexOf('?')
   const path = queryAt < 0 ? c.url : c.url.slice(0, queryAt)
   const query = queryAt < 0 ? undefined : c.url.slice(queryAt + 1)
-  const described = describeRequest({ method: c.method, route: c.route, id: c.id, filter: c.filter, body: c.requestBody })
+  const described = describeRequest({
+    method: c.method, route: c.route, id: c.id, filter: c.filter, body: c.requestBody
+  })
   const text = c.responseText
   const requestBody = c.requestBody === undefined || c.requestBody === null
     ? undefined

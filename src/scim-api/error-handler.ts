@@ -26,7 +26,9 @@ function tenantGone (reply: FastifyReply): ScimError {
 export function registerScimErrorHandlers (scope: FastifyInstance): void {
   scope.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const error = isMissingTenant(err) ? tenantGone(reply) : classifyError(err, request, reply)
-    return reply.code(error.status).type(SCIM_CONTENT_TYPE).send(scimErrorBody(error.status, error.message, error.scimType))
+    return reply.code(error.status).type(SCIM_CONTENT_TYPE).send(scimErrorBody(
+      error.status, error.message, error.scimType
+    ))
   })
   scope.setNotFoundHandler(sendScimNotFound)
 }

@@ -40,7 +40,10 @@ export async function scimApi (scope: FastifyInstance, opts: ScimApiOptions): Pr
   // After auth: the limit is per tenant, and the tenant is known once the token is verified.
   await scope.register(rateLimitPlugin, { ...opts.rateLimit, metrics: opts.metrics, now: opts.now })
   await scope.register(scimRoutes, {
-    db: opts.db, config: opts.config, accessChanges: opts.accessChanges, ...(opts.userExtensions === undefined ? {} : { userExtensions: opts.userExtensions })
+    db: opts.db,
+    config: opts.config,
+    accessChanges: opts.accessChanges,
+    ...(opts.userExtensions === undefined ? {} : { userExtensions: opts.userExtensions })
   })
   // The router finds routes in any case and with doubled slashes (app.ts: routerOptions), but
   // Fastify builds its not-found lookup without those options, so `/scim//v2/Nope` or `/SCIM/v2/x`

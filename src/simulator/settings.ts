@@ -152,7 +152,9 @@ export function defaultSettings (): SimulatorSettings {
     allowUnversioned: true,
     deprecatedVersionError: { code: 2635, type: 'OAuthException', status: 400, message: '(#2635) You are calling a deprecated version of the Graph API. Please update to the latest version.' },
     acceptCommaLists: true,
-    paging: { defaultLimit: 25, maxLimit: 100, maxAfterOffset: null, emptyPageEvery: 0, cursorInvalidatedByDelete: true },
+    paging: {
+      defaultLimit: 25, maxLimit: 100, maxAfterOffset: null, emptyPageEvery: 0, cursorInvalidatedByDelete: true
+    },
     inviteReturns: 'role_request',
     duplicateInvite: 'idempotent',
     alreadyMemberError: { code: 100, type: 'OAuthException', status: 400, message: '(#100) The user is already a member of this business.' },

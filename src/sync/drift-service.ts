@@ -10,7 +10,9 @@ import { loadSnapshot } from './snapshot-repository.js'
  * as they are at this moment (matching is redone, so users added since the sync count).
  * undefined before the tenant's first successful sync.
  */
-export async function driftReport (db: Kysely<DB>, ports: SyncPorts, tenantId: string, inviteAgeDays: number, now = new Date()): Promise<DriftReport | undefined> {
+export async function driftReport (
+  db: Kysely<DB>, ports: SyncPorts, tenantId: string, inviteAgeDays: number, now = new Date()
+): Promise<DriftReport | undefined> {
   const snapshot = await loadSnapshot(db, tenantId)
   if (snapshot === undefined) return undefined
   const users = await loadScimIdentities(db, tenantId)

@@ -54,27 +54,41 @@ export function computeDrift (input: DriftInput): Drift {
   const unmanaged = matched
     .filter((p) => p.matchedUserId === null && (p.kind === 'member' || isPendingInvite(p)))
     .map((p) => ({ kind: p.kind as 'member' | 'invite', metaId: p.metaId, email: p.email, role: p.role }))
-  return { matched, observed, differing, unmanaged, report: reportOf(input, matched, observed, differing, ambiguousEmails) }
+  return {
+    matched, observed, differing, unmanaged, report: reportOf(input, matched, observed, differing, ambiguousEmails)
+  }
 }
 
-function reportOf (input: DriftInput, matched: MatchedPerson[], observed: ObservedPerson[], differing: Map<string, Difference[]>, ambiguousEmails: string[]) {
+function reportOf (
+  input: DriftInput, matched: MatchedPerson[], observed: ObservedPerson[], differing: Map<string, Difference[]>,
+  ambiguousEmails: string[]
+) {
   const userName = new Map(input.users.map((u) => [u.id, u.userName]))
   const byUser = new Map(observed.map((o) => [o.userId, o]))
-  const metaIdOf = (id: string): string | null => byUser.get(id)?.businessUserId ?? byUser.get(id)?.roleRequestId ?? null
+  const metaIdOf = (id: string): string | null =>
+    byUser.get(id)?.businessUserId ?? byUser.get(id)?.roleRequestId ?? null
   const rows = <T extends Difference['type']>(type: T) => [...differing].flatMap(([userId, diffs]) =>
     diffs.filter((d): d is Extract<Difference, { type: T }> => d.type === type)
       .map((d) => ({ user_id: userId, user_name: userName.get(userId) ?? null, meta_id: metaIdOf(userId), ...d })))
   const cutoff = input.now.getTime() - input.inviteAgeDays * DAY_MS
   const assetsOf = (id: string) => input.assignments.filter((a) => a.personId === id)
     .map((a) => ({ asset_type: a.assetType, asset_id: a.assetId, tasks: a.tasks }))
-  const duplicates = [...new Set(matched.filter((p) => !p.primaryMatch && p.matchedUserId !== null).map((p) => p.matchedUserId as string))]
+  const duplicates = [...new Set(
+    matched.filter((p) => !p.primaryMatch && p.matchedUserId !== null).map((p) => p.matchedUserId as string)
+  )]
     .map((userId) => ({
       user_id: userId,
       user_name: userName.get(userId) ?? null,
-      identities: matched.filter((p) => p.matchedUserId === userId).map((p) => ({ ...personView(p), primary: p.primaryMatch }))
+      identities: matched.filter((p) => p.matchedUserId === userId).map((p) => ({
+        ...personView(p), primary: p.primaryMatch
+      }))
     }))
   const report = {
-    snapshot: { run_id: input.snapshot.runId, business_id: input.snapshot.businessId, taken_at: input.snapshot.takenAt.toISOString() },
+    snapshot: {
+      run_id: input.snapshot.runId,
+      business_id: input.snapshot.businessId,
+      taken_at: input.snapshot.takenAt.toISOString()
+    },
     invite_age_days: input.inviteAgeDays,
     unmanaged: matched.filter((p) => p.matchedUserId === null && (p.kind === 'member' || isPendingInvite(p))).map(personView),
     missing: rows('missing').map(({ user_id: id, user_name: name }) => ({ user_id: id, user_name: name, desired_role: input.desired.get(id)?.role ?? null })),
@@ -96,7 +110,9 @@ function reportOf (input: DriftInput, matched: MatchedPerson[], observed: Observ
       })),
     duplicates,
     ambiguous_emails: ambiguousEmails,
-    partners: input.partners.map((p) => ({ kind: p.kind, meta_id: p.metaId, name: p.name, permissions: p.permissions })),
+    partners: input.partners.map((p) => ({
+      kind: p.kind, meta_id: p.metaId, name: p.name, permissions: p.permissions
+    })),
     unreadable_assets: (input.unreadableAssets ?? []).map((a) => ({
       asset_type: a.assetType,
       asset_id: a.assetId,

@@ -1,5 +1,6 @@
 import {
-  ASSET_TYPES, MetaApiError, type AssetType, type BusinessUser, type BusinessRoleRequest, type MetaClient, type PartnerBusiness
+  ASSET_TYPES, MetaApiError, type AssetType, type BusinessUser, type BusinessRoleRequest, type MetaClient,
+  type PartnerBusiness
 } from '../meta/index.js'
 import { canonicalAssetId } from './asset-ids.js'
 import type {
@@ -69,9 +70,13 @@ function fromPartner (kind: 'agency' | 'client', b: PartnerBusiness): MetaPartne
   return { kind, metaId: id, name: name ?? null, permissions }
 }
 
-async function listAssignments (client: MetaClient, assets: readonly MetaAsset[], firstPage: number): Promise<{ assignments: MetaAssignment[], unreadable: UnreadableAsset[] }> {
+async function listAssignments (
+  client: MetaClient, assets: readonly MetaAsset[], firstPage: number
+): Promise<{ assignments: MetaAssignment[], unreadable: UnreadableAsset[] }> {
   const refs = assets.map((a) => ({ type: a.assetType, id: a.assetId }))
-  const firstPages = await client.batch(refs.map((ref) => client.operations.getAssignedUsers(ref, { limit: firstPage })))
+  const firstPages = await client.batch(
+    refs.map((ref) => client.operations.getAssignedUsers(ref, { limit: firstPage }))
+  )
   const out: MetaAssignment[] = []
   const unreadable: UnreadableAsset[] = []
   for (const [i, result] of firstPages.entries()) {
@@ -87,7 +92,13 @@ async function listAssignments (client: MetaClient, assets: readonly MetaAsset[]
       continue
     }
     for (const u of users) {
-      out.push({ assetType: ref.type, assetId: canonicalAssetId(ref.type, ref.id), personId: u.id, userType: u.user_type ?? null, tasks: [...(u.tasks ?? [])].sort() })
+      out.push({
+        assetType: ref.type,
+        assetId: canonicalAssetId(ref.type, ref.id),
+        personId: u.id,
+        userType: u.user_type ?? null,
+        tasks: [...(u.tasks ?? [])].sort()
+      })
     }
   }
   return { assignments: out, unreadable }
@@ -104,7 +115,9 @@ function unreadableReason (err: unknown): Pick<UnreadableAsset, 'errorCode' | 'e
   return { errorCode: err.code, errorClass: err.errorClass, message: err.userMessage ?? err.message }
 }
 
-export async function importDirectory (client: MetaClient, progress: ImportProgress, now: () => Date, assignedFirstPage = ASSIGNED_FIRST_PAGE): Promise<DirectorySnapshot> {
+export async function importDirectory (
+  client: MetaClient, progress: ImportProgress, now: () => Date, assignedFirstPage = ASSIGNED_FIRST_PAGE
+): Promise<DirectorySnapshot> {
   const counts: Record<string, number> = {}
   await progress('members', counts)
   // `invited_user_type` is not a BusinessUser field in Meta's spec (docs/meta-graph-api.md §10):
@@ -133,7 +146,12 @@ export async function importDirectory (client: MetaClient, progress: ImportProgr
   for (const assetType of ASSET_TYPES) {
     for (const relation of ['owned', 'client'] as const) {
       for (const node of await client.listAssets(assetType, { relation })) {
-        assets.push({ assetType, assetId: canonicalAssetId(assetType, node.id), relation, name: node.name ?? node.ig_username ?? null })
+        assets.push({
+          assetType,
+          assetId: canonicalAssetId(assetType, node.id),
+          relation,
+          name: node.name ?? node.ig_username ?? null
+        })
       }
     }
   }
@@ -143,5 +161,7 @@ export async function importDirectory (client: MetaClient, progress: ImportProgr
   counts.assignments = assignments.length
   counts.unreadable_assets = unreadable.length
   await progress('assignments', counts)
-  return { businessId: client.businessId, takenAt: now(), people, partners, assets, assignments, unreadableAssets: unreadable }
+  return {
+    businessId: client.businessId, takenAt: now(), people, partners, assets, assignments, unreadableAssets: unreadable
+  }
 }

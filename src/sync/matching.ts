@@ -32,7 +32,9 @@ export interface MatchOutcome {
   ambiguousEmails: string[]
 }
 
-function buildIndex (users: readonly ScimIdentity[]): { resolve: (email: string) => string | undefined, ambiguous: Set<string> } {
+function buildIndex (users: readonly ScimIdentity[]): {
+  resolve: (email: string) => string | undefined, ambiguous: Set<string>
+} {
   const index = new Map<string, Array<{ userId: string, rank: number }>>()
   for (const user of users) {
     for (const [email, rank] of matchKeys(user)) {

@@ -25,7 +25,9 @@ export function assetsByPerson (assignments: readonly MetaAssignment[]): Map<str
 }
 
 /** The observed Meta state of every SCIM user, as this sync saw it (reference §8.1). */
-export function observeUsers (users: readonly ScimIdentity[], people: readonly MatchedPerson[], assignments: readonly MetaAssignment[]): ObservedPerson[] {
+export function observeUsers (
+  users: readonly ScimIdentity[], people: readonly MatchedPerson[], assignments: readonly MetaAssignment[]
+): ObservedPerson[] {
   const primary = primaryByUser(people)
   const assets = assetsByPerson(assignments)
   return users.map((user) => {

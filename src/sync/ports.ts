@@ -76,13 +76,19 @@ export interface SyncPorts {
   /** Desired access of each given user (every SCIM user of the tenant, active or not). */
   desiredAccess: (db: Kysely<DB>, tenantId: string, userIds: readonly string[]) => Promise<Map<string, DesiredAccess>>
   /** Records what the sync saw for every SCIM user of the tenant, in the sync's transaction. */
-  updateObservedState: (trx: Transaction<DB>, tenantId: string, people: readonly ObservedPerson[], cause: SyncCause) => Promise<void>
+  updateObservedState: (
+    trx: Transaction<DB>, tenantId: string, people: readonly ObservedPerson[], cause: SyncCause
+  ) => Promise<void>
   /** Enqueues one (coalesced) reconcile per user, in the sync's transaction. */
-  enqueueReconcile: (trx: Transaction<DB>, tenantId: string, userIds: readonly string[], cause: SyncCause) => Promise<void>
+  enqueueReconcile: (
+    trx: Transaction<DB>, tenantId: string, userIds: readonly string[], cause: SyncCause
+  ) => Promise<void>
   /**
    * The "remove unmanaged members" policy: hands people the IdP does not know to the removal
    * path. The engine must count them against the removal budget and hold them past it
    * and skip them in work_accounts mode; it answers how many it accepted and how many it held.
    */
-  requestRemovals: (trx: Transaction<DB>, tenantId: string, people: readonly UnmanagedPerson[], cause: SyncCause) => Promise<{ accepted: number, held: number }>
+  requestRemovals: (
+    trx: Transaction<DB>, tenantId: string, people: readonly UnmanagedPerson[], cause: SyncCause
+  ) => Promise<{ accepted: number, held: number }>
 }

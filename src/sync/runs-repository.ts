@@ -11,7 +11,9 @@ export type StartOutcome = { started: SyncRunRow } | { running: SyncRunRow }
  * sync_runs_one_running makes this hold across replicas; a run whose replica died (no heartbeat
  * for `staleAfterMs`) is closed as failed first so the tenant is not locked out for good.
  */
-export async function startRun (db: Kysely<DB>, tenantId: string, trigger: RunTrigger, staleAfterMs: number): Promise<StartOutcome> {
+export async function startRun (
+  db: Kysely<DB>, tenantId: string, trigger: RunTrigger, staleAfterMs: number
+): Promise<StartOutcome> {
   await db.updateTable('sync_runs')
     .set({ status: 'failed', error: 'abandoned: the replica running it stopped reporting', finished_at: sql`now()` })
     .where('tenant_id', '=', tenantId).where('status', '=', 'running')
@@ -33,7 +35,9 @@ export async function startRun (db: Kysely<DB>, tenantId: string, trigger: RunTr
 }
 
 /** Records the phase and counts; doubles as the heartbeat. */
-export async function reportProgress (db: Executor, runId: string, phase: string, counts: Record<string, number>): Promise<void> {
+export async function reportProgress (
+  db: Executor, runId: string, phase: string, counts: Record<string, number>
+): Promise<void> {
   await db.updateTable('sync_runs')
     .set({ phase, counts: JSON.stringify(counts), heartbeat_at: sql`now()` })
     .where('id', '=', runId).where('status', '=', 'running')
@@ -61,7 +65,9 @@ export async function findRun (db: Executor, tenantId: string, runId: string): P
   return await db.selectFrom('sync_runs').selectAll().where('tenant_id', '=', tenantId).where('id', '=', runId).executeTakeFirst()
 }
 
-export async function listRuns (db: Executor, tenantId: string, limit: number, offset: number): Promise<{ rows: SyncRunRow[], total: number }> {
+export async function listRuns (
+  db: Executor, tenantId: string, limit: number, offset: number
+): Promise<{ rows: SyncRunRow[], total: number }> {
   const rows = await db.selectFrom('sync_runs').selectAll().where('tenant_id', '=', tenantId)
     .orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute()
   const count = await db.selectFrom('sync_runs').select((eb) => eb.fn.countAll<number>().as('n'))

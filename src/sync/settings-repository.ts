@@ -13,10 +13,14 @@ export const DEFAULT_SYNC_SETTINGS: SyncSettings = Object.freeze({ scheduleMinut
 
 export async function getSyncSettings (db: Executor, tenantId: string): Promise<SyncSettings> {
   const row = await db.selectFrom('sync_settings').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst()
-  return row === undefined ? { ...DEFAULT_SYNC_SETTINGS } : { scheduleMinutes: row.schedule_minutes, unmanagedPolicy: row.unmanaged_policy }
+  return row === undefined
+    ? { ...DEFAULT_SYNC_SETTINGS }
+    : { scheduleMinutes: row.schedule_minutes, unmanagedPolicy: row.unmanaged_policy }
 }
 
-export async function updateSyncSettings (db: Executor, tenantId: string, patch: Partial<SyncSettings>): Promise<SyncSettings> {
+export async function updateSyncSettings (
+  db: Executor, tenantId: string, patch: Partial<SyncSettings>
+): Promise<SyncSettings> {
   const next = { ...(await getSyncSettings(db, tenantId)), ...patch }
   await db.insertInto('sync_settings')
     .values({ tenant_id: tenantId, schedule_minutes: next.scheduleMinutes, unmanaged_policy: next.unmanagedPolicy })
@@ -31,5 +35,7 @@ export async function updateSyncSettings (db: Executor, tenantId: string, patch:
 export async function tenantSchedules (db: Executor): Promise<Array<{ tenantId: string, scheduleMinutes: number }>> {
   const rows = await db.selectFrom('tenants').leftJoin('sync_settings', 'sync_settings.tenant_id', 'tenants.id')
     .select(['tenants.id as tenantId', 'sync_settings.schedule_minutes as minutes']).orderBy('tenants.id').execute()
-  return rows.map((r) => ({ tenantId: r.tenantId, scheduleMinutes: r.minutes ?? DEFAULT_SYNC_SETTINGS.scheduleMinutes }))
+  return rows.map((r) => ({
+    tenantId: r.tenantId, scheduleMinutes: r.minutes ?? DEFAULT_SYNC_SETTINGS.scheduleMinutes
+  }))
 }

@@ -69,7 +69,12 @@ export async function replaceSnapshot (trx: Transaction<DB>, tenantId: string, r
     }
   })).execute())
   await insertChunks(s.assignments, (chunk) => trx.insertInto('meta_directory_assignments').values(chunk.map((a) => ({
-    tenant_id: tenantId, asset_type: a.assetType, asset_id: a.assetId, person_id: a.personId, user_type: a.userType, tasks: JSON.stringify(a.tasks)
+    tenant_id: tenantId,
+    asset_type: a.assetType,
+    asset_id: a.assetId,
+    person_id: a.personId,
+    user_type: a.userType,
+    tasks: JSON.stringify(a.tasks)
   }))).execute())
 }
 
@@ -109,7 +114,11 @@ export async function loadSnapshot (db: Executor, tenantId: string): Promise<Sto
     })),
     partners: partners.map((p) => ({ kind: p.kind, metaId: p.meta_id, name: p.name, permissions: p.permissions })),
     assignments: assignments.map((a) => ({
-      assetType: a.asset_type as AssetType, assetId: a.asset_id, personId: a.person_id, userType: a.user_type, tasks: a.tasks
+      assetType: a.asset_type as AssetType,
+      assetId: a.asset_id,
+      personId: a.person_id,
+      userType: a.user_type,
+      tasks: a.tasks
     })),
     unreadableAssets: unreadable.map((a) => ({
       assetType: a.asset_type as AssetType,

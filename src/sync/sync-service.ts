@@ -66,7 +66,8 @@ export class SyncService {
     if ('started' in outcome) {
       const run = outcome.started
       // Background work: it outlives the request that started it, and yields to requests.
-      const done = runAsBackground(async () => { await this.#execute(tenantId, run.id, trigger) }).finally(() => this.#inFlight.delete(done))
+      const done = runAsBackground(async () => { await this.#execute(tenantId, run.id, trigger) })
+        .finally(() => this.#inFlight.delete(done))
       this.#inFlight.add(done)
     }
     return outcome

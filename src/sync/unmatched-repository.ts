@@ -5,7 +5,9 @@ import type { DB } from '../db/schema.js'
 // bridge never manages: the console's "Unmatched in Meta" and "Partners and system users" tabs.
 // Paged in SQL (the drift report loads the whole snapshot; these lists must not at 100k people).
 
-export async function listUnmatchedPeople (db: Kysely<DB>, tenantId: string, q: { limit: number, offset: number, text?: string | undefined }) {
+export async function listUnmatchedPeople (
+  db: Kysely<DB>, tenantId: string, q: { limit: number, offset: number, text?: string | undefined }
+) {
   let base = db.selectFrom('meta_directory_people').where('tenant_id', '=', tenantId)
     .where('matched_user_id', 'is', null).where('kind', 'in', ['member', 'invite'])
   if (q.text !== undefined && q.text !== '') {
@@ -18,7 +20,9 @@ export async function listUnmatchedPeople (db: Kysely<DB>, tenantId: string, q: 
   return { rows, total: Number(count.n) }
 }
 
-export async function listPartnersAndSystemUsers (db: Kysely<DB>, tenantId: string, q: { limit: number, offset: number }) {
+export async function listPartnersAndSystemUsers (
+  db: Kysely<DB>, tenantId: string, q: { limit: number, offset: number }
+) {
   const systemUsers = await db.selectFrom('meta_directory_people').select(['meta_id', 'name', 'role'])
     .where('tenant_id', '=', tenantId).where('kind', '=', 'system_user').orderBy('name').orderBy('meta_id')
     .limit(q.limit).offset(q.offset).execute()

@@ -29,7 +29,9 @@ function same (a: AccessRule, b: AccessRule): boolean {
  * Makes the tenant's rules exactly `rules`; answers the group names whose rule was added,
  * changed or removed, so only those groups' members are reconciled.
  */
-export async function replaceAccessRules (trx: Transaction<DB>, tenantId: string, rules: readonly AccessRule[]): Promise<string[]> {
+export async function replaceAccessRules (
+  trx: Transaction<DB>, tenantId: string, rules: readonly AccessRule[]
+): Promise<string[]> {
   const current = await listAccessRules(trx, tenantId)
   const before = new Map(current.map((r) => [r.groupName.toLowerCase(), r]))
   const after = new Map(rules.map((r) => [r.groupName.toLowerCase(), r]))
@@ -44,7 +46,9 @@ export async function replaceAccessRules (trx: Transaction<DB>, tenantId: string
     const old = before.get(key)
     if (old !== undefined && same(old, rule) && old.groupName === rule.groupName) continue
     changed.push(rule.groupName)
-    const values = { group_name: rule.groupName, role: rule.role, assets: JSON.stringify(rule.assets), priority: rule.priority }
+    const values = {
+      group_name: rule.groupName, role: rule.role, assets: JSON.stringify(rule.assets), priority: rule.priority
+    }
     if (old === undefined) {
       await trx.insertInto('access_rules').values({ tenant_id: tenantId, ...values }).execute()
     } else {

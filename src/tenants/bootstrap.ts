@@ -19,7 +19,9 @@ export interface BootstrapResult {
  * given, so scripts and containers can fix it). Later starts make sure a configured token is
  * still accepted. Runs under an advisory lock so replicas starting together create one tenant.
  */
-export async function bootstrapDefaultTenant (db: Kysely<DB>, fixedToken: string | undefined): Promise<BootstrapResult | undefined> {
+export async function bootstrapDefaultTenant (
+  db: Kysely<DB>, fixedToken: string | undefined
+): Promise<BootstrapResult | undefined> {
   return db.transaction().execute(async (trx) => {
     await lockBootstrap(trx)
     let tenant = await findTenantByName(trx, DEFAULT_TENANT_NAME)

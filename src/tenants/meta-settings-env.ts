@@ -44,7 +44,9 @@ export interface EnvSettingChange {
 /** Who is told to reconcile after a change (the provisioning queue). */
 export interface ReconcileRequester {
   enqueueTenant: (trx: Transaction<DB>, tenantId: string, reason: string) => Promise<void>
-  enqueueGroupNames: (trx: Transaction<DB>, tenantId: string, groupNames: readonly string[], reason: string) => Promise<void>
+  enqueueGroupNames: (
+    trx: Transaction<DB>, tenantId: string, groupNames: readonly string[], reason: string
+  ) => Promise<void>
 }
 
 /** META_ACCESS_RULES: JSON, or `@path` to a file holding it. */
@@ -115,7 +117,9 @@ export function describeEnvChanges (changes: readonly EnvSettingChange[]): strin
  * it stopped setting go back to the admin with their value. Unchanged configuration writes and
  * enqueues nothing.
  */
-export async function applyEnvMetaSettings (db: Kysely<DB>, box: SecretBox, queue: ReconcileRequester, tenantId: string, config: EnvMetaConfig): Promise<ApplyResult> {
+export async function applyEnvMetaSettings (
+  db: Kysely<DB>, box: SecretBox, queue: ReconcileRequester, tenantId: string, config: EnvMetaConfig
+): Promise<ApplyResult> {
   return await db.transaction().execute(async (trx) => {
     const before = await loadMetaCredentials(trx, box, tenantId)
     const changes: EnvSettingChange[] = []
@@ -139,7 +143,8 @@ export async function applyEnvMetaSettings (db: Kysely<DB>, box: SecretBox, queu
         changes.push({ setting: key, variable: SETTING_VARIABLES[key], change: `no longer set: the admin's now (kept ${kept})` })
       }
     }
-    const ownershipChanged = JSON.stringify(Object.keys(before.envOwned).sort()) !== JSON.stringify(Object.keys(config.owned).sort())
+    const ownershipChanged =
+      JSON.stringify(Object.keys(before.envOwned).sort()) !== JSON.stringify(Object.keys(config.owned).sort())
     let settingsChanged = false
     if (changes.some((c) => c.setting !== 'accessRules') || ownershipChanged) {
       const input: MetaSettingsInput = {

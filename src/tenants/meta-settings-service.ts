@@ -10,7 +10,9 @@ import { saveMetaSettings, setConnectionStatus, type MetaSettingsInput, type Sav
 // reconciles it implies commit together (a rule change enqueues).
 
 /** Saves settings; any change reconciles everyone (a new token also reconnects the tenant). */
-export async function updateMetaSettings (db: Kysely<DB>, box: SecretBox, queue: ReconcileRequester, tenantId: string, input: MetaSettingsInput): Promise<SaveResult> {
+export async function updateMetaSettings (
+  db: Kysely<DB>, box: SecretBox, queue: ReconcileRequester, tenantId: string, input: MetaSettingsInput
+): Promise<SaveResult> {
   return await db.transaction().execute(async (trx) => {
     const saved = await saveMetaSettings(trx, box, tenantId, input, 'admin')
     if (saved.changed) await queue.enqueueTenant(trx, tenantId, 'Meta settings changed')
@@ -19,7 +21,9 @@ export async function updateMetaSettings (db: Kysely<DB>, box: SecretBox, queue:
 }
 
 /** Replaces the rules; members of the groups whose rule changed are reconciled. */
-export async function updateAccessRules (db: Kysely<DB>, queue: ReconcileRequester, tenantId: string, rules: readonly AccessRule[]): Promise<string[]> {
+export async function updateAccessRules (
+  db: Kysely<DB>, queue: ReconcileRequester, tenantId: string, rules: readonly AccessRule[]
+): Promise<string[]> {
   return await db.transaction().execute(async (trx) => {
     const changed = await replaceAccessRules(trx, tenantId, rules)
     await queue.enqueueGroupNames(trx, tenantId, changed, 'access rules changed')

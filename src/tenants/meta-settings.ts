@@ -133,9 +133,11 @@ export async function saveMetaSettings (
   const before = await loadMetaCredentials(trx, box, tenantId)
   const accessToken = input.accessToken === undefined ? before.accessToken : input.accessToken
   const appSecret = input.appSecret === undefined ? before.appSecret : input.appSecret
-  const credentialsChanged = accessToken !== before.accessToken || appSecret !== before.appSecret || input.businessId !== before.businessId
+  const credentialsChanged = accessToken !== before.accessToken || appSecret !== before.appSecret ||
+    input.businessId !== before.businessId
   const workAccountsInvite = input.workAccountsInvite ?? before.workAccountsInvite
-  const changed = credentialsChanged || input.identityMode !== before.identityMode || input.inviteType !== before.inviteType ||
+  const changed = credentialsChanged || input.identityMode !== before.identityMode ||
+    input.inviteType !== before.inviteType ||
     workAccountsInvite !== before.workAccountsInvite ||
     input.defaultRole !== before.defaultRole || input.dryRun !== before.dryRun
   const values = {
@@ -160,6 +162,8 @@ export async function saveMetaSettings (
  * Records whether Meta accepts the tenant's token (auth errors, reference §4.2 190/102/104).
  * Answers true when the status actually changed, so callers act once per transition.
  */
-export async function setConnectionStatus (db: Executor, tenantId: string, status: ConnectionStatus, error: string | null): Promise<boolean> {
+export async function setConnectionStatus (
+  db: Executor, tenantId: string, status: ConnectionStatus, error: string | null
+): Promise<boolean> {
   return await updateConnectionStatus(db, tenantId, status, error)
 }

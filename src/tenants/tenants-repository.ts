@@ -71,7 +71,9 @@ export async function touchScimToken (db: Executor, tokenId: string): Promise<vo
     .execute()
 }
 
-export async function listTenantsPage (db: Executor, limit: number, offset: number): Promise<{ rows: Tenant[], total: number }> {
+export async function listTenantsPage (
+  db: Executor, limit: number, offset: number
+): Promise<{ rows: Tenant[], total: number }> {
   const rows = await db.selectFrom('tenants').selectAll()
     .orderBy((eb) => eb.fn('lower', ['name'])).orderBy('id')
     .limit(limit).offset(offset).execute()

@@ -3,7 +3,16 @@ import { table } from '../output.js'
 import { arg, resolveTenant } from '../resolve.js'
 import { queryOf } from './query.js'
 
-interface Event { id: number, at: string, actor: string, email: string | null, action: string, outcome: string, reason: string, message: string | null }
+interface Event {
+  id: number,
+  at: string,
+  actor: string,
+  email: string | null,
+  action: string,
+  outcome: string,
+  reason: string,
+  message: string | null
+}
 
 export const auditGroup: CommandGroup = {
   name: 'audit',

@@ -10,7 +10,9 @@ interface QueueStatus {
   failed: number,
   oldest_job_age_seconds: number | null,
   failed_people: number
-  failing_jobs: Array<{ user_id: string | null, state: string, retry_count: number, next_attempt_at: string | null, error: string | null }>
+  failing_jobs: Array<{
+    user_id: string | null, state: string, retry_count: number, next_attempt_at: string | null, error: string | null
+  }>
 }
 
 const render = (s: QueueStatus): string => [

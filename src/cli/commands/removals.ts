@@ -15,7 +15,9 @@ interface Status {
   budget_percent: number
   window_seconds: number
 }
-interface Held { id: string, user_id: string | null, email: string | null, action: string, since: string, cause: string }
+interface Held {
+  id: string, user_id: string | null, email: string | null, action: string, since: string, cause: string
+}
 interface Decided { count: number, items: Held[] }
 
 const statusText = (s: Status): string => keyValues([

@@ -4,7 +4,12 @@ import { usageError } from '../exit-codes.js'
 import { table } from '../output.js'
 import { arg, resolveTenant } from '../resolve.js'
 
-interface Rule { group: string, role: string | null, priority: number, assets: Array<{ assetType: string, assetId: string, tasks: string[] }> }
+interface Rule {
+  group: string,
+  role: string | null,
+  priority: number,
+  assets: Array<{ assetType: string, assetId: string, tasks: string[] }>
+}
 interface Rules { items: Rule[], total: number, changed_groups?: string[] }
 
 const render = (r: Rules): string => table(['priority', 'group', 'role', 'assets'], r.items.map((x) => [

@@ -99,7 +99,9 @@ export const syncGroup: CommandGroup = {
         if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw usageError('--limit must be between 1 and 500')
         const page = await api().get<{ items: Run[], total: number }>(`/tenants/${id}/sync/runs?limit=${limit}`)
         out.result(page, () => table(['run', 'status', 'trigger', 'started', 'finished', 'members', 'unmanaged', 'error'],
-          page.items.map((r) => [r.id, r.status, r.trigger, r.started_at, r.finished_at, r.counts.members, r.counts.unmanaged, r.error])))
+          page.items.map((r) => [
+            r.id, r.status, r.trigger, r.started_at, r.finished_at, r.counts.members, r.counts.unmanaged, r.error
+          ])))
       }
     }
   ]

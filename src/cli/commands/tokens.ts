@@ -3,7 +3,9 @@ import { usageError } from '../exit-codes.js'
 import { keyValues, table } from '../output.js'
 import { arg, resolveTenant } from '../resolve.js'
 
-interface TokenInfo { id: string, label: string, prefix: string, created_at: string, last_used_at: string | null, revoked_at: string | null }
+interface TokenInfo {
+  id: string, label: string, prefix: string, created_at: string, last_used_at: string | null, revoked_at: string | null
+}
 
 export const tokensGroup: CommandGroup = {
   name: 'tokens',

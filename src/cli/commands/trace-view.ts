@@ -22,9 +22,13 @@ export interface Trace {
   started_at: string
   duration_ms: number
   idp: { found: boolean, user_name: string | null, active: boolean | null, groups: string[], roles: string[] } | null
-  desired: { role: string | null, why: string, assets: Array<{ assetType: string, assetId: string, tasks: string[] }> } | null
+  desired: {
+    role: string | null, why: string, assets: Array<{ assetType: string, assetId: string, tasks: string[] }>
+  } | null
   matches: Array<{ looked_up: string | null, found: string, note: string }>
-  plans: Array<{ steps: Step[], waiting_assets: Array<{ assetType: string, assetId: string }>, manual_steps: unknown[] }>
+  plans: Array<{
+    steps: Step[], waiting_assets: Array<{ assetType: string, assetId: string }>, manual_steps: unknown[]
+  }>
   holds: Array<{ step: Step, why: string }>
   calls: Array<{
     method: string

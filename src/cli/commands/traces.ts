@@ -8,7 +8,9 @@ import { traceText, type Trace } from './trace-view.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-interface PeoplePage { items: Array<{ user_id: string, user_name: string, email: string | null }>, next_offset?: number }
+interface PeoplePage {
+  items: Array<{ user_id: string, user_name: string, email: string | null }>, next_offset?: number
+}
 
 /** A person given by user id, or by user name or email (compared without case). */
 async function resolveUser (api: ApiClient, tenantId: string, given: string): Promise<string> {

@@ -11,7 +11,9 @@ type OidcSettings = NonNullable<ConsoleConfig['oidc']>
 const FLOW_TTL_MS = 10 * 60_000
 
 export interface SignedIn { actor: string, subject: string, issuer: string }
-export type CallbackOutcome = { ok: true, who: SignedIn, returnTo: string } | { ok: false, reason: string, who?: SignedIn }
+export type CallbackOutcome = {
+  ok: true, who: SignedIn, returnTo: string
+} | { ok: false, reason: string, who?: SignedIn }
 
 const isLoopback = (url: URL): boolean => ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
 
@@ -86,7 +88,10 @@ export class OidcSignIn {
     let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>
     try {
       tokens = await client.authorizationCodeGrant(config, callbackUrl, {
-        pkceCodeVerifier: flow.code_verifier, expectedState: flow.state, expectedNonce: flow.nonce, idTokenExpected: true
+        pkceCodeVerifier: flow.code_verifier,
+        expectedState: flow.state,
+        expectedNonce: flow.nonce,
+        idTokenExpected: true
       })
     } catch (err) {
       return { ok: false, reason: `the identity provider's answer was refused: ${(err as Error).message}` }

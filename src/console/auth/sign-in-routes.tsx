@@ -13,14 +13,17 @@ export function safeReturnTo (next: unknown): string {
   return typeof next === 'string' && /^\/ui(\/|$|\?)/.test(next) && !next.startsWith('//') && !next.includes('\\') ? next : '/ui'
 }
 
-function SignInPage (props: { oidc: boolean, token: boolean, next: string, message?: string | undefined, insecureHost: boolean }) {
+function SignInPage (props: {
+  oidc: boolean, token: boolean, next: string, message?: string | undefined, insecureHost: boolean
+}) {
   return (
     <Document title='Sign in'>
       <h1>Sign in to the console</h1>
       {props.message !== undefined && <Notice tone='bad' announce={props.message}>{props.message}</Notice>}
       {props.insecureHost && (
         <Notice tone='bad'>
-          This address uses plain HTTP on a host that is not this machine: browsers drop the console's Secure cookie here.
+          This address uses plain HTTP on a host that is not this machine:
+          browsers drop the console's Secure cookie here.
           Use HTTPS (set PUBLIC_BASE_URL), or open the console on http://127.0.0.1 or http://localhost.
         </Notice>
       )}
@@ -60,11 +63,20 @@ export async function signInRoutes (app: FastifyInstance, rt: ConsoleRuntime): P
   const attempts = new TokenBuckets({ perMinute: 10, burst: 5, now: () => rt.now().getTime() })
 
   const showSignIn = async (request: FastifyRequest, reply: FastifyReply, message?: string, status = 200) => {
-    const next = safeReturnTo((request.query as Record<string, unknown> | undefined)?.next ?? (request.body as Record<string, unknown> | undefined)?.next)
+    const next = safeReturnTo(
+      (request.query as Record<string, unknown> | undefined)?.next ??
+        (request.body as Record<string, unknown> | undefined)?.next
+    )
     const host = (request.headers.host ?? '').replace(/:\d+$/, '')
     const insecureHost = config.publicBaseUrl === undefined && request.protocol === 'http' && !LOOPBACK.has(host)
     return await sendHtml(reply, renderPage(
-      <SignInPage oidc={rt.oidc !== undefined} token={config.console.tokenSignIn} next={next} message={message} insecureHost={insecureHost} />
+      <SignInPage
+        oidc={rt.oidc !== undefined}
+        token={config.console.tokenSignIn}
+        next={next}
+        message={message}
+        insecureHost={insecureHost}
+      />
     ), status)
   }
 

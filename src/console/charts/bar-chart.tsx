@@ -17,7 +17,9 @@ function niceMax (n: number): number {
 }
 
 /** A stacked bar chart of series over labels (time buckets or categories). */
-export function BarChart (props: { id: string, title: string, description: string, labels: string[], series: Series[], valueLabel: string }) {
+export function BarChart (props: {
+  id: string, title: string, description: string, labels: string[], series: Series[], valueLabel: string
+}) {
   const { labels, series } = props
   const totals = labels.map((_, i) => series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0))
   const max = niceMax(Math.max(0, ...totals))
@@ -53,7 +55,11 @@ export function BarChart (props: { id: string, title: string, description: strin
                 base += v
                 return (
                   <rect
-                    key={s.name} x={M.left + i * slot + (slot - barW) / 2} y={top} width={barW} height={Math.max(height, 0.5)}
+                    key={s.name}
+                    x={M.left + i * slot + (slot - barW) / 2}
+                    y={top}
+                    width={barW}
+                    height={Math.max(height, 0.5)}
                     fill={COLOURS[k % COLOURS.length]} stroke='#ffffff' stroke-width='0.5'
                   >
                     <title>{`${label}: ${s.name} ${v}`}</title>
@@ -105,8 +111,13 @@ export function bucketStarts (since: Date, until: Date, bucketSeconds: number): 
   return out
 }
 
-/** Points keyed by bucket and series name into series aligned to `buckets`; beyond `keep` series, the rest are "other". */
-export function seriesFrom (buckets: Date[], points: Array<{ at: Date, key: string, count: number }>, keep = 7): Series[] {
+/**
+ * Points keyed by bucket and series name into series aligned to `buckets`; beyond `keep` series,
+ * the rest are "other".
+ */
+export function seriesFrom (
+  buckets: Date[], points: Array<{ at: Date, key: string, count: number }>, keep = 7
+): Series[] {
   const totals = new Map<string, number>()
   for (const p of points) totals.set(p.key, (totals.get(p.key) ?? 0) + p.count)
   const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k)

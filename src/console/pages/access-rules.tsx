@@ -11,7 +11,9 @@ import { field, formOf, tenantPage } from './tenant.js'
 
 /** Access rules: the current rules as a table and as JSON to edit, checked against the business's assets on save. */
 export async function accessRulesPage (app: FastifyInstance, rt: ConsoleRuntime): Promise<void> {
-  const show = async (request: FastifyRequest, reply: FastifyReply, flash?: ComponentChildren, draft?: string, status = 200) => {
+  const show = async (
+    request: FastifyRequest, reply: FastifyReply, flash?: ComponentChildren, draft?: string, status = 200
+  ) => {
     const { tenant, ctx, base } = await tenantPage(rt, request)
     const rules = (await listAccessRules(rt.db, tenant.id)).map(ruleView)
     const html = renderPage(

@@ -14,7 +14,13 @@ export async function auditPage (app: FastifyInstance, rt: ConsoleRuntime): Prom
     const { tenant, ctx, base } = await tenantPage(rt, request)
     const raw = queryOf(request)
     const set = (v: string | undefined) => v === undefined || v.trim() === '' ? undefined : v
-    const parsed = auditQuery.safeParse({ limit: PAGE, offset: set(raw.offset), user_id: set(raw.user_id), action: set(raw.action), outcome: set(raw.outcome) })
+    const parsed = auditQuery.safeParse({
+      limit: PAGE,
+      offset: set(raw.offset),
+      user_id: set(raw.user_id),
+      action: set(raw.action),
+      outcome: set(raw.outcome)
+    })
     const q = parsed.success ? parsed.data : auditQuery.parse({ limit: PAGE })
     const { rows, total } = await listAuditPage(rt.db, tenant.id, q)
     const signIns = await listConsoleEvents(rt.db, 20, 0)
@@ -56,7 +62,9 @@ export async function auditPage (app: FastifyInstance, rt: ConsoleRuntime): Prom
             ))}
           />
           <Pager
-            href={(o) => urlWith(path, { action: q.action, outcome: q.outcome, user_id: q.user_id, offset: o === 0 ? undefined : o })}
+            href={(o) => urlWith(
+              path, { action: q.action, outcome: q.outcome, user_id: q.user_id, offset: o === 0 ? undefined : o }
+            )}
             offset={q.offset} limit={PAGE} total={total} shown={rows.length}
           />
         </div>

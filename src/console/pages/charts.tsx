@@ -26,7 +26,9 @@ export async function chartsPage (app: FastifyInstance, rt: ConsoleRuntime): Pro
     const actions = await actionSeries(rt.db, tenant.id, week, 6 * HOUR)
     const scimBuckets = bucketStarts(day.since, day.until, HOUR)
     const scim = await scimRequestSeries(rt.db, tenant.id, day, HOUR)
-    const funnel = await invitationFunnel(rt.db, tenant.id, { since: new Date(now.getTime() - 30 * DAY_MS), until: now }, now)
+    const funnel = await invitationFunnel(
+      rt.db, tenant.id, { since: new Date(now.getTime() - 30 * DAY_MS), until: now }, now
+    )
     const runs = (await listRuns(rt.db, tenant.id, 20, 0)).rows.filter((r) => r.status === 'succeeded').reverse()
     const queue = rt.provisioning === undefined ? undefined : await queueStatus(rt.db, tenant.id, 1)
     const html = renderPage(

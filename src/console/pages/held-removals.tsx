@@ -73,7 +73,15 @@ function Confirm (props: { base: string, csrf: string, decision: 'approve' | 're
   )
 }
 
-function HeldPage (props: { ctx: PageContext, base: string, held: Held, offset: number, engaged: boolean, decision?: ComponentChildren, flash?: ComponentChildren }) {
+function HeldPage (props: {
+  ctx: PageContext,
+  base: string,
+  held: Held,
+  offset: number,
+  engaged: boolean,
+  decision?: ComponentChildren,
+  flash?: ComponentChildren
+}) {
   return (
     <Document title={`${props.ctx.tenant?.name ?? ''} held removals`} ctx={props.ctx} section='held-removals'>
       <h1>Held removals of {props.ctx.tenant?.name}</h1>
@@ -90,7 +98,10 @@ function HeldPage (props: { ctx: PageContext, base: string, held: Held, offset: 
 
 /** The removal brake's held actions: approve or reject, each behind a confirmation. */
 export async function heldRemovalsPage (app: FastifyInstance, rt: ConsoleRuntime): Promise<void> {
-  const show = async (request: FastifyRequest, reply: FastifyReply, extra: { decision?: ComponentChildren, flash?: ComponentChildren }, status = 200) => {
+  const show = async (
+    request: FastifyRequest, reply: FastifyReply, extra: { decision?: ComponentChildren, flash?: ComponentChildren },
+    status = 200
+  ) => {
     const { tenant, ctx, base } = await tenantPage(rt, request)
     const offset = request.method === 'GET' ? offsetOf(queryOf(request)) : 0
     const held = await listHeld(rt.db, tenant.id, PAGE, offset)
@@ -100,7 +111,10 @@ export async function heldRemovalsPage (app: FastifyInstance, rt: ConsoleRuntime
       return await sendHtml(reply, list + renderFragment(<div id='decision' hx-swap-oob='true' />), status)
     }
     const engaged = (await brakeStatus(rt.db, tenant.id, rt.now())).engaged
-    return await sendHtml(reply, renderPage(<HeldPage ctx={ctx} base={base} held={held} offset={offset} engaged={engaged} {...extra} />), status)
+    return await sendHtml(
+      reply, renderPage(<HeldPage ctx={ctx} base={base} held={held} offset={offset} engaged={engaged} {...extra} />),
+      status
+    )
   }
 
   app.get('/ui/tenants/:tenantId/held-removals', async (request, reply) => await show(request, reply, {}))
@@ -135,7 +149,9 @@ export async function heldRemovalsPage (app: FastifyInstance, rt: ConsoleRuntime
     if (rt.removalBrake === undefined) return await show(request, reply, { flash: <Notice tone='bad'>The reconcile queue is not available in this process.</Notice> }, 503)
     const run = d.data === 'approve' ? approveHeld : rejectHeld
     try {
-      const rows = await run({ ...rt.removalBrake, now: rt.removalBrake.now ?? rt.now }, tenant.id, selection, authOf(request).session.actor)
+      const rows = await run(
+        { ...rt.removalBrake, now: rt.removalBrake.now ?? rt.now }, tenant.id, selection, authOf(request).session.actor
+      )
       const text = d.data === 'approve'
         ? `Approved ${rows.length} removal${rows.length === 1 ? '' : 's'}: they run now.`
         : `Rejected ${rows.length} removal${rows.length === 1 ? '' : 's'}: those people stay.`

@@ -45,7 +45,9 @@ export async function overviewPage (app: FastifyInstance, rt: ConsoleRuntime): P
     const governor = rt.provisioning?.clients.governor
     const healths = await Promise.all(rows.map(async (t) => {
       if (rt.provisioning === undefined) return undefined
-      return await tenantHealth({ db: rt.db, governor: governor === undefined ? undefined : () => governor.snapshot(), now: rt.now }, t.id)
+      return await tenantHealth(
+        { db: rt.db, governor: governor === undefined ? undefined : () => governor.snapshot(), now: rt.now }, t.id
+      )
     }))
     const html = renderPage(
       <Document title='All tenants' ctx={pageContext(request)}>

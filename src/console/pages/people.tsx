@@ -68,7 +68,9 @@ export async function peoplePage (app: FastifyInstance, rt: ConsoleRuntime): Pro
     const f = filtersOf(query)
     const offset = offsetOf(query)
     const href = (o: number, tab: Tab = f.tab) => urlWith(`${base}/people`, {
-      tab, ...(tab === f.tab ? { state: f.state, error: f.error, drift: f.drift, group: f.group, q: f.q } : {}), offset: o === 0 ? undefined : o
+      tab,
+      ...(tab === f.tab ? { state: f.state, error: f.error, drift: f.drift, group: f.group, q: f.q } : {}),
+      offset: o === 0 ? undefined : o
     })
     let results: preact.VNode
     if (f.tab === 'managed') {
@@ -79,7 +81,9 @@ export async function peoplePage (app: FastifyInstance, rt: ConsoleRuntime): Pro
         if (report === undefined) driftNote = 'No sync has succeeded yet, so nobody has drift on record.'
         userIds = report === undefined
           ? []
-          : [...new Set([...report.missing, ...report.not_entitled, ...report.role_differences, ...report.asset_differences].map((r) => r.user_id))]
+          : [...new Set([
+              ...report.missing, ...report.not_entitled, ...report.role_differences, ...report.asset_differences
+            ].map((r) => r.user_id))]
       }
       const { rows, total } = await listPeople(rt.db, tenant.id, {
         limit: PAGE,
@@ -148,7 +152,13 @@ export async function peoplePage (app: FastifyInstance, rt: ConsoleRuntime): Pro
             caption='Partners (last sync)' columns={['Name', 'Id', 'Kind']} empty='No partners.'
             rows={partners.map((p) => <tr key={`${p.kind}:${p.meta_id}`}><th scope='row'>{p.name ?? ''}</th><td>{p.meta_id}</td><td>{p.kind}</td></tr>)}
           />
-          <Pager href={href} offset={offset} limit={PAGE} total={null} shown={Math.max(systemUsers.length, partners.length)} />
+          <Pager
+            href={href}
+            offset={offset}
+            limit={PAGE}
+            total={null}
+            shown={Math.max(systemUsers.length, partners.length)}
+          />
         </div>
       )
     }

@@ -92,7 +92,11 @@ export async function personPage (app: FastifyInstance, rt: ConsoleRuntime): Pro
           empty='No events yet.'
           rows={events.map((e) => (
             <tr key={String(e.id)}>
-              <td><When at={e.at} /></td><td>{e.actor}</td><td>{e.action}</td><td>{e.outcome}</td><td>{e.message ?? e.reason}</td>
+              <td><When at={e.at} /></td>
+              <td>{e.actor}</td>
+              <td>{e.action}</td>
+              <td>{e.outcome}</td>
+              <td>{e.message ?? e.reason}</td>
             </tr>
           ))}
         />

@@ -86,7 +86,8 @@ function ConnectionSection (props: { base: string, csrf: string, settings: Setti
 
 /** The variable that owns a setting, if the environment does (then the field is read-only here). */
 function OwnedNote (props: { variable: string | undefined }) {
-  return props.variable === undefined ? null : <small> (set by {props.variable}; change it there and restart)</small>
+  if (props.variable === undefined) return null
+  return <small> (set by {props.variable}; change it there and restart)</small>
 }
 
 /** Business id, token, app secret and dry run: what `PUT /admin/v1/tenants/{id}/meta-connection` sets. */
@@ -94,20 +95,49 @@ function ConnectionForm (props: { base: string, csrf: string, settings: Settings
   const s = props.settings
   const owned = s.envOwned
   const action = `${props.base}/meta-connection`
+  const kept = 'set; leave empty to keep it'
   return (
-    <form method='post' action={action} hx-post={action} hx-target='#meta-connection' hx-swap='outerHTML' class='stacked'>
+    <form
+      method='post'
+      action={action}
+      hx-post={action}
+      hx-target='#meta-connection'
+      hx-swap='outerHTML'
+      class='stacked'
+    >
       <h3>Connect to a business</h3>
       <p>
         <label for='business_id'>Business id</label><OwnedNote variable={owned.businessId} /><br />
-        <input id='business_id' name='business_id' inputmode='numeric' pattern='[0-9]{1,32}' value={s.businessId ?? ''} disabled={owned.businessId !== undefined} />
+        <input
+          id='business_id'
+          name='business_id'
+          inputmode='numeric'
+          pattern='[0-9]{1,32}'
+          value={s.businessId ?? ''}
+          disabled={owned.businessId !== undefined}
+        />
       </p>
       <p>
         <label for='access_token'>System user access token</label><OwnedNote variable={owned.accessToken} /><br />
-        <input id='access_token' name='access_token' type='password' autocomplete='off' placeholder={s.hasAccessToken ? 'set; leave empty to keep it' : ''} disabled={owned.accessToken !== undefined} />
+        <input
+          id='access_token'
+          name='access_token'
+          type='password'
+          autocomplete='off'
+          placeholder={s.hasAccessToken ? kept : ''}
+          disabled={owned.accessToken !== undefined}
+        />
       </p>
       <p>
         <label for='app_secret'>App secret (for appsecret_proof, optional)</label><OwnedNote variable={owned.appSecret} /><br />
-        <input id='app_secret' name='app_secret' type='password' autocomplete='off' placeholder={s.hasAppSecret ? 'set; leave empty to keep it' : ''} disabled={owned.appSecret !== undefined} />
+        <input
+          id='app_secret'
+          name='app_secret'
+          type='password'
+          autocomplete='off'
+          placeholder={s.hasAppSecret ? kept : ''}
+          disabled={owned.appSecret !== undefined}
+        />
       </p>
       <p>
         <input id='dry_run' name='dry_run' type='checkbox' checked={s.dryRun} disabled={owned.dryRun !== undefined} />{' '}
@@ -120,7 +150,9 @@ function ConnectionForm (props: { base: string, csrf: string, settings: Settings
   )
 }
 
-function SyncSection (props: { base: string, csrf: string, health: Health, canSync: boolean, flash?: ComponentChildren }) {
+function SyncSection (props: {
+  base: string, csrf: string, health: Health, canSync: boolean, flash?: ComponentChildren
+}) {
   const last = props.health.sync.last_run
   return (
     <section id='sync' class='card' aria-labelledby='sync-heading'>
@@ -166,7 +198,9 @@ function BucketsSection (props: { health: Health }) {
   )
 }
 
-function HealthView (props: { ctx: PageContext, base: string, health: Health, settings: Settings, canSync: boolean, flash: Flash }) {
+function HealthView (props: {
+  ctx: PageContext, base: string, health: Health, settings: Settings, canSync: boolean, flash: Flash
+}) {
   const h = props.health
   return (
     <Document title={`${props.ctx.tenant?.name ?? ''} health`} ctx={props.ctx} section=''>
@@ -178,7 +212,13 @@ function HealthView (props: { ctx: PageContext, base: string, health: Health, se
       <div class='cards'>
         <TokensSection base={props.base} csrf={props.ctx.csrf} health={h} flash={props.flash.tokens} />
         <ConnectionSection base={props.base} csrf={props.ctx.csrf} settings={props.settings} flash={props.flash.meta} />
-        <SyncSection base={props.base} csrf={props.ctx.csrf} health={h} canSync={props.canSync} flash={props.flash.sync} />
+        <SyncSection
+          base={props.base}
+          csrf={props.ctx.csrf}
+          health={h}
+          canSync={props.canSync}
+          flash={props.flash.sync}
+        />
         <section class='card' aria-labelledby='provisioning-heading'>
           <h2 id='provisioning-heading'>Provisioning</h2>
           <dl class='facts'>
@@ -186,7 +226,8 @@ function HealthView (props: { ctx: PageContext, base: string, health: Health, se
             <dt>Oldest job</dt><dd>{h.provisioning.oldest_job_age_seconds === null ? '–' : `${h.provisioning.oldest_job_age_seconds} s`}</dd>
             <dt>Failing people</dt><dd>{h.provisioning.failed_people}</dd>
             <dt>Held removals</dt><dd><a href={`${props.base}/held-removals`}>{h.meta.removal_brake.held}</a>{h.meta.removal_brake.engaged ? ' (brake engaged)' : ''}</dd>
-            <dt>SCIM requests, 24 h</dt><dd>{h.scim.requests_24h.total} ({h.scim.requests_24h.server_errors} server errors)</dd>
+            <dt>SCIM requests, 24 h</dt>
+            <dd>{h.scim.requests_24h.total} ({h.scim.requests_24h.server_errors} server errors)</dd>
           </dl>
         </section>
       </div>
@@ -203,7 +244,9 @@ export async function tenantHealthPage (app: FastifyInstance, rt: ConsoleRuntime
   }, tenantId)
 
   /** A section for htmx, else the whole page with the section's message in place. */
-  const respond = async (request: FastifyRequest, reply: FastifyReply, which: keyof Flash, flash: ComponentChildren, status = 200) => {
+  const respond = async (
+    request: FastifyRequest, reply: FastifyReply, which: keyof Flash, flash: ComponentChildren, status = 200
+  ) => {
     const { tenant, ctx, base } = await tenantPage(rt, request)
     const health = await healthOf(tenant.id)
     const settings = await getMetaSettings(rt.db, tenant.id)
@@ -216,7 +259,14 @@ export async function tenantHealthPage (app: FastifyInstance, rt: ConsoleRuntime
       return await sendHtml(reply, renderFragment(section), status)
     }
     return await sendHtml(reply, renderPage(
-      <HealthView ctx={ctx} base={base} health={health} settings={settings} canSync={rt.sync !== undefined} flash={{ [which]: flash }} />
+      <HealthView
+        ctx={ctx}
+        base={base}
+        health={health}
+        settings={settings}
+        canSync={rt.sync !== undefined}
+        flash={{ [which]: flash }}
+      />
     ), status)
   }
 

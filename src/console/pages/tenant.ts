@@ -5,7 +5,9 @@ import { pageContext, type ConsoleRuntime } from '../context.js'
 import type { PageContext } from '../views/layout.js'
 
 /** The tenant of `:tenantId` (404 when unknown) and the page context that shows it. */
-export async function tenantPage (rt: ConsoleRuntime, request: FastifyRequest): Promise<{ tenant: Tenant, ctx: PageContext, base: string }> {
+export async function tenantPage (rt: ConsoleRuntime, request: FastifyRequest): Promise<{
+  tenant: Tenant, ctx: PageContext, base: string
+}> {
   const tenant = await tenantOfPath(rt.db, { tenantId: (request.params as { tenantId?: unknown }).tenantId })
   return { tenant, ctx: pageContext(request, { id: tenant.id, name: tenant.name }), base: `/ui/tenants/${tenant.id}` }
 }

@@ -7,7 +7,9 @@ import { insertConsoleEvent, pageConsoleEvents } from './console-repository.js'
 export async function recordConsoleEvent (
   db: Kysely<DB>, at: Date, event: { actor: string, action: string, outcome: 'applied' | 'refused', detail?: Record<string, unknown> }
 ): Promise<void> {
-  await insertConsoleEvent(db, { at, actor: event.actor, action: event.action, outcome: event.outcome, detail: event.detail ?? {} })
+  await insertConsoleEvent(
+    db, { at, actor: event.actor, action: event.action, outcome: event.outcome, detail: event.detail ?? {} }
+  )
 }
 
 export async function listConsoleEvents (db: Kysely<DB>, limit: number, offset: number) {

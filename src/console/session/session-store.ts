@@ -57,7 +57,9 @@ export class SessionStore {
     })
     // Expired rows of anyone go with each sign-in: the table stays the size of the live sessions.
     await deleteExpiredSessions(this.db, at)
-    return { secret, session: { idHash, actor: who.actor, method: who.method, subject: who.subject, createdAt: at, expiresAt } }
+    return {
+      secret, session: { idHash, actor: who.actor, method: who.method, subject: who.subject, createdAt: at, expiresAt }
+    }
   }
 
   /** The live session the cookie names, or undefined (unknown, idle too long, or past its end). */
@@ -75,7 +77,12 @@ export class SessionStore {
       await touchSession(this.db, idHash, at)
     }
     return {
-      idHash, actor: row.actor, method: row.method, subject: row.subject, createdAt: new Date(row.created_at), expiresAt: new Date(row.expires_at)
+      idHash,
+      actor: row.actor,
+      method: row.method,
+      subject: row.subject,
+      createdAt: new Date(row.created_at),
+      expiresAt: new Date(row.expires_at)
     }
   }
 

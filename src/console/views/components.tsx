@@ -19,7 +19,13 @@ export function When (props: { at: Date | string | null | undefined, none?: stri
 }
 
 /** A semantic table with a caption and column headers; wide tables scroll in a focusable region. */
-export function DataTable (props: { caption: string, columns: ReadonlyArray<string | { label: string, num?: boolean }>, empty?: string, rows: ComponentChildren[], id?: string }) {
+export function DataTable (props: {
+  caption: string,
+  columns: ReadonlyArray<string | { label: string, num?: boolean }>,
+  empty?: string,
+  rows: ComponentChildren[],
+  id?: string
+}) {
   return (
     <div class='table-wrap' role='region' aria-label={props.caption} tabindex={0} id={props.id}>
       <table>
@@ -47,7 +53,9 @@ export function CsrfField (props: { csrf: string }) {
 }
 
 /** Previous / next links that keep every filter in the URL. */
-export function Pager (props: { href: (offset: number) => string, offset: number, limit: number, total: number | null, shown: number, target?: string }) {
+export function Pager (props: {
+  href: (offset: number) => string, offset: number, limit: number, total: number | null, shown: number, target?: string
+}) {
   const { offset, limit, total, shown } = props
   const hasNext = total === null ? shown === limit : offset + shown < total
   const from = shown === 0 ? 0 : offset + 1

@@ -40,7 +40,9 @@ const HTMX_CONFIG = JSON.stringify({
   ]
 })
 
-export function Document (props: { title: string, ctx?: PageContext | undefined, section?: TenantSection | undefined, children: ComponentChildren }) {
+export function Document (props: {
+  title: string, ctx?: PageContext | undefined, section?: TenantSection | undefined, children: ComponentChildren
+}) {
   const { ctx } = props
   return (
     <html lang='en'>

@@ -33,7 +33,8 @@ export class Requester {
   async call<S extends z.ZodType> (spec: RequestSpec<S>): Promise<z.infer<S>> {
     const endpoint = this.transport.endpoint(spec.method, spec.path)
     // Validated inside the exchange, so an answer of the wrong shape counts as `unexpected`.
-    return await withRetry(async () => await this.transport.exchange(spec, (answer) => parseWith(spec.schema, answer.body, endpoint)),
+    return await withRetry(
+      async () => await this.transport.exchange(spec, (answer) => parseWith(spec.schema, answer.body, endpoint)),
       { ...this.retry, idempotent: spec.idempotent, signal: spec.signal })
   }
 

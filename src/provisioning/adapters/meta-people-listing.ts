@@ -57,7 +57,9 @@ const key = (email: string): string => email.toLowerCase()
 export const readRole = (role: string | undefined): BusinessRole | null => (role ?? null) as BusinessRole | null
 
 function emptyListing (readAt: number): Listing {
-  return { pending: new Map(), members: new Map(), pendingEmailOf: new Map(), memberEmailOf: new Map(), readAt, size: 0 }
+  return {
+    pending: new Map(), members: new Map(), pendingEmailOf: new Map(), memberEmailOf: new Map(), readAt, size: 0
+  }
 }
 
 function setEntry (listing: Listing, kind: 'pending' | 'member', email: string, entry: Entry): void {
@@ -85,7 +87,9 @@ function setMembers (listing: Listing, members: readonly BusinessUser[]): void {
   }
 }
 
-function listingOf (pending: readonly BusinessRoleRequest[], members: readonly BusinessUser[], readAt: number): Listing {
+function listingOf (
+  pending: readonly BusinessRoleRequest[], members: readonly BusinessUser[], readAt: number
+): Listing {
   const listing = emptyListing(readAt)
   for (const r of pending) {
     if (r.email === undefined || r.email === '' || !isPending(r.status) || listing.pending.has(key(r.email))) continue
@@ -153,7 +157,10 @@ export class MemberDirectory {
       return listingOf(pending, members, readAt)
     })()
     this.reading = reading
-    reading.then((listing) => { if (this.reading === reading) this.latest = listing }, () => { if (this.reading === reading) this.reading = undefined })
+    reading.then(
+      (listing) => { if (this.reading === reading) this.latest = listing },
+      () => { if (this.reading === reading) this.reading = undefined }
+    )
     return reading
   }
 

@@ -19,7 +19,9 @@ import { enqueueUnmanagedRemovals, type UnmanagedJob } from '../engine/unmanaged
  * access rule names the asset, or the bridge granted it): tasks someone gave by hand on an
  * asset no rule mentions are reported as drift by the sync, never taken away by a reconcile.
  */
-function observedPatch (p: ObservedPerson, record: PersonRecord | undefined, managed: ReadonlySet<string>): PersonPatch | undefined {
+function observedPatch (
+  p: ObservedPerson, record: PersonRecord | undefined, managed: ReadonlySet<string>
+): PersonPatch | undefined {
   const role = p.role as BusinessRole | null
   const keep = (a: { assetType: string, assetId: string }): boolean =>
     managed.has(`${a.assetType}:${a.assetId}`) || (record?.assets ?? []).some((r) => r.assetType === a.assetType && r.assetId === a.assetId)
@@ -54,17 +56,24 @@ function observedPatch (p: ObservedPerson, record: PersonRecord | undefined, man
 function withNarrowed (a: ObservedPerson['assets'][number], record: PersonRecord | undefined): PersonRecord['assets'][number] {
   const tried = record?.assets.find((r) => r.assetType === a.assetType && r.assetId === a.assetId)?.narrowed ?? []
   const narrowed = tried.filter((t) => a.tasks.includes(t))
-  return { assetType: a.assetType, assetId: a.assetId, tasks: [...a.tasks].sort(), ...(narrowed.length === 0 ? {} : { narrowed }) }
+  return {
+    assetType: a.assetType,
+    assetId: a.assetId,
+    tasks: [...a.tasks].sort(),
+    ...(narrowed.length === 0 ? {} : { narrowed })
+  }
 }
 
 /** Manual steps (pixel access to remove by hand) that this sync shows done: Meta no longer reports the access. */
 function doneByHand (p: ObservedPerson, record: PersonRecord | undefined): ManualStep[] {
-  return (record?.manualSteps ?? []).filter((m) => !p.assets.some((a) => a.assetType === m.assetType && a.assetId === m.assetId))
+  return (record?.manualSteps ?? [])
+    .filter((m) => !p.assets.some((a) => a.assetType === m.assetType && a.assetId === m.assetId))
 }
 
 function unchanged (patch: PersonPatch, record: PersonRecord | undefined): boolean {
   if (record === undefined) return false
-  return (Object.keys(patch) as Array<keyof PersonPatch>).every((k) => JSON.stringify(patch[k]) === JSON.stringify(record[k]))
+  return (Object.keys(patch) as Array<keyof PersonPatch>)
+    .every((k) => JSON.stringify(patch[k]) === JSON.stringify(record[k]))
 }
 
 export interface SyncPortsDeps {
@@ -103,7 +112,9 @@ export function createSyncPorts (deps: SyncPortsDeps): SyncPorts {
         const record = records.get(p.userId)
         const observed = observedPatch(p, record, managed)
         const done = doneByHand(p, record)
-        const patch = done.length === 0 ? observed : { ...observed, manualSteps: record?.manualSteps.filter((m) => !done.includes(m)) ?? [] }
+        const patch = done.length === 0
+          ? observed
+          : { ...observed, manualSteps: record?.manualSteps.filter((m) => !done.includes(m)) ?? [] }
         if (patch === undefined || unchanged(patch, record)) continue
         await savePerson(trx, tenantId, p.userId, patch, record?.version ?? 0)
         if (done.length > 0) {

@@ -22,7 +22,9 @@ export interface TenantContext {
   confirmedConnected: boolean
 }
 
-export async function loadTenantContext (db: Kysely<DB>, box: SecretBox, clients: MetaClientFactory, tenantId: string): Promise<TenantContext> {
+export async function loadTenantContext (
+  db: Kysely<DB>, box: SecretBox, clients: MetaClientFactory, tenantId: string
+): Promise<TenantContext> {
   const settings = await loadMetaCredentials(db, box, tenantId)
   const rules = await listAccessRules(db, tenantId)
   const client = effectiveDryRun(settings) ? null : clients.forTenant(settings)

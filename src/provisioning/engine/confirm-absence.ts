@@ -34,7 +34,9 @@ export async function confirmMemberGone (client: MetaClient, businessUserId: str
 }
 
 /** P6 (by email when known), then P1: still pending, gone, or now a member. */
-export async function confirmInviteGone (client: MetaClient, inviteId: string, email: string | null): Promise<InviteAfterCancel> {
+export async function confirmInviteGone (
+  client: MetaClient, inviteId: string, email: string | null
+): Promise<InviteAfterCancel> {
   const pending = await client.listPendingUsers(email === null ? { fields: ['id', 'status'] } : { email, fields: ['id', 'email', 'status'] })
   if (pending.some((r) => r.id === inviteId && invitationIsOpen(r.status))) throw stillThere(`invitation ${inviteId}`, `DELETE /${inviteId}`)
   if (email === null) return { kind: 'gone' }
@@ -43,7 +45,9 @@ export async function confirmInviteGone (client: MetaClient, inviteId: string, e
 }
 
 /** The asset's assigned_users: does the person still hold it? Throws `stillThere` when they do. */
-export async function confirmUnassigned (client: MetaClient, asset: { type: AssetType, id: string }, userId: string): Promise<void> {
+export async function confirmUnassigned (
+  client: MetaClient, asset: { type: AssetType, id: string }, userId: string
+): Promise<void> {
   const holders = await client.getAssignedUsers(asset, { fields: ['id'] })
   if (holders.some((u) => u.id === userId)) throw stillThere(`${userId}'s access to ${asset.id}`, `DELETE /${asset.id}/assigned_users`)
 }

@@ -15,7 +15,9 @@ export interface DesiredPerson {
  * Desired access of many users in three queries (users, their groups, the rules), for the sync
  * and the plan preview; users that do not exist come back as deleted (no access).
  */
-export async function desiredForUsers (db: Kysely<DB>, tenantId: string, userIds: readonly string[]): Promise<Map<string, DesiredPerson>> {
+export async function desiredForUsers (
+  db: Kysely<DB>, tenantId: string, userIds: readonly string[]
+): Promise<Map<string, DesiredPerson>> {
   const out = new Map<string, DesiredPerson>()
   if (userIds.length === 0) return out
   const settings = await getMetaSettings(db, tenantId)

@@ -49,7 +49,8 @@ export function mergeAssets (lists: ReadonlyArray<readonly AssetAccess[]>): Asse
       byAsset.set(key, { assetType: a.assetType, assetId: a.assetId, tasks: [...tasks].sort() })
     }
   }
-  return [...byAsset.values()].sort((x, y) => x.assetType.localeCompare(y.assetType) || x.assetId.localeCompare(y.assetId))
+  return [...byAsset.values()]
+    .sort((x, y) => x.assetType.localeCompare(y.assetType) || x.assetId.localeCompare(y.assetId))
 }
 
 /** Rules whose group is one of the user's, by display name ignoring case; best priority first. */
@@ -65,7 +66,9 @@ export function matchingRules (rules: readonly AccessRule[], groupNames: readonl
  * tenant's default role; asset tasks are the union of every matching rule. Assets without any
  * role still need a place in the business: the person joins as EMPLOYEE.
  */
-export function desiredAccess (user: DesiredUser | undefined, rules: readonly AccessRule[], defaultRole: BusinessRole | null): DesiredResult {
+export function desiredAccess (
+  user: DesiredUser | undefined, rules: readonly AccessRule[], defaultRole: BusinessRole | null
+): DesiredResult {
   if (user === undefined) return { role: null, assets: [], why: 'the user was deleted' }
   if (!user.active) return { role: null, assets: [], why: 'the user is inactive' }
   const matching = matchingRules(rules, user.groupNames)

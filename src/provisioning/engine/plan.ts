@@ -42,7 +42,9 @@ export function needsGrant (desired: AssetAccess, observed: AssetAccess): boolea
  * asset), remove what is no longer granted. Pixels cannot be un-assigned through the API: the
  * plan names the manual step instead.
  */
-export function assetSteps (businessUserId: string, desired: readonly AssetAccess[], observed: readonly AssetAccess[]): Step[] {
+export function assetSteps (
+  businessUserId: string, desired: readonly AssetAccess[], observed: readonly AssetAccess[]
+): Step[] {
   const have = new Map(observed.map((a) => [assetKey(a), a]))
   const want = new Set(desired.map(assetKey))
   const steps: Step[] = []

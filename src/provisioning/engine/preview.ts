@@ -26,7 +26,9 @@ export interface TenantPlanPreview {
  * the bridge's own record: no Meta call, nothing written. The worker looks emails up in Meta
  * before inviting, so a previewed invite may turn out to be an adoption.
  */
-export async function previewTenantPlan (db: Kysely<DB>, tenantId: string, options: { userIds?: readonly string[], afterUserId?: string, limit?: number } = {}): Promise<TenantPlanPreview> {
+export async function previewTenantPlan (
+  db: Kysely<DB>, tenantId: string, options: { userIds?: readonly string[], afterUserId?: string, limit?: number } = {}
+): Promise<TenantPlanPreview> {
   const settings = await getMetaSettings(db, tenantId)
   const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000)
   let ids: string[]
@@ -45,8 +47,20 @@ export async function previewTenantPlan (db: Kysely<DB>, tenantId: string, optio
       ...d,
       email,
       observed,
-      plan: plan({ desired: d.desired, observed, mode: settings.identityMode, email, inviteType: settings.inviteType, workAccountsInvite: settings.workAccountsInvite })
+      plan: plan({
+        desired: d.desired,
+        observed,
+        mode: settings.identityMode,
+        email,
+        inviteType: settings.inviteType,
+        workAccountsInvite: settings.workAccountsInvite
+      })
     }
   })
-  return { identityMode: settings.identityMode, dryRun: effectiveDryRun(settings), people, nextAfter: more ? (ids[ids.length - 1] ?? null) : null }
+  return {
+    identityMode: settings.identityMode,
+    dryRun: effectiveDryRun(settings),
+    people,
+    nextAfter: more ? (ids[ids.length - 1] ?? null) : null
+  }
 }

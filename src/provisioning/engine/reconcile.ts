@@ -56,7 +56,9 @@ export async function desiredFor (
   record: PersonRecord | undefined
 ): Promise<{ desired: DesiredResult, email: string | null, idp: TraceIdpRecord }> {
   const user = await loadUserWithGroups(db, tenant.tenantId, userId)
-  const facts = user === undefined ? undefined : { active: user.active, roles: user.data.roles, groupNames: (user.groups ?? []).map((g) => g.displayName) }
+  const facts = user === undefined
+    ? undefined
+    : { active: user.active, roles: user.data.roles, groupNames: (user.groups ?? []).map((g) => g.displayName) }
   const desired = desiredAccess(facts, tenant.rules, tenant.settings.defaultRole)
   const email = user === undefined
     ? (record?.email ?? null)
@@ -94,7 +96,9 @@ function presenceState (record: PersonRecord): PersonRecord['state'] {
   return record.state === 'failed' || record.state === 'invited' || record.state === 'member' ? 'none' : record.state
 }
 
-async function reconcileOnce (deps: ReconcileDeps, tenant: TenantContext, job: ReconcileJob, jobId: string | null): Promise<JobOutcome> {
+async function reconcileOnce (
+  deps: ReconcileDeps, tenant: TenantContext, job: ReconcileJob, jobId: string | null
+): Promise<JobOutcome> {
   const existing = await findPerson(deps.db, tenant.tenantId, job.userId)
   const { desired, email, idp } = await desiredFor(deps.db, tenant, job.userId, existing)
   deps.trace?.noteDesired(idp, desired)
@@ -211,7 +215,9 @@ async function recordRunOutcome (
  * writer is re-read and the reconcile starts over; Meta errors escaping the step loop (a lookup
  * that failed) are classified like a step's.
  */
-export async function reconcilePerson (deps: ReconcileDeps, tenant: TenantContext, job: ReconcileJob, jobId: string | null = null): Promise<JobOutcome> {
+export async function reconcilePerson (
+  deps: ReconcileDeps, tenant: TenantContext, job: ReconcileJob, jobId: string | null = null
+): Promise<JobOutcome> {
   if (!tenant.dryRun && tenant.settings.connection.status === 'disconnected') {
     return { kind: 'parked', message: tenant.settings.connection.error ?? 'tenant disconnected' }
   }

@@ -59,7 +59,9 @@ export type RunResult =
   | { kind: 'parked', record: PersonRecord, failure: Failure }
 
 export async function save (run: RunContext, record: PersonRecord, patch: PersonPatch): Promise<PersonRecord> {
-  return await savePerson(run.db, run.tenant.tenantId, run.userId, { email: run.email ?? record.email, ...patch }, record.version)
+  return await savePerson(
+    run.db, run.tenant.tenantId, run.userId, { email: run.email ?? record.email, ...patch }, record.version
+  )
 }
 
 export function audit (run: RunContext, event: Omit<AuditEvent, 'tenantId' | 'actor' | 'userId' | 'email' | 'reason'> & { reason?: string }): AuditEvent {
@@ -88,7 +90,8 @@ function forgetMissing (step: Step): PersonPatch {
 function canonical (value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
   if (typeof value !== 'object' || value === null) return JSON.stringify(value)
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
 }
 
@@ -175,7 +178,9 @@ async function recordUnsentStep (
 
 /** Asks the removal brake about a removal: why it is held, or null when it may go ahead. */
 async function holdByGate (run: RunContext, step: Step): Promise<string | null> {
-  const decision = await run.gate.review({ tenantId: run.tenant.tenantId, userId: run.userId, email: run.email, step, cause: run.reason })
+  const decision = await run.gate.review({
+    tenantId: run.tenant.tenantId, userId: run.userId, email: run.email, step, cause: run.reason
+  })
   if (!decision.hold) return null
   run.trace?.noteHold(step, decision.why)
   run.metrics?.recordProvisioningAction(actionLabel(step), 'held')
@@ -194,7 +199,9 @@ async function sendStep (run: RunContext, start: PersonRecord, step: Step): Prom
   // (reconcile.ts reads P6 by email, never a cached listing, while the mark is set).
   if (step.kind === 'invite') record = await save(run, record, { inviteAttemptedAt: new Date() })
   try {
-    const { value, traceId } = await traced(async () => await applyStep(client, members, step, record.assets, { email: run.email ?? record.email }))
+    const { value, traceId } = await traced(async () => await applyStep(
+      client, members, step, record.assets, { email: run.email ?? record.email }
+    ))
     accepted = true
     run.metrics?.recordProvisioningAction(actionLabel(step), value.replan === undefined ? 'applied' : 'skipped')
     record = await save(run, record, { ...value.patch, lastTraceId: traceId })
@@ -209,7 +216,13 @@ async function sendStep (run: RunContext, start: PersonRecord, step: Step): Prom
 
 function acceptedAudit (run: RunContext, step: Step, value: Applied, traceId: string | null): AuditEvent {
   if (value.replan === undefined) return audit(run, { action: actionOf(step), outcome: 'applied', detail: value.detail, metaTraceId: traceId })
-  return audit(run, { action: actionOf(step), outcome: value.replan.outcome, message: value.replan.message, detail: value.detail, metaTraceId: traceId })
+  return audit(run, {
+    action: actionOf(step),
+    outcome: value.replan.outcome,
+    message: value.replan.message,
+    detail: value.detail,
+    metaTraceId: traceId
+  })
 }
 
 /** The first step Meta accepts proves the tenant's token works. */
@@ -236,7 +249,10 @@ async function recordFailedStep (
   const adopted = await adoptRefusedInvite(run, record, step, members, f)
   if (adopted !== null) return adopted
   const outcome = f.kind === 'refused' ? 'refused' : 'failed'
-  await writeAudit(run.db, audit(run, { action: actionOf(step), outcome, errorCode: f.code, message: f.message, metaTraceId: f.traceId, detail: { step } }))
+  await writeAudit(run.db, audit(
+    run,
+    { action: actionOf(step), outcome, errorCode: f.code, message: f.message, metaTraceId: f.traceId, detail: { step } }
+  ))
   if (f.kind === 'auth') return { kind: 'parked', record: await disconnectTenant(run, record, f, error), failure: f }
   if (f.kind === 'not_found') return { kind: 'replan', record: await save(run, record, forgetMissing(step)) }
   return { kind: 'next', record: await save(run, record, error), failure: f }

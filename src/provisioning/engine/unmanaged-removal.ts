@@ -34,7 +34,9 @@ export async function ensureUnmanagedQueue (boss: PgBoss): Promise<void> {
   if (await boss.getQueue(UNMANAGED_QUEUE) === null) await boss.createQueue(UNMANAGED_QUEUE, UNMANAGED_QUEUE_OPTIONS)
 }
 
-export async function enqueueUnmanagedRemovals (boss: PgBoss, trx: Kysely<DB> | Transaction<DB>, jobs: readonly UnmanagedJob[]): Promise<void> {
+export async function enqueueUnmanagedRemovals (
+  boss: PgBoss, trx: Kysely<DB> | Transaction<DB>, jobs: readonly UnmanagedJob[]
+): Promise<void> {
   if (jobs.length === 0) return
   await boss.insert(UNMANAGED_QUEUE, jobs.map((data) => ({ data, singletonKey: `${data.tenantId}:${data.kind}:${data.metaId}` })), { db: fromKysely(trx) })
 }
@@ -43,7 +45,9 @@ export async function enqueueUnmanagedRemovals (boss: PgBoss, trx: Kysely<DB> | 
  * Executes one removal (meta-graph-api.md §2.1 P5/P9); same failure handling as reconciles.
  * Counted like the plan step it amounts to (`remove`, `cancel_invite`).
  */
-export async function removeUnmanaged (db: Kysely<DB>, tenant: TenantContext, job: UnmanagedJob, metrics?: ProvisioningMetrics): Promise<JobOutcome> {
+export async function removeUnmanaged (
+  db: Kysely<DB>, tenant: TenantContext, job: UnmanagedJob, metrics?: ProvisioningMetrics
+): Promise<JobOutcome> {
   const base = { tenantId: job.tenantId, actor: 'sync', userId: null, email: job.email, reason: job.cause }
   const action = job.kind === 'member' ? 'remove_unmanaged' : 'cancel_unmanaged_invite'
   const count = (outcome: Parameters<ProvisioningMetrics['recordProvisioningAction']>[1]): void => {

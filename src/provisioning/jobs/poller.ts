@@ -28,7 +28,9 @@ export interface PollResult {
 }
 
 /** Records one fact the poll learnt and asks for a reconcile, in one transaction. */
-async function learn (deps: PollDeps, tenantId: string, person: PersonRecord, patch: PersonPatch, action: string, reason: string): Promise<boolean> {
+async function learn (
+  deps: PollDeps, tenantId: string, person: PersonRecord, patch: PersonPatch, action: string, reason: string
+): Promise<boolean> {
   try {
     await deps.db.transaction().execute(async (trx) => {
       await savePerson(trx, tenantId, person.userId, patch, person.version)

@@ -74,7 +74,9 @@ export async function ensureReconcileQueue (boss: PgBoss): Promise<string> {
   else {
     // Policy, heartbeat and the retry cap are fixed at creation (pg-boss UpdateQueueOptions).
     const { retryLimit, retryDelay, retryBackoff, expireInSeconds, deleteAfterSeconds } = RECONCILE_QUEUE_OPTIONS
-    await boss.updateQueue(RECONCILE_QUEUE, { retryLimit, retryDelay, retryBackoff, expireInSeconds, deleteAfterSeconds })
+    await boss.updateQueue(
+      RECONCILE_QUEUE, { retryLimit, retryDelay, retryBackoff, expireInSeconds, deleteAfterSeconds }
+    )
   }
   const queue = await boss.getQueue(RECONCILE_QUEUE)
   if (queue === null) throw new Error(`queue ${RECONCILE_QUEUE} was not created`)
@@ -113,7 +115,9 @@ export class ReconcileQueue {
   }
 
   /** Members of the groups with these display names, ignoring case (an access rule changed). */
-  async enqueueGroupNames (exec: Executor, tenantId: string, groupNames: readonly string[], reason: string): Promise<void> {
+  async enqueueGroupNames (
+    exec: Executor, tenantId: string, groupNames: readonly string[], reason: string
+  ): Promise<void> {
     if (groupNames.length === 0) return
     await this.insertFrom(exec, reason, memberIdsOfGroupNamesSql(tenantId, groupNames))
   }

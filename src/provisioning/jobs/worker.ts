@@ -63,7 +63,9 @@ export class ProvisioningWorker {
   constructor (private readonly deps: WorkerDeps, private readonly options: WorkerOptions) {}
 
   /** Runs a batch of either queue; one result per job. */
-  async handleBatch (jobs: ReadonlyArray<Job<unknown>>, queue: string = RECONCILE_QUEUE): Promise<Array<{ id: string, outcome: JobOutcome }>> {
+  async handleBatch (
+    jobs: ReadonlyArray<Job<unknown>>, queue: string = RECONCILE_QUEUE
+  ): Promise<Array<{ id: string, outcome: JobOutcome }>> {
     const { db, box, clients } = this.deps
     const contexts = new TenantContexts(async (tenantId) => await loadTenantContext(db, box, clients, tenantId))
     const results: Array<{ id: string, outcome: JobOutcome }> = []
@@ -138,7 +140,9 @@ export class ProvisioningWorker {
       const limit = (job as Partial<JobWithMetadata<unknown>>).retryLimit
       result = limit !== undefined && job.retryCount >= limit ? 'failed' : 'retried'
     }
-    metrics.recordJob({ queue, outcome: result, durationSeconds: started === undefined ? undefined : (performance.now() - started) / 1000 })
+    metrics.recordJob({
+      queue, outcome: result, durationSeconds: started === undefined ? undefined : (performance.now() - started) / 1000
+    })
   }
 
   private toJobResults (results: Array<{ id: string, outcome: JobOutcome }>): JobResult[] {
@@ -161,7 +165,10 @@ export class ProvisioningWorker {
         burstWhenBatchFull: true
       }, async (jobs) => this.toJobResults(await this.handleBatch(jobs, queue)))
     }
-    this.pollTimer = setInterval(() => { this.polling ??= this.pollAll().finally(() => { this.polling = undefined }) }, this.options.pollIntervalSeconds * 1000)
+    this.pollTimer = setInterval(
+      () => { this.polling ??= this.pollAll().finally(() => { this.polling = undefined }) },
+      this.options.pollIntervalSeconds * 1000
+    )
     this.pollTimer.unref()
   }
 
@@ -187,7 +194,10 @@ export class ProvisioningWorker {
     for (let i = 0; i < maxBatches; i++) {
       let fetched = 0
       for (const queue of [RECONCILE_QUEUE, UNMANAGED_QUEUE]) {
-        const jobs = await boss.fetch(queue, { batchSize: this.options.batchSize, ignoreStartAfter: options.retryNow ?? true, includeMetadata: true })
+        const jobs = await boss.fetch(
+          queue,
+          { batchSize: this.options.batchSize, ignoreStartAfter: options.retryNow ?? true, includeMetadata: true }
+        )
         fetched += jobs.length
         for (const { id, outcome } of await this.handleBatch(jobs, queue)) {
           if (outcome.kind === 'retry' || outcome.kind === 'busy') {

@@ -53,7 +53,9 @@ function toRecord (row: MetaPersonRow): PersonRecord {
     lastTraceId: row.last_trace_id,
     lastPlan: readStoredPlan(row.last_plan),
     inviteAttemptedAt: row.invite_attempted_at,
-    manualSteps: (row.manual_steps ?? []).map((m) => ({ action: m.action, assetType: m.assetType as AssetType, assetId: m.assetId, instruction: m.instruction })),
+    manualSteps: (row.manual_steps ?? []).map((m) => ({
+      action: m.action, assetType: m.assetType as AssetType, assetId: m.assetId, instruction: m.instruction
+    })),
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at
@@ -86,14 +88,18 @@ export async function findPerson (db: Executor, tenantId: string, userId: string
   return row === undefined ? undefined : toRecord(row)
 }
 
-export async function findPeople (db: Executor, tenantId: string, userIds: readonly string[]): Promise<Map<string, PersonRecord>> {
+export async function findPeople (
+  db: Executor, tenantId: string, userIds: readonly string[]
+): Promise<Map<string, PersonRecord>> {
   if (userIds.length === 0) return new Map()
   const rows = await db.selectFrom('meta_people').selectAll().where('tenant_id', '=', tenantId)
     .where(sql<boolean>`user_id = any(${[...userIds]}::uuid[])`).execute()
   return new Map(rows.map((r) => [r.user_id, toRecord(r)]))
 }
 
-export async function peopleInState (db: Executor, tenantId: string, states: readonly PersonState[]): Promise<PersonRecord[]> {
+export async function peopleInState (
+  db: Executor, tenantId: string, states: readonly PersonState[]
+): Promise<PersonRecord[]> {
   const rows = await db.selectFrom('meta_people').selectAll().where('tenant_id', '=', tenantId)
     .where('state', 'in', [...states]).orderBy('user_id').execute()
   return rows.map(toRecord)
@@ -124,7 +130,9 @@ function columns (patch: PersonPatch): Record<string, unknown> {
  * reconcile working from an old read never overwrites what another writer learnt meanwhile.
  * Answers the record as written.
  */
-export async function savePerson (db: Executor, tenantId: string, userId: string, patch: PersonPatch, expectedVersion: number): Promise<PersonRecord> {
+export async function savePerson (
+  db: Executor, tenantId: string, userId: string, patch: PersonPatch, expectedVersion: number
+): Promise<PersonRecord> {
   const values = columns(patch)
   if (expectedVersion === 0) {
     const row = await db.insertInto('meta_people')

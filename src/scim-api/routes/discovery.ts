@@ -15,7 +15,9 @@ const OTHER_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const
  * RFC 7644 §4 discovery: `/ServiceProviderConfig`, `/ResourceTypes` (User first: Microsoft's
  * collection reads Resources[0]) and `/Schemas`, read-only (405 otherwise, Okta's SPEC test).
  */
-export function registerDiscoveryRoutes (app: FastifyInstance, types: ResourceTypeDefinition[], context: RouteContext): void {
+export function registerDiscoveryRoutes (
+  app: FastifyInstance, types: ResourceTypeDefinition[], context: RouteContext
+): void {
   const schemas = allSchemas(types)
 
   app.get('/ServiceProviderConfig', async (request, reply) =>

@@ -28,7 +28,9 @@ export function header (request: FastifyRequest, name: string): string | undefin
 }
 
 /** Answers a SCIM body as application/scim+json (RFC 7644 §3.1), with the ETag when versioned. */
-export async function sendScim (reply: FastifyReply, status: number, body: JsonObject, version?: number): Promise<FastifyReply> {
+export async function sendScim (
+  reply: FastifyReply, status: number, body: JsonObject, version?: number
+): Promise<FastifyReply> {
   if (version !== undefined) void reply.header('etag', formatEtag(version))
   return reply.code(status).type(SCIM_CONTENT_TYPE).send(body)
 }
@@ -45,7 +47,9 @@ export function methodNotAllowed (allowed: string) {
  * Parses application/json and application/scim+json bodies. An empty body is no body: Okta
  * sends `Content-Type: application/scim+json` on requests without one (docs/idp-behaviour.md §B).
  */
-export function parseJsonBody (_request: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void): void {
+export function parseJsonBody (
+  _request: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void
+): void {
   if (body.trim() === '') {
     done(null, undefined)
     return

@@ -51,16 +51,22 @@ export async function scimRoutes (app: FastifyInstance, opts: ScimRoutesOptions)
   const deps = { db: opts.db, accessChanges: opts.accessChanges }
   const users = createUsersService(deps, userType, extensions)
   const groups = createGroupsService(deps, {
-    ...(opts.config.scimMaxMembersPerResponse === undefined ? {} : { maxMembersPerAnswer: opts.config.scimMaxMembersPerResponse })
+    ...(opts.config.scimMaxMembersPerResponse === undefined
+      ? {}
+      : { maxMembersPerAnswer: opts.config.scimMaxMembersPerResponse })
   })
-  const context: RouteContext = { baseUrl: baseUrlResolver(opts.config.publicBaseUrl, app.prefix), maxPageSize: opts.config.scimMaxPageSize }
+  const context: RouteContext = {
+    baseUrl: baseUrlResolver(opts.config.publicBaseUrl, app.prefix), maxPageSize: opts.config.scimMaxPageSize
+  }
 
   const userSpec: ResourceRouteSpec<UserRecord> = {
     type: userType,
     related: 'groups',
     patchAnswer: 'resource',
     service: users,
-    map: (record, baseUrl) => toScimResource(userType, record, { baseUrl, groups: record.groups, extensionBlocks: record.extensionBlocks })
+    map: (record, baseUrl) => toScimResource(
+      userType, record, { baseUrl, groups: record.groups, extensionBlocks: record.extensionBlocks }
+    )
   }
   const groupSpec: ResourceRouteSpec<GroupRecord> = {
     type: groupResourceType,

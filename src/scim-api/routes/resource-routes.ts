@@ -31,7 +31,9 @@ export interface ResourceRouteSpec<R extends StoredResource> {
 }
 
 /** A record as an answer shows it: mapped, projected (RFC 7644 §3.9), finished. */
-export function renderRecord<R extends StoredResource> (spec: ResourceRouteSpec<R>, record: R, baseUrl: string, projection: Projection): JsonObject {
+export function renderRecord<R extends StoredResource> (
+  spec: ResourceRouteSpec<R>, record: R, baseUrl: string, projection: Projection
+): JsonObject {
   const shown = applyProjection(spec.map(record, baseUrl), projection)
   return spec.finish ? spec.finish(record, shown) : shown
 }
@@ -39,14 +41,19 @@ export function renderRecord<R extends StoredResource> (spec: ResourceRouteSpec<
 interface IdParams { id: string }
 
 /** GET/POST/PUT/PATCH/DELETE for one resource type (RFC 7644 §3.2–§3.6), plus `/.search`. */
-export function registerResourceRoutes<R extends StoredResource> (app: FastifyInstance, spec: ResourceRouteSpec<R>, context: RouteContext): void {
+export function registerResourceRoutes<R extends StoredResource> (
+  app: FastifyInstance, spec: ResourceRouteSpec<R>, context: RouteContext
+): void {
   const { type, service } = spec
   const base = type.endpoint
 
   /** RFC 7644 §3.9 attributes/excludedAttributes of a request; `asked` when either was sent. */
   const projectionFor = (request: FastifyRequest): Projection & { asked: boolean } => {
     const q = parseListQuery(request.query)
-    return { ...projectionOf(type, q.attributes, q.excludedAttributes), asked: q.attributes !== undefined || q.excludedAttributes !== undefined }
+    return {
+      ...projectionOf(type, q.attributes, q.excludedAttributes),
+      asked: q.attributes !== undefined || q.excludedAttributes !== undefined
+    }
   }
   const wantsRelated = (projection: Projection): boolean => projectionIncludes(projection, spec.related)
   const render = (request: FastifyRequest, record: R, projection: Projection): JsonObject =>

@@ -13,7 +13,9 @@ import { parseSearchBody } from './request-bodies.js'
 /** One resource type as the root search sees it: list a page and render it. */
 export interface SearchableType {
   spec: Pick<ResourceRouteSpec<StoredResource>, 'type' | 'related'>
-  search: (tenantId: string, request: ListRequest, withRelated: boolean, baseUrl: string, projection: Projection) => Promise<{ totalResults: number, resources: JsonObject[] }>
+  search: (
+    tenantId: string, request: ListRequest, withRelated: boolean, baseUrl: string, projection: Projection
+  ) => Promise<{ totalResults: number, resources: JsonObject[] }>
 }
 
 export function searchable<R extends StoredResource> (spec: ResourceRouteSpec<R>): SearchableType {
@@ -21,7 +23,10 @@ export function searchable<R extends StoredResource> (spec: ResourceRouteSpec<R>
     spec,
     search: async (tenantId, request, withRelated, baseUrl, projection) => {
       const result = await spec.service.list(tenantId, request, withRelated)
-      return { totalResults: result.totalResults, resources: result.items.map((record) => renderRecord(spec, record, baseUrl, projection)) }
+      return {
+        totalResults: result.totalResults,
+        resources: result.items.map((record) => renderRecord(spec, record, baseUrl, projection))
+      }
     }
   }
 }
@@ -46,7 +51,10 @@ export function registerRootSearch (app: FastifyInstance, types: SearchableType[
       const withRelated = projectionIncludes(projection, spec.related)
       let result
       try {
-        result = await search(request.tenantId, { filter: params.filter, startIndex: offset + 1, count: remaining }, withRelated, context.baseUrl(request), projection)
+        result = await search(
+          request.tenantId, { filter: params.filter, startIndex: offset + 1, count: remaining }, withRelated,
+          context.baseUrl(request), projection
+        )
       } catch (err) {
         if (!(err instanceof ScimError) || err.scimType !== 'invalidFilter') throw err
         lastError = err

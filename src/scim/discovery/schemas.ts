@@ -11,7 +11,9 @@ import { INDEXED_ATTRIBUTES, scimLimits } from '../limits.js'
 function withLimits (def: AttributeDefinition, topLevel: boolean): string {
   const notes: string[] = []
   if (def.mutability !== 'readOnly' && (def.type === 'string' || def.type === 'reference' || def.type === 'binary')) {
-    const length = topLevel && INDEXED_ATTRIBUTES.has(def.name) ? scimLimits.indexedStringLength : scimLimits.stringLength
+    const length = topLevel && INDEXED_ATTRIBUTES.has(def.name)
+      ? scimLimits.indexedStringLength
+      : scimLimits.stringLength
     notes.push(`This server accepts at most ${length} characters.`)
   }
   if (def.multiValued && def.mutability !== 'readOnly' && def.name !== 'members') {

@@ -138,7 +138,9 @@ function applyOne (data: JsonObject, operation: PatchOperation, options: PatchOp
  * Applies a PATCH request (RFC 7644 §3.5.2) to a resource body, all operations or none: it
  * works on a copy and throws a ScimError on the first bad operation. Pure: no I/O.
  */
-export function applyPatch (type: ResourceTypeDefinition, data: JsonObject, inputs: readonly PatchOperationInput[], options: PatchOptions): PatchResult {
+export function applyPatch (
+  type: ResourceTypeDefinition, data: JsonObject, inputs: readonly PatchOperationInput[], options: PatchOptions
+): PatchResult {
   const operations = normalizeOperations(type, inputs, options.id)
   const result = cloneJson(data)
   const memberDeltas: MemberDelta[] = []

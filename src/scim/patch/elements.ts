@@ -33,7 +33,9 @@ export function enforceSinglePrimary (elements: JsonObject[], winner: JsonObject
 }
 
 /** Appends values that are not already present (RFC 7644 §3.5.2.1: add to a multi-valued attribute). */
-export function appendUnique (elements: unknown[], values: unknown[], same: (a: unknown, b: unknown) => boolean = () => false): void {
+export function appendUnique (
+  elements: unknown[], values: unknown[], same: (a: unknown, b: unknown) => boolean = () => false
+): void {
   for (const value of values) {
     // A value already present is that element: it, not the duplicate, keeps `primary`.
     let element = elements.find((existing) => jsonEqual(existing, value) || same(existing, value))
@@ -53,7 +55,9 @@ export function withoutEmptyElements (elements: unknown[]): unknown[] {
 /** Whether `element` is one of `values`, compared by `value` when both have one (remove-with-value). */
 export function matchesAnyValue (element: unknown, values: unknown[]): boolean {
   return values.some((candidate) => {
-    if (isObject(element) && isObject(candidate) && candidate.value !== undefined) return element.value === candidate.value
+    if (isObject(element) && isObject(candidate) && candidate.value !== undefined) {
+      return element.value === candidate.value
+    }
     return jsonEqual(element, candidate)
   })
 }

@@ -58,7 +58,9 @@ function expandPathless (type: ResourceTypeDefinition, op: 'add' | 'replace', va
 }
 
 /** Normalises the operations of one PATCH request; throws before anything is applied. */
-export function normalizeOperations (type: ResourceTypeDefinition, inputs: readonly PatchOperationInput[], id: string): PatchOperation[] {
+export function normalizeOperations (
+  type: ResourceTypeDefinition, inputs: readonly PatchOperationInput[], id: string
+): PatchOperation[] {
   if (inputs.length === 0) throw ScimError.of('invalidValue', 'Operations is empty')
   if (inputs.length > MAX_PATCH_OPERATIONS) throw ScimError.of('tooMany', `more than ${MAX_PATCH_OPERATIONS} operations in one PATCH`)
   const out: PatchOperation[] = []

@@ -40,7 +40,9 @@ function meta (type: ResourceTypeDefinition, stored: StoredResource, baseUrl: st
  * The SCIM representation of a stored resource (RFC 7643 §3): schemas, id, externalId, core
  * attributes in schema order, readOnly collections, extension blocks, then meta.
  */
-export function toScimResource (type: ResourceTypeDefinition, stored: StoredResource, context: MappingContext): JsonObject {
+export function toScimResource (
+  type: ResourceTypeDefinition, stored: StoredResource, context: MappingContext
+): JsonObject {
   const schemas = [type.schema.id]
   const out: JsonObject = { schemas, id: stored.id }
   if (stored.data.externalId !== undefined) out.externalId = stored.data.externalId

@@ -30,7 +30,9 @@ function scalar (def: AttributeDefinition, value: unknown, where: string): unkno
   }
 }
 
-function complex (def: AttributeDefinition, given: unknown, where: string, keepReadOnly: boolean): JsonObject | undefined {
+function complex (
+  def: AttributeDefinition, given: unknown, where: string, keepReadOnly: boolean
+): JsonObject | undefined {
   const subs = def.subAttributes ?? []
   const value = def.name === 'roles' ? unwrapJsonStringRole(given) : given
   // A bare string stands for the `value` sub-attribute: Microsoft's collection adds members as
@@ -69,7 +71,9 @@ function single (def: AttributeDefinition, value: unknown, where: string, keepRe
  * coerced to the schema's types, unknown sub-attributes dropped. null, "" and empty arrays or
  * objects are "unassigned" (RFC 7643 §2.5) and come back as undefined.
  */
-export function normalizeAttributeValue (def: AttributeDefinition, value: unknown, where = def.name, keepReadOnly = false): unknown {
+export function normalizeAttributeValue (
+  def: AttributeDefinition, value: unknown, where = def.name, keepReadOnly = false
+): unknown {
   if (value === null || value === undefined) return undefined
   if (!def.multiValued) return single(def, value, where, keepReadOnly)
   const items = (Array.isArray(value) ? value : [value])
@@ -104,7 +108,9 @@ export function normalizeResource (type: ResourceTypeDefinition, body: unknown):
         const def = findAttribute(split.extension.schema.attributes, name)
         if (def && def.mutability !== 'readOnly') assign(block, def.name, normalizeAttributeValue(def, value))
       }
-      if (Object.keys(block).length > 0) out[split.extension.schema.id] = { ...(out[split.extension.schema.id] as JsonObject | undefined), ...block }
+      if (Object.keys(block).length > 0) {
+        out[split.extension.schema.id] = { ...(out[split.extension.schema.id] as JsonObject | undefined), ...block }
+      }
       continue
     }
     const resolved = resolveAttributePath(type, key)

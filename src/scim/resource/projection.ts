@@ -26,11 +26,17 @@ export function parseAttributeList (type: ResourceTypeDefinition, list: string |
   return out
 }
 
-export function projectionOf (type: ResourceTypeDefinition, attributes?: string, excludedAttributes?: string): Projection {
-  return { attributes: parseAttributeList(type, attributes), excluded: parseAttributeList(type, excludedAttributes) ?? [] }
+export function projectionOf (
+  type: ResourceTypeDefinition, attributes?: string, excludedAttributes?: string
+): Projection {
+  return {
+    attributes: parseAttributeList(type, attributes), excluded: parseAttributeList(type, excludedAttributes) ?? []
+  }
 }
 
-function names (resolution: Resolution): { container: string | undefined, name: string | undefined, sub: string | undefined } {
+function names (resolution: Resolution): {
+  container: string | undefined, name: string | undefined, sub: string | undefined
+} {
   if (resolution.kind === 'extension') return { container: resolution.extension.schema.id, name: undefined, sub: undefined }
   return { container: resolution.container, name: resolution.attribute.name, sub: resolution.sub?.name }
 }
@@ -50,7 +56,9 @@ function copyPath (from: JsonObject, to: JsonObject, path: string[]): void {
     to[head] = value
   } else if (Array.isArray(value)) {
     const sub = rest[0] as string
-    to[head] = value.filter(isObject).map((e) => (e[sub] === undefined ? {} : { [sub]: e[sub] })).filter((e) => Object.keys(e).length > 0)
+    to[head] = value.filter(isObject)
+      .map((e) => (e[sub] === undefined ? {} : { [sub]: e[sub] }))
+      .filter((e) => Object.keys(e).length > 0)
   } else if (isObject(value)) {
     const target = isObject(to[head]) ? to[head] as JsonObject : {}
     copyPath(value, target, rest)

@@ -34,7 +34,9 @@ function attributeProblems (def: AttributeDefinition, value: unknown, where: str
  * that are not canonical writable attributes, wrong types, empty values, missing required
  * attributes, several primaries. Empty when valid. Used by tests as the PATCH invariant.
  */
-export function canonicalProblems (type: ResourceTypeDefinition, data: JsonObject, options: { deltaAttribute?: string } = {}): string[] {
+export function canonicalProblems (
+  type: ResourceTypeDefinition, data: JsonObject, options: { deltaAttribute?: string } = {}
+): string[] {
   const problems: string[] = []
   for (const def of type.schema.attributes) {
     if (def.required && data[def.name] === undefined) problems.push(`${def.name} is required`)

@@ -22,7 +22,9 @@ export interface ResolvedExtension {
 export type Resolution = ResolvedAttribute | ResolvedExtension
 
 /** Splits a URN prefix off `path`: the schema it names (or none) and the rest. */
-export function splitUrn (type: ResourceTypeDefinition, path: string): { extension?: ExtensionDefinition, core: boolean, rest: string } | undefined {
+export function splitUrn (type: ResourceTypeDefinition, path: string): {
+  extension?: ExtensionDefinition, core: boolean, rest: string
+} | undefined {
   const lower = path.toLowerCase()
   if (!lower.startsWith('urn:')) return { core: true, rest: path }
   const coreId = type.schema.id.toLowerCase()
@@ -47,7 +49,9 @@ export function resolveAttributePath (type: ResourceTypeDefinition, path: string
   const attrName = dot === -1 ? split.rest : split.rest.slice(0, dot)
   const subName = dot === -1 ? undefined : split.rest.slice(dot + 1)
   let extension = split.extension
-  let attr = findAttribute(extension ? extension.schema.attributes : [...commonAttributes, ...type.schema.attributes], attrName)
+  let attr = findAttribute(
+    extension ? extension.schema.attributes : [...commonAttributes, ...type.schema.attributes], attrName
+  )
   if (!attr && !extension && !path.toLowerCase().startsWith('urn:')) {
     // Entra sends the enterprise `manager` without its URN (`"path": "manager"`,
     // docs/idp-behaviour.md §C); an unqualified name no core attribute has is looked up in the

@@ -28,7 +28,9 @@ export interface SchemaDefinition {
 type AttributeOptions = Partial<Omit<AttributeDefinition, 'name' | 'type' | 'description'>>
 
 /** Builds a definition with RFC 7643 §2.2's defaults, so each schema file lists only what differs. */
-export function attribute (name: string, type: AttributeType, description: string, options: AttributeOptions = {}): AttributeDefinition {
+export function attribute (
+  name: string, type: AttributeType, description: string, options: AttributeOptions = {}
+): AttributeDefinition {
   return {
     name,
     type,
@@ -44,7 +46,9 @@ export function attribute (name: string, type: AttributeType, description: strin
 }
 
 /** Finds an attribute by name ignoring case (RFC 7643 §2.1: attribute names are case insensitive). */
-export function findAttribute (attributes: readonly AttributeDefinition[], name: string): AttributeDefinition | undefined {
+export function findAttribute (
+  attributes: readonly AttributeDefinition[], name: string
+): AttributeDefinition | undefined {
   const lower = name.toLowerCase()
   return attributes.find((a) => a.name.toLowerCase() === lower)
 }

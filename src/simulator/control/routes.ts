@@ -53,7 +53,9 @@ export function registerControlRoutes (app: FastifyInstance, sim: Simulator): vo
   })
   app.post<{ Params: { id: string } }>('/businesses/:id/assets', async (req, reply) => {
     const a = sim.addAsset(req.params.id, B.AssetBody.parse(req.body))
-    return await reply.code(201).send({ id: a.id, type: a.type, name: a.name, sharedWith: [...a.sharedWith], readable: a.unreadable !== true })
+    return await reply.code(201).send({
+      id: a.id, type: a.type, name: a.name, sharedWith: [...a.sharedWith], readable: a.unreadable !== true
+    })
   })
   app.post<{ Params: { id: string } }>('/businesses/:id/partners', async (req, reply) => {
     const p = sim.addPartner(req.params.id, B.PartnerBody.parse(req.body))

@@ -39,7 +39,9 @@ export interface Authenticated {
   proof: ProofState
 }
 
-export function authenticate (ctx: SimContext, req: GraphRequest): Authenticated | { error: GraphError, proof: ProofState } {
+export function authenticate (ctx: SimContext, req: GraphRequest): Authenticated | {
+  error: GraphError, proof: ProofState
+} {
   if (req.token === null) {
     return { proof: 'none', error: new GraphError({ code: 104, type: 'OAuthException', status: 400, message: 'An access token is required to request this resource.' }) }
   }
@@ -60,7 +62,9 @@ export function authenticate (ctx: SimContext, req: GraphRequest): Authenticated
 }
 
 /** App ownership, token scope, admin-only people management and the 2FA rule (§2.1, §7, §3.1). */
-export function authorize (ctx: SimContext, auth: Authenticated, businessId: string, route: string, peopleWrite: boolean): GraphError | null {
+export function authorize (
+  ctx: SimContext, auth: Authenticated, businessId: string, route: string, peopleWrite: boolean
+): GraphError | null {
   const { settings, store } = ctx
   const business = store.businesses.get(businessId)
   if (business === undefined) return new GraphError(settings.permissionError)

@@ -41,7 +41,9 @@ export function list (params: RawParams, name: string, acceptComma: boolean): st
   throw invalidParam(`Param ${name} must be an array`)
 }
 
-export function enumList<T extends string> (params: RawParams, name: string, allowed: readonly T[], acceptComma: boolean): T[] | undefined {
+export function enumList<T extends string> (
+  params: RawParams, name: string, allowed: readonly T[], acceptComma: boolean
+): T[] | undefined {
   return list(params, name, acceptComma)?.map(v => oneOf(name, v, allowed))
 }
 

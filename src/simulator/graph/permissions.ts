@@ -12,7 +12,9 @@ export function permissionsOf (ctx: SimContext, token: SimToken): string[] {
   return token.permissions ?? ctx.settings.permissions.granted
 }
 
-export function checkPermissions (ctx: SimContext, req: GraphRequest, token: SimToken, route: string): GraphError | null {
+export function checkPermissions (
+  ctx: SimContext, req: GraphRequest, token: SimToken, route: string
+): GraphError | null {
   const { permissions } = ctx.settings
   const asset = ctx.store.assets.get(req.segments[0] ?? '')
   if (asset?.unreadable === true) return withId(permissions.unreadableAssetError, asset.id)

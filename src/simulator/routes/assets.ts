@@ -44,7 +44,9 @@ export function listAssigned (input: HandlerInput, asset: SimAsset): unknown {
   const { ctx } = input
   const sel = selectionFrom(input.req.params)
   const type = assignedUserType(ctx)
-  const items = [...ctx.store.assignmentsOf(asset.id).entries()].map(([personId, tasks]) => ({ asset, personId, tasks }))
+  const items = [...ctx.store.assignmentsOf(asset.id).entries()].map(([personId, tasks]) => ({
+    asset, personId, tasks
+  }))
   return listAnswer(input, items, p => p.personId, p => project(type, p, sel), ['business'])
 }
 

@@ -19,9 +19,13 @@ export function listMembers (input: HandlerInput): unknown {
   const sel = selectionFrom(input.req.params)
   const type = memberType(ctx, true)
   const members = ctx.store.membersOf(businessId).filter(m => m.visibleFrom <= now)
-  const rows: Array<{ id: string, out: () => Record<string, unknown> }> = members.map(m => ({ id: m.id, out: () => project(type, m, sel) }))
+  const rows: Array<{
+    id: string, out: () => Record<string, unknown>
+  }> = members.map(m => ({ id: m.id, out: () => project(type, m, sel) }))
   if (ctx.settings.systemUsersInBusinessUsers) {
-    for (const s of ctx.store.systemUsersOf(businessId)) rows.push({ id: s.id, out: () => project(systemUserType(), s, sel) })
+    for (const s of ctx.store.systemUsersOf(businessId)) {
+      rows.push({ id: s.id, out: () => project(systemUserType(), s, sel) })
+    }
   }
   return listAnswer(input, rows, r => r.id, r => r.out())
 }

@@ -21,7 +21,9 @@ export function isListed (ctx: SimContext, request: SimRoleRequest): boolean {
   return ctx.settings.showClosedInvites && status !== 'accepted' && status !== 'canceled'
 }
 
-export function acceptInvite (ctx: SimContext, request: SimRoleRequest, p: { firstName?: string, lastName?: string } = {}): SimMember {
+export function acceptInvite (
+  ctx: SimContext, request: SimRoleRequest, p: { firstName?: string, lastName?: string } = {}
+): SimMember {
   if (refreshStatus(ctx, request) !== 'pending') {
     throw new Error(`invite ${request.id} is ${request.status}, not pending`)
   }

@@ -118,14 +118,23 @@ export function addInvite (store: SimStore, now: number, ttlMs: number, business
   return request
 }
 
-export function addSystemUser (store: SimStore, now: number, businessId: string, p: { name: string, role?: string }): SimSystemUser {
+export function addSystemUser (
+  store: SimStore, now: number, businessId: string, p: { name: string, role?: string }
+): SimSystemUser {
   const su: SimSystemUser = { id: store.nextId(), businessId, name: p.name, role: p.role ?? 'EMPLOYEE', createdTime: now }
   store.systemUsers.set(su.id, su)
   return su
 }
 
 export function addToken (store: SimStore, p: {
-  businessId: string, appId: string, actor: TokenActor, role: string, twoFactorVerified?: boolean, expiresAt?: number | null, value?: string, permissions?: string[]
+  businessId: string,
+  appId: string,
+  actor: TokenActor,
+  role: string,
+  twoFactorVerified?: boolean,
+  expiresAt?: number | null,
+  value?: string,
+  permissions?: string[]
 }): SimToken {
   const token: SimToken = {
     value: p.value ?? store.newToken(),
@@ -141,7 +150,9 @@ export function addToken (store: SimStore, p: {
   return token
 }
 
-export function addAsset (store: SimStore, businessId: string, p: { type: SimAssetType, name?: string, unreadable?: boolean }): SimAsset {
+export function addAsset (
+  store: SimStore, businessId: string, p: { type: SimAssetType, name?: string, unreadable?: boolean }
+): SimAsset {
   const n = store.nextId()
   const asset: SimAsset = {
     id: p.type === 'ad_account' ? `act_${n}` : n,

@@ -15,7 +15,9 @@ export type SimNode =
  * writes to it (route handlers, seed helpers, tests deleting entries directly).
  */
 class WatchedMap<V> extends Map<string, V> {
-  constructor (private readonly watch: { set: (value: V, previous: V | undefined) => void, delete: (value: V) => void, clear: () => void }) {
+  constructor (private readonly watch: {
+    set: (value: V, previous: V | undefined) => void, delete: (value: V) => void, clear: () => void
+  }) {
     super()
   }
 
@@ -75,7 +77,9 @@ export class SimStore {
   readonly businesses = new Map<string, SimBusiness>()
   readonly members: Map<string, SimMember> = new WatchedMap<SimMember>({
     set: (m, previous) => {
-      if (previous !== undefined && previous.businessId !== m.businessId) removeFrom(this.membersByBusiness, previous.businessId, previous.id)
+      if (previous !== undefined && previous.businessId !== m.businessId) {
+        removeFrom(this.membersByBusiness, previous.businessId, previous.id)
+      }
       addTo(this.membersByBusiness, m.businessId, m.id, m)
     },
     delete: (m) => { removeFrom(this.membersByBusiness, m.businessId, m.id) },
@@ -84,7 +88,9 @@ export class SimStore {
 
   readonly roleRequests: Map<string, SimRoleRequest> = new WatchedMap<SimRoleRequest>({
     set: (r, previous) => {
-      if (previous !== undefined && emailKey(previous.businessId, previous.email) !== emailKey(r.businessId, r.email)) this.unindexRequest(previous)
+      if (previous !== undefined && emailKey(previous.businessId, previous.email) !== emailKey(r.businessId, r.email)) {
+        this.unindexRequest(previous)
+      }
       addTo(this.requestsByBusiness, r.businessId, r.id, r)
       addTo(this.requestsByEmail, emailKey(r.businessId, r.email), r.id, r)
       const listed = this.listed.get(r.businessId)
@@ -179,7 +185,9 @@ export class SimStore {
    * `showClosed`; a new invitation is appended, so paging while invitations pour in costs a
    * page, not the whole list.
    */
-  listedRequests (businessId: string, now: number, showClosed: boolean, isListed: (r: SimRoleRequest) => boolean): { items: readonly SimRoleRequest[], indexOf: (id: string) => number } {
+  listedRequests (
+    businessId: string, now: number, showClosed: boolean, isListed: (r: SimRoleRequest) => boolean
+  ): { items: readonly SimRoleRequest[], indexOf: (id: string) => number } {
     let listed = this.listed.get(businessId)
     if (listed === undefined || listed.showClosed !== showClosed || now >= listed.nextExpiry) {
       const items: SimRoleRequest[] = []
