@@ -145,6 +145,10 @@ t.test('the console in a real browser', { skip: skip ?? false }, async (t) => {
     const second = held.items[1] as { email: string }
     await page.getByRole('link', { name: `Reject removal of ${second.email}` }).focus()
     await page.keyboard.press('Enter')
+    // The swapped-in confirmation takes the focus once htmx has settled it (its heading has
+    // data-focus); only then does a keyboard user move on to the button, or the focus would be
+    // taken back from under the key press.
+    await page.waitForFunction(() => document.activeElement?.id === 'confirm-heading')
     await page.getByRole('button', { name: 'Yes, reject' }).focus()
     await page.keyboard.press('Enter')
     await page.locator('#held-list').getByText('Rejected 1 removal: those people stay.').waitFor()
