@@ -1,16 +1,11 @@
 import type { Kysely } from 'kysely'
-import type { Logger } from 'pino'
-import type { SecretBox } from '../crypto/secret-box.js'
 import type { DB } from '../db/schema.js'
 import { findUser } from '../directory/users-repository.js'
-import type { MetaClientFactory } from './adapters/meta-clients.js'
-import type { ProvisioningMetrics } from './adapters/metrics-sink.js'
 import { loadTenantContext, type TenantContext } from './adapters/tenant-context.js'
 import type { ReconcileTrace, TraceTrigger } from './engine/reconcile-trace.js'
 import type { JobOutcome } from './engine/reconcile.js'
-import type { RemovalGate } from './engine/removal-gate.js'
-import type { UnknownOutcomePolicy } from './engine/step-runner.js'
 import { reconcileTraced } from './engine/traced-reconcile.js'
+import type { WorkerDeps } from './jobs/worker.js'
 import { findPerson } from './records/people-repository.js'
 import type { ReconcileTraceRow } from './records/tables.js'
 import { findTrace, listTraces } from './records/traces-repository.js'
@@ -75,16 +70,8 @@ export async function getPersonTrace (
   return row === undefined ? undefined : traceView(row)
 }
 
-export interface ReconcileNowDeps {
-  db: Kysely<DB>
-  box: SecretBox
-  clients: MetaClientFactory
-  gate: RemovalGate
-  logger: Logger
-  unknownOutcome?: UnknownOutcomePolicy
-  metrics?: ProvisioningMetrics
-  tracesPerPerson?: number
-}
+/** What the queue's worker runs a reconcile with, less the queue itself: the same engine. */
+export type ReconcileNowDeps = Omit<WorkerDeps, 'boss' | 'queue'>
 
 export type ReconcileNowResult =
   | { kind: 'unknown_person' }
