@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../db/schema.js'
-import { writeAudit, type AuditEvent } from '../provisioning/records/audit.js'
+import { writeAudit, type AuditEvent } from '../provisioning/records/audit-repository.js'
 import type { ReconcileQueue } from '../provisioning/jobs/queue.js'
 import { enqueueUnmanagedRemovals, type UnmanagedJob } from '../provisioning/engine/unmanaged-removal.js'
 import { lockBrake, updateBrakeSettings } from './brake-repository.js'

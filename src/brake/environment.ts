@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
-import { writeAudit } from '../provisioning/records/audit.js'
+import { writeAudit } from '../provisioning/records/audit-repository.js'
 import { updateBrakeSettings } from './brake-repository.js'
 import type { BrakeSettings } from './settings.js'
 

@@ -30,7 +30,7 @@ function decodable (segment: string): boolean {
 export function routableTarget (url: string): string {
   const at = url.indexOf('?')
   const path = at === -1 ? url : url.slice(0, at)
-  const segments = path.split('/').map((s) => (s.length > MAX_PARAM_LENGTH || !decodable(s) ? '_' : s))
+  const segments = path.split('/').map((s) => (segmentRefusal(s) === undefined ? s : '_'))
   return segments.join('/') + (at === -1 ? '' : url.slice(at))
 }
 
@@ -41,9 +41,14 @@ export function routableTarget (url: string): string {
  */
 export function routerRefusal (url: string): ScimError | undefined {
   const at = url.indexOf('?')
-  const segments = (at === -1 ? url : url.slice(0, at)).split('/')
-  if (segments.some((s) => !decodable(s))) return new ScimError(400, undefined, 'the path is not a valid URL')
-  if (segments.some((s) => s.length > MAX_PARAM_LENGTH)) {
+  const refusals = (at === -1 ? url : url.slice(0, at)).split('/').map(segmentRefusal)
+  return refusals.find((r) => r?.status === 400) ?? refusals.find((r) => r !== undefined)
+}
+
+/** What the router refuses a single path segment for, if anything (400 before 414, as above). */
+function segmentRefusal (segment: string): ScimError | undefined {
+  if (!decodable(segment)) return new ScimError(400, undefined, 'the path is not a valid URL')
+  if (segment.length > MAX_PARAM_LENGTH) {
     return new ScimError(414, undefined, 'a path segment is longer than this server accepts')
   }
   return undefined

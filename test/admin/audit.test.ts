@@ -1,5 +1,5 @@
 import t from 'tap'
-import { writeAudit } from '../../src/provisioning/records/audit.js'
+import { writeAudit } from '../../src/provisioning/records/audit-repository.js'
 import { provisionedAdmin } from './helpers/provisioned.js'
 
 t.test('audit: the engine\'s events, newest first, filtered by person, action, outcome and time', async (t) => {

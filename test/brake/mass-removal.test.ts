@@ -1,5 +1,5 @@
 import t from 'tap'
-import { listAudit } from '../../src/provisioning/records/audit.js'
+import { listAudit } from '../../src/provisioning/records/audit-repository.js'
 import { insertTenant } from '../../src/tenants/tenants-repository.js'
 import { brakeHarness } from './helpers/brake-harness.js'
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { writeAudit } from '../../src/provisioning/records/audit.js'
+import { writeAudit } from '../../src/provisioning/records/audit-repository.js'
 import { insertLoggedRequests } from '../../src/request-log/scim-requests-repository.js'
 import type { LoggedRequest } from '../../src/request-log/entry.js'
 import { provisionedAdmin } from '../admin/helpers/provisioned.js'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { listAudit } from '../../src/provisioning/records/audit.js'
+import { listAudit } from '../../src/provisioning/records/audit-repository.js'
 import { META_STATE_URN } from '../../src/provisioning/records/scim-extension.js'
 import { provisioningHarness } from './helpers/harness.js'
 

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { getPerson, personView } from '../../src/admin/people-query.js'
 import { createMetrics } from '../../src/metrics/registry.js'
-import { listAudit } from '../../src/provisioning/records/audit.js'
+import { listAudit } from '../../src/provisioning/records/audit-repository.js'
 import { syncSample } from '../../src/sync/metrics-sample.js'
 import { provisioningHarness } from './helpers/harness.js'
 import { driftOf, syncOnce } from './helpers/sync.js'

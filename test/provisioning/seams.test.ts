@@ -1,5 +1,5 @@
 import t from 'tap'
-import { listAudit } from '../../src/provisioning/records/audit.js'
+import { listAudit } from '../../src/provisioning/records/audit-repository.js'
 import { previewTenantPlan } from '../../src/provisioning/engine/preview.js'
 import type { RemovalGate, RemovalRequest } from '../../src/provisioning/engine/removal-gate.js'
 import { provisioningHarness } from './helpers/harness.js'

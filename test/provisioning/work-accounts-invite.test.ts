@@ -1,6 +1,6 @@
 import t from 'tap'
 import { getPerson, personView } from '../../src/admin/people-query.js'
-import { listAudit } from '../../src/provisioning/records/audit.js'
+import { listAudit } from '../../src/provisioning/records/audit-repository.js'
 import { syncSample } from '../../src/sync/metrics-sample.js'
 import { provisioningHarness } from './helpers/harness.js'
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { auditQuery, listAuditPage, OUTCOMES } from '../../admin/audit-routes.js'
-import { listConsoleEvents } from '../session/events.js'
+import { pageConsoleEvents } from '../session/console-repository.js'
 import { sendHtml, type ConsoleRuntime } from '../context.js'
 import { DataTable, Notice, Pager, When, urlWith } from '../views/components.js'
 import { Document, renderPage } from '../views/layout.js'
@@ -23,7 +23,7 @@ export async function auditPage (app: FastifyInstance, rt: ConsoleRuntime): Prom
     })
     const q = parsed.success ? parsed.data : auditQuery.parse({ limit: PAGE })
     const { rows, total } = await listAuditPage(rt.db, tenant.id, q)
-    const signIns = await listConsoleEvents(rt.db, 20, 0)
+    const signIns = await pageConsoleEvents(rt.db, 20, 0)
     const path = `${base}/audit`
     const html = renderPage(
       <Document title={`${tenant.name} audit log`} ctx={ctx} section='audit'>

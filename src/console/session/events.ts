@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import { writeAudit, type AuditEvent } from '../../provisioning/records/audit.js'
-import { insertConsoleEvent, pageConsoleEvents } from './console-repository.js'
+import { writeAudit, type AuditEvent } from '../../provisioning/records/audit-repository.js'
+import { insertConsoleEvent } from './console-repository.js'
 
 /** Sign-ins, refusals and sign-outs: console-wide, so in `console_events`, not a tenant's log. */
 export async function recordConsoleEvent (
@@ -10,10 +10,6 @@ export async function recordConsoleEvent (
   await insertConsoleEvent(
     db, { at, actor: event.actor, action: event.action, outcome: event.outcome, detail: event.detail ?? {} }
   )
-}
-
-export async function listConsoleEvents (db: Kysely<DB>, limit: number, offset: number) {
-  return await pageConsoleEvents(db, limit, offset)
 }
 
 /** A console action on one tenant, in that tenant's audit log with who did it. */

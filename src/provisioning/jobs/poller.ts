@@ -4,13 +4,13 @@ import type { SecretBox } from '../../crypto/secret-box.js'
 import type { DB } from '../../db/schema.js'
 import type { BusinessRole, BusinessUser } from '../../meta/index.js'
 import { effectiveDryRun, loadMetaCredentials } from '../../tenants/meta-settings.js'
-import { writeAudit } from '../records/audit.js'
+import { writeAudit } from '../records/audit-repository.js'
 import { MemberDirectory } from '../adapters/meta-people-listing.js'
 import type { MetaClientFactory } from '../adapters/meta-clients.js'
 import {
   emptyRecord, findPeople, peopleInState, savePerson, StaleRecordError, type PersonPatch, type PersonRecord
 } from '../records/people-repository.js'
-import { usersByEmail } from './poll-match.js'
+import { userIdsByEmail } from '../../directory/users-repository.js'
 import type { ReconcileQueue } from './queue.js'
 
 export interface PollDeps {
@@ -85,7 +85,7 @@ export async function pollTenant (deps: PollDeps, tenantId: string): Promise<Pol
 /** Work Accounts: members whose email is a SCIM user's, not yet linked, are adopted. */
 async function matchWorkAccounts (deps: PollDeps, tenantId: string, members: readonly BusinessUser[]): Promise<number> {
   const withEmail = members.filter((m) => m.email !== undefined && m.email !== '')
-  const users = await usersByEmail(deps.db, tenantId, withEmail.map((m) => m.email ?? ''))
+  const users = await userIdsByEmail(deps.db, tenantId, withEmail.map((m) => m.email ?? ''))
   const records = await findPeople(deps.db, tenantId, [...users.values()])
   let matched = 0
   for (const member of withEmail) {

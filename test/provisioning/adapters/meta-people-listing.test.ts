@@ -1,5 +1,5 @@
 import t from 'tap'
-import { listAudit } from '../../../src/provisioning/records/audit.js'
+import { listAudit } from '../../../src/provisioning/records/audit-repository.js'
 import { provisioningHarness, type Harness } from '../helpers/harness.js'
 
 // The Meta calls a batch of new people costs (bench/findings.md §5): the

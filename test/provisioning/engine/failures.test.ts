@@ -1,6 +1,6 @@
 import t from 'tap'
 import { sql } from 'kysely'
-import { listAudit } from '../../../src/provisioning/records/audit.js'
+import { listAudit } from '../../../src/provisioning/records/audit-repository.js'
 import { getMetaSettings } from '../../../src/tenants/meta-settings.js'
 import { ManualClock } from '../../meta/helpers/manual-clock.js'
 import { provisioningHarness } from '../helpers/harness.js'

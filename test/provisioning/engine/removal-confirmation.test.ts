@@ -1,5 +1,5 @@
 import t from 'tap'
-import { listAudit } from '../../../src/provisioning/records/audit.js'
+import { listAudit } from '../../../src/provisioning/records/audit-repository.js'
 import { provisioningHarness, type Harness } from '../helpers/harness.js'
 
 // Error 100/33 reads "does not exist, cannot be loaded due to missing permissions, or does not
