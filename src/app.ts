@@ -119,8 +119,10 @@ async function baseApp (deps: WorkerAppDeps): Promise<{ app: FastifyInstance, me
     }
   })
 
-  app.addHook('onSend', async (request, reply) => {
+  // Callback-style hooks here and on every SCIM request's path: no promise per request.
+  app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id)
+    done(null, payload)
   })
   await app.register(sensible)
   await app.register(errorHandlerPlugin)

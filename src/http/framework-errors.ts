@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'
 import { ScimError } from '../scim/errors.js'
 import { sendJsonError } from './error-handler.js'
@@ -82,9 +82,9 @@ export function createRouterErrors () {
 
   const routerErrorsPlugin = fp(async (app: FastifyInstance) => {
     routing = app.routing.bind(app)
-    app.addHook('onRequest', async (request: FastifyRequest) => {
+    app.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
       const refused = (request.raw as RefusedRequest)[ROUTER_ERROR]
-      if (refused !== undefined) throw refused
+      done(refused)
     })
   }, { name: 'router-errors' })
 

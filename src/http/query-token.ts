@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'
 import { ScimError } from '../scim/errors.js'
 
@@ -10,10 +10,10 @@ import { ScimError } from '../scim/errors.js'
  * (src/logger.ts redacts secret-looking query parameters).
  */
 export const queryTokenPlugin = fp(async (app: FastifyInstance) => {
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const query = request.query as Record<string, unknown> | undefined
-    if (query === undefined || query === null || !Object.hasOwn(query, 'access_token')) return
+    if (query === undefined || query === null || !Object.hasOwn(query, 'access_token')) { done(); return }
     void reply.header('WWW-Authenticate', 'Bearer error="invalid_request", error_description="send the token in the Authorization header"')
-    throw new ScimError(400, undefined, 'access_token in the URL is not accepted: send "Authorization: Bearer <token>" (RFC 6750 §2.1)')
+    done(new ScimError(400, undefined, 'access_token in the URL is not accepted: send "Authorization: Bearer <token>" (RFC 6750 §2.1)'))
   })
 }, { name: 'query-token' })

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Metrics } from './registry.js'
 import { notShed } from '../http/overload.js'
@@ -35,13 +35,14 @@ function authorized (request: FastifyRequest, token: string): boolean {
 export const metricsPlugin = fp(async (app: FastifyInstance, opts: MetricsPluginOptions) => {
   const { metrics, token } = opts
 
-  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     metrics.recordHttpRequest({
       method: request.method,
       route: request.routeOptions.url,
       status: reply.statusCode,
       durationSeconds: reply.elapsedTime / 1000
     })
+    done()
   })
 
   // Scraped every few seconds: log only problems.

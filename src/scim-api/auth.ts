@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'
 import { ScimError } from '../scim/errors.js'
 import type { TokenService } from '../tenants/token-service.js'
@@ -48,19 +48,23 @@ interface ScimAuthOptions { tokens: TokenService, accessTokens?: AccessTokenServ
 export const scimAuthPlugin = fp(async (app: FastifyInstance, opts: ScimAuthOptions) => {
   app.decorateRequest('tenantId', '')
   app.decorateRequest('scimTokenId', '')
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  // Callback-style hooks: they run on every SCIM request, and the verification's own promise is
+  // the only one needed.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const header = request.headers.authorization
-    if (!header) throw unauthorized(reply, 'missing Authorization header with a bearer token', 'invalid_request')
+    if (!header) { done(unauthorized(reply, 'missing Authorization header with a bearer token', 'invalid_request')); return }
     const match = BEARER.exec(header)
-    if (!match?.[1]) throw unauthorized(reply, 'Authorization header is not a bearer token', 'invalid_request')
-    const verified = await verifyBearer(match[1], opts.tokens, opts.accessTokens)
-    if (!verified) throw unauthorized(reply, 'bearer token is not valid', 'invalid_token')
-    request.tenantId = verified.tenantId
-    request.scimTokenId = verified.tokenId ?? ''
+    if (!match?.[1]) { done(unauthorized(reply, 'Authorization header is not a bearer token', 'invalid_request')); return }
+    verifyBearer(match[1], opts.tokens, opts.accessTokens).then((verified) => {
+      if (!verified) { done(unauthorized(reply, 'bearer token is not valid', 'invalid_token')); return }
+      request.tenantId = verified.tenantId
+      request.scimTokenId = verified.tokenId ?? ''
+      done()
+    }, (err: unknown) => { done(err as Error) })
   })
   // The second line: no handler runs for an empty tenant, whatever hook order a later change
   // brings. The tenant is never taken from the request itself.
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.tenantId === '') throw unauthorized(reply, 'the request is not authenticated', 'invalid_token')
+  app.addHook('preHandler', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    done(request.tenantId === '' ? unauthorized(reply, 'the request is not authenticated', 'invalid_token') : undefined)
   })
 }, { name: 'scim-auth' })

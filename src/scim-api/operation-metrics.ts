@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'
 import { methodLabel } from '../metrics/labels.js'
 import type { Metrics } from '../metrics/registry.js'
@@ -54,8 +54,9 @@ export const operationMetricsPlugin = fp(async (scope: FastifyInstance, opts: { 
   scope.addHook('onRoute', (route) => {
     route.config = { ...route.config, scimRoute: route.routePath }
   })
-  scope.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+  scope.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const operation = scimOperationOf(request.method, request.routeOptions.config.scimRoute)
     if (operation !== undefined) opts.metrics.recordScimOperation(operation, reply.statusCode)
+    done()
   })
 }, { name: 'scim-operation-metrics' })

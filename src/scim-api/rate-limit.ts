@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'
 import { ScimError } from '../scim/errors.js'
 import type { Metrics } from '../metrics/registry.js'
@@ -40,11 +40,11 @@ export const rateLimitPlugin = fp(async (app: FastifyInstance, opts: RateLimitOp
   const burst = effectiveBurst(opts.perMinute, opts.burst)
   const buckets = new TokenBuckets({ perMinute: opts.perMinute, burst, now: opts.now })
 
-  app.addHook('onRequest', async (request: FastifyRequest) => {
+  app.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const result = buckets.take(request.tenantId)
-    if (result.allowed) return
+    if (result.allowed) { done(); return }
     opts.metrics.recordRateLimited()
-    throw new TooManyRequestsError(result.retryAfterSeconds,
-      `this tenant sent more than ${opts.perMinute} requests per minute; retry after ${result.retryAfterSeconds} s`)
+    done(new TooManyRequestsError(result.retryAfterSeconds,
+      `this tenant sent more than ${opts.perMinute} requests per minute; retry after ${result.retryAfterSeconds} s`))
   })
 }, { name: 'scim-rate-limit', dependencies: ['scim-auth'] })
