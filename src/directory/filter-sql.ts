@@ -49,6 +49,17 @@ function compareText (op: string, attr: AttrRef, expr: SqlExpr, value: string, n
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+/**
+ * What of a compared value decides the SQL `filterToSql` writes, besides the attribute and the
+ * operator: a boolean is written as itself, and a string's uuid syntax picks the uuid index
+ * (or `false`). A compiled statement can be reused for another value of the same class
+ * (src/directory/filter-shape.ts); any new branch on a value's content belongs here too.
+ */
+export function valueClassOf (value: string | boolean): 'text' | 'uuid' | 'true' | 'false' {
+  if (typeof value === 'boolean') return value ? 'true' : 'false'
+  return UUID.test(value) ? 'uuid' : 'text'
+}
+
 const TIME_OPS: Record<string, string> = { eq: '=', gt: '>', ge: '>=', lt: '<', le: '<=' }
 
 function compare (node: Extract<FilterNode, { kind: 'compare' }>, target: FilterTarget, nullSafe: boolean): SqlExpr {

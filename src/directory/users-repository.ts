@@ -1,6 +1,8 @@
 import { sql, type AliasedRawBuilder, type RawBuilder, type SelectQueryBuilder } from 'kysely'
 import type { DB } from '../db/schema.js'
+import { CompiledShapes } from '../db/compiled-shapes.js'
 import { filterToSql } from './filter-sql.js'
+import { filterShape, withSentinels } from './filter-shape.js'
 import { usersFilterTarget } from './filter-targets-sql.js'
 import type { GroupRef, JsonObject, ListQuery, UserRecord } from './records.js'
 import { sortExpression } from './sort-sql.js'
@@ -121,8 +123,41 @@ export async function deleteUser (db: Executor, tenantId: string, id: string): P
 export async function listUsers (
   db: Executor, tenantId: string, query: ListQuery, include?: UserIncludes
 ): Promise<UserRecord[]> {
-  const rows = await listUsersQuery(db, tenantId, query, include).execute() as IncludedRow[]
+  const cached = listUsersStatement(db, tenantId, query, include)
+  const rows = cached === undefined
+    ? await listUsersQuery(db, tenantId, query, include).execute() as IncludedRow[]
+    : (await db.executeQuery<IncludedRow>(cached)).rows
   return rows.map((row) => toRecord(row, include))
+}
+
+/**
+ * The list statements by shape (src/db/compiled-shapes.ts): every IdP sends the same few
+ * (`userName eq "…"` before each create, a page of everyone), and building and compiling one
+ * with kysely cost more server time than PostgreSQL took to answer it (bench/findings.md).
+ */
+const listShapes = new CompiledShapes()
+
+/** `listUsers`'s statement from the shape cache; `undefined` when the shape is not cacheable. */
+export function listUsersStatement (
+  db: Executor, tenantId: string, query: ListQuery, include: UserIncludes | undefined
+) {
+  const values: unknown[] = [tenantId]
+  const filter = query.filter === undefined ? '' : filterShape(query.filter, values)
+  values.push(query.limit)
+  if (query.offset !== 0) values.push(query.offset)
+  const sort = query.sort === undefined ? '' : `${JSON.stringify(query.sort.attr)}:${query.sort.descending}`
+  const includes = `${include?.groups === true}:${(include?.extensions ?? []).map((e) => e.schema.id).join(',')}`
+  const key = `${filter}|${sort}|${query.offset === 0}|${includes}`
+  return listShapes.statement(key, values, (s) => {
+    const tenant = s.uuid()
+    const shaped: ListQuery = {
+      filter: query.filter === undefined ? undefined : withSentinels(query.filter, s),
+      sort: query.sort,
+      limit: s.number(),
+      offset: query.offset === 0 ? 0 : s.number()
+    }
+    return listUsersQuery(db, tenant, shaped, include).compile()
+  })
 }
 
 /** The statement `listUsers` sends (bench/ explains it as issued). */
