@@ -89,7 +89,7 @@ export async function pruneTenant (
 ): Promise<PruneResult> {
   let byAge = 0
   for (;;) {
-    const r = await db.deleteFrom('scim_requests')
+    const r = await db.deleteFrom('scim_requests').where('tenant_id', '=', tenantId)
       .where('id', 'in', (eb) => eb.selectFrom('scim_requests').select('id')
         .where('tenant_id', '=', tenantId).where('at', '<', olderThan).limit(chunk))
       .executeTakeFirst()
@@ -102,7 +102,7 @@ export async function pruneTenant (
     .orderBy('id', 'desc').offset(keepRows).limit(1).executeTakeFirst()
   if (cutoff !== undefined) {
     for (;;) {
-      const r = await db.deleteFrom('scim_requests')
+      const r = await db.deleteFrom('scim_requests').where('tenant_id', '=', tenantId)
         .where('id', 'in', (eb) => eb.selectFrom('scim_requests').select('id')
           .where('tenant_id', '=', tenantId).where('id', '<=', cutoff.id).limit(chunk))
         .executeTakeFirst()
@@ -114,13 +114,23 @@ export async function pruneTenant (
   return { byAge, byCount }
 }
 
-/** Tenants that have logged requests. */
-export async function tenantsWithRequests (db: Kysely<DB>): Promise<string[]> {
-  const rows = await db.selectFrom('tenants').select('id')
-    .where((eb) => eb.exists(eb.selectFrom('scim_requests').select(sql`1`.as('one'))
-      .whereRef('scim_requests.tenant_id', '=', 'tenants.id')))
-    .execute()
-  return rows.map((r) => r.id)
+/**
+ * The tenants that have rows in the log, and whether each still exists: a batch racing a
+ * tenant's deletion can leave rows of a deleted tenant behind (the table has no foreign key,
+ * migrations/20261203T001100Z-request-log-write-cost.ts), which the pruner then deletes. A loose
+ * index scan of the primary key: one probe per tenant, however many rows each has.
+ */
+export async function tenantsWithRequests (db: Kysely<DB>): Promise<Array<{ tenantId: string, exists: boolean }>> {
+  const rows = await sql<{ tenant_id: string, exists: boolean }>`
+    with recursive logged as (
+      (select tenant_id from scim_requests order by tenant_id limit 1)
+      union all
+      select (select s.tenant_id from scim_requests s where s.tenant_id > logged.tenant_id order by s.tenant_id limit 1)
+      from logged where logged.tenant_id is not null
+    )
+    select logged.tenant_id, exists (select 1 from tenants t where t.id = logged.tenant_id) as exists
+    from logged where logged.tenant_id is not null`.execute(db)
+  return rows.rows.map((r) => ({ tenantId: r.tenant_id, exists: r.exists }))
 }
 
 export interface RequestLogFilter {
