@@ -142,6 +142,7 @@ async function listen (app: FastifyInstance): Promise<number> {
 async function main (): Promise<void> {
   const config = loadConfig({
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    SCIM_REQUEST_LOG: process.env.BENCH_REQUEST_LOG ?? 'true',
     DATA_DIR: dataDir,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {})
   })
