@@ -89,11 +89,22 @@ export async function findUser (
   return row ? toRecord(row, options.include) : undefined
 }
 
+/**
+ * Inserts a user. `alsoRun`, when given, is a statement run with the insert as a data-modifying
+ * WITH clause (access-change-sink.ts `insertedUserStatement`): it sees the new row's
+ * `(tenant_id, user_id)`, and both are written, or neither, by the one statement.
+ */
 export async function insertUser (
-  db: Executor, tenantId: string, data: JsonObject, include?: UserIncludes
+  db: Executor, tenantId: string, data: JsonObject, include?: UserIncludes,
+  alsoRun?: (inserted: RawBuilder<unknown>) => RawBuilder<unknown>
 ): Promise<UserRecord> {
-  const row = await db.insertInto('users').values({ tenant_id: tenantId, ...columns(data) })
-    .returningAll().returning(includedColumns(include)).executeTakeFirstOrThrow() as IncludedRow
+  const insert = db.insertInto('users').values({ tenant_id: tenantId, ...columns(data) })
+    .returningAll().returning(includedColumns(include))
+  if (alsoRun === undefined) return toRecord(await insert.executeTakeFirstOrThrow() as IncludedRow, include)
+  const also = alsoRun(sql`select tenant_id, id as user_id from inserted`)
+  const result = await sql<IncludedRow>`with inserted as (${insert}), also as (${also}) select * from inserted`.execute(db)
+  const row = result.rows[0]
+  if (row === undefined) throw new Error('insert returned no row')
   return toRecord(row, include)
 }
 

@@ -81,6 +81,14 @@ export function createUsersService (
       const data = withDefaults(normalizeResource(type, body))
       checkRequired(type, data)
       checkResourceLimits(data)
+      const { insertedUserStatement } = accessChanges
+      if (insertedUserStatement !== undefined) {
+        // One statement writes the user and enqueues its reconcile (the IdP's hot path: an
+        // import is thousands of these, bench/findings.md).
+        const user = await save(() => insertUser(db, tenantId, data, { extensions }, insertedUserStatement), () => data.userName)
+        if (withGroups) user.groups = []
+        return user
+      }
       return save(() => db.transaction().execute(async (trx) => {
         const user = await insertUser(trx, tenantId, data, { extensions })
         if (withGroups) user.groups = []

@@ -8,6 +8,7 @@ import type { ReconcileQueue } from '../jobs/queue.js'
 export function queueAccessChanges (queue: ReconcileQueue): AccessChangeSink {
   return {
     usersChanged: async (trx, tenantId, userIds) => { await queue.enqueueUsers(trx, tenantId, userIds, 'scim: user changed') },
-    groupMembersChanged: async (trx, tenantId, groupId) => { await queue.enqueueGroupMembers(trx, tenantId, groupId, 'scim: group changed') }
+    groupMembersChanged: async (trx, tenantId, groupId) => { await queue.enqueueGroupMembers(trx, tenantId, groupId, 'scim: group changed') },
+    insertedUserStatement: (inserted) => queue.enqueueSql(inserted, 'scim: user changed')
   }
 }

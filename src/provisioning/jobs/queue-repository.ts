@@ -29,7 +29,12 @@ export function unionSql (a: RawBuilder<unknown>, b: RawBuilder<unknown>): RawBu
 export async function insertJobsFrom (
   exec: Executor, table: string, queue: string, reason: string, source: RawBuilder<unknown>
 ): Promise<void> {
-  await sql`
+  await insertJobsSql(table, queue, reason, source).execute(exec)
+}
+
+/** `insertJobsFrom`'s statement, for a caller that runs it inside a statement of its own. */
+export function insertJobsSql (table: string, queue: string, reason: string, source: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
     insert into ${sql.id(QUEUE_SCHEMA, table)} (
       name, data, singleton_key, policy, retry_limit, retry_delay, retry_backoff, retry_delay_max,
       expire_seconds, deletion_seconds, keep_until, dead_letter, heartbeat_seconds, start_after, created_on)
@@ -39,7 +44,7 @@ export async function insertJobsFrom (
       q.dead_letter, q.heartbeat_seconds, ${now}, ${now}
     from (${source}) s cross join ${sql.id(QUEUE_SCHEMA, 'queue')} q
     where q.name = ${queue}
-    on conflict do nothing`.execute(exec)
+    on conflict do nothing`
 }
 
 export interface TenantJobCounts {

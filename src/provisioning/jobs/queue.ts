@@ -8,7 +8,7 @@ import type { Executor } from '../../db/executor.js'
 import { groupMemberIdsSql, memberIdsOfGroupNamesSql } from '../../directory/members-repository.js'
 import { tenantUserIdsSql } from '../../directory/users-repository.js'
 import { tenantPeopleIdsSql } from '../records/people-repository.js'
-import { insertJobsFrom, QUEUE_SCHEMA, unionSql, userIdsSql } from './queue-repository.js'
+import { insertJobsFrom, insertJobsSql, QUEUE_SCHEMA, unionSql, userIdsSql } from './queue-repository.js'
 
 export const RECONCILE_QUEUE = 'reconcile-user'
 /** Ids per enqueue statement. */
@@ -125,6 +125,11 @@ export class ReconcileQueue {
   /** Everyone: each user, and each person the bridge knows in Meta whose user was deleted. */
   async enqueueTenant (exec: Executor, tenantId: string, reason: string): Promise<void> {
     await this.insertFrom(exec, reason, unionSql(tenantUserIdsSql(tenantId), tenantPeopleIdsSql(tenantId)))
+  }
+
+  /** The enqueue of the `(tenant_id, user_id)` rows of `source`, as a statement for the caller to run. */
+  enqueueSql (source: RawBuilder<unknown>, reason: string): RawBuilder<unknown> {
+    return insertJobsSql(this.table, RECONCILE_QUEUE, reason, source)
   }
 
   private async insertFrom (exec: Executor, reason: string, source: RawBuilder<unknown>): Promise<void> {

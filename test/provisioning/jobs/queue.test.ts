@@ -5,6 +5,7 @@ import { fromKysely } from 'pg-boss'
 import pino from 'pino'
 import { createSecretBox } from '../../../src/crypto/secret-box.js'
 import { createGroupsService } from '../../../src/directory/groups-service.js'
+import { createUsersService } from '../../../src/directory/users-service.js'
 import { queueAccessChanges } from '../../../src/provisioning/adapters/access-change-sink.js'
 import { RECONCILE_QUEUE, reconcileKey } from '../../../src/provisioning/jobs/queue.js'
 import { startProvisioning } from '../../../src/provisioning/runtime.js'
@@ -122,4 +123,24 @@ t.test('a 50,000-member group change enqueues in one statement', async (t) => {
   const count = await sql<{ n: number }>`select count(*)::int as n from pgboss.job where name = ${RECONCILE_QUEUE} and singleton_key like ${`${tenant.id}:%`} and state = 'created'`.execute(db)
   t.equal(count.rows[0]?.n, 50_000, 'one job per member')
   t.equal((await db.selectFrom('group_members').select('member_id').where('tenant_id', '=', tenant.id).execute()).length, 0, 'and the memberships are gone, in the same transaction')
+})
+
+t.test('a SCIM create writes the user and enqueues its reconcile in one statement, or neither', async (t) => {
+  const tenant = await insertTenant(db, 'one-statement')
+  let issued = 0
+  const logged = new Kysely<DB>({ dialect: new PostgresDialect({ pool: database.pool }), log: () => { issued++ } })
+  const users = createUsersService({ db: logged, accessChanges: queueAccessChanges(queue) })
+  const created = await users.create(tenant.id, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ada@example.com' })
+  t.equal(issued, 1, 'one statement: no BEGIN, no COMMIT, no separate enqueue')
+  t.match(await jobs(reconcileKey(tenant.id, created.id)), [{ state: 'created', data: { tenantId: tenant.id, userId: created.id, reason: 'scim: user changed' } }],
+    'the reconcile is queued with the same data as the transactional path')
+
+  const before = await sql<{ n: number }>`select count(*)::int as n from pgboss.job where data->>'tenantId' = ${tenant.id}`.execute(db)
+  const taken = await users.create(tenant.id, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ADA@example.com' })
+    .then(() => undefined, (err: unknown) => err)
+  t.match(taken, { status: 409, scimType: 'uniqueness' }, 'a taken userName is still a SCIM uniqueness error')
+  const after = await sql<{ n: number }>`select count(*)::int as n from pgboss.job where data->>'tenantId' = ${tenant.id}`.execute(db)
+  t.equal(after.rows[0]?.n, before.rows[0]?.n, 'and no job was enqueued for the user that was not written')
+  const rows = await db.selectFrom('users').select('id').where('tenant_id', '=', tenant.id).execute()
+  t.equal(rows.length, 1, 'nor a user')
 })
