@@ -35,13 +35,24 @@ function observedPatch (
         inviteId: null,
         role,
         assets: [...p.assets.filter(keep).map((a) => withNarrowed(a, record)), ...kept],
-        state: 'member'
+        state: 'member',
+        // Seen in Meta: an invitation sent without a known answer has settled (the mark exists
+        // so that a reconcile looks for it, step-runner.ts).
+        inviteAttemptedAt: null
       }
     case 'invited':
-      return { inviteId: p.roleRequestId, businessUserId: null, role, assets: [], state: 'invited' }
+      return { inviteId: p.roleRequestId, businessUserId: null, role, assets: [], state: 'invited', inviteAttemptedAt: null }
     case 'invite_expired':
     case 'invite_declined':
-      return { inviteId: null, businessUserId: null, role: null, assets: [], state: 'none', lastError: `the invitation ${p.state === 'invite_expired' ? 'expired' : 'was declined'}` }
+      return {
+        inviteId: null,
+        businessUserId: null,
+        role: null,
+        assets: [],
+        state: 'none',
+        lastError: `the invitation ${p.state === 'invite_expired' ? 'expired' : 'was declined'}`,
+        inviteAttemptedAt: null
+      }
     case 'absent':
       if (record === undefined || (record.inviteId === null && record.businessUserId === null)) return undefined
       return { inviteId: null, businessUserId: null, role: null, assets: [], state: 'removed' }
