@@ -53,7 +53,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  * What of a compared value decides the SQL `filterToSql` writes, besides the attribute and the
  * operator: a boolean is written as itself, and a string's uuid syntax picks the uuid index
  * (or `false`). A compiled statement can be reused for another value of the same class
- * (src/directory/filter-shape.ts); any new branch on a value's content belongs here too.
+ * (src/directory/filter-shape-sql.ts); any new branch on a value's content belongs here too.
  */
 export function valueClassOf (value: string | boolean): 'text' | 'uuid' | 'true' | 'false' {
   if (typeof value === 'boolean') return value ? 'true' : 'false'

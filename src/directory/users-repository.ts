@@ -2,7 +2,7 @@ import { sql, type AliasedRawBuilder, type RawBuilder, type SelectQueryBuilder }
 import type { DB } from '../db/schema.js'
 import { CompiledShapes } from '../db/compiled-shapes.js'
 import { filterToSql } from './filter-sql.js'
-import { filterShape, withSentinels } from './filter-shape.js'
+import { filterShape, withSentinels } from './filter-shape-sql.js'
 import { usersFilterTarget } from './filter-targets-sql.js'
 import type { GroupRef, JsonObject, ListQuery, UserRecord } from './records.js'
 import { sortExpression } from './sort-sql.js'

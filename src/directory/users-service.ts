@@ -85,7 +85,9 @@ export function createUsersService (
       if (insertedUserStatement !== undefined) {
         // One statement writes the user and enqueues its reconcile (the IdP's hot path: an
         // import is thousands of these, bench/findings.md).
-        const user = await save(() => insertUser(db, tenantId, data, { extensions }, insertedUserStatement), () => data.userName)
+        const insert = async (): Promise<UserRecord> =>
+          await insertUser(db, tenantId, data, { extensions }, insertedUserStatement)
+        const user = await save(insert, () => data.userName)
         if (withGroups) user.groups = []
         return user
       }

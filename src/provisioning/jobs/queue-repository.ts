@@ -33,7 +33,9 @@ export async function insertJobsFrom (
 }
 
 /** `insertJobsFrom`'s statement, for a caller that runs it inside a statement of its own. */
-export function insertJobsSql (table: string, queue: string, reason: string, source: RawBuilder<unknown>): RawBuilder<unknown> {
+export function insertJobsSql (
+  table: string, queue: string, reason: string, source: RawBuilder<unknown>
+): RawBuilder<unknown> {
   return sql`
     insert into ${sql.id(QUEUE_SCHEMA, table)} (
       name, data, singleton_key, policy, retry_limit, retry_delay, retry_backoff, retry_delay_max,
