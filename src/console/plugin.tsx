@@ -8,7 +8,7 @@ import { signInRoutes } from './auth/sign-in-routes.js'
 import { isHtmx, roleOf, sendHtml, type ConsoleDeps, type ConsoleRuntime } from './context.js'
 import { readCookie, SESSION_COOKIE } from './security/cookies.js'
 import { csrfTokenFor, csrfTokenOf, csrfTokenValid, sameOrigin } from './security/csrf.js'
-import { applySecurityHeaders } from './security/headers.js'
+import { applySecurityHeaders, contentSecurityPolicy } from './security/headers.js'
 import { expectedOrigin } from './security/origin.js'
 import { resolveConsoleTenant } from './security/tenant-scope.js'
 import { recordConsoleEvent } from './session/events.js'
@@ -60,7 +60,8 @@ export async function consolePlugin (app: FastifyInstance, deps: ConsoleDeps): P
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, parseForm(String(body)))
   })
-  app.addHook('onRequest', async (_request, reply) => { applySecurityHeaders(reply, false) })
+  const csp = contentSecurityPolicy(c.oidc === undefined ? [] : [new URL(c.oidc.issuer).origin])
+  app.addHook('onRequest', async (_request, reply) => { applySecurityHeaders(reply, false, csp) })
   app.setErrorHandler(async (err: FastifyError & { status?: number }, request: FastifyRequest, reply: FastifyReply) => {
     const status = err.statusCode ?? err.status ?? 500
     if (status >= 500) request.log.error({ err }, 'console request failed')

@@ -54,6 +54,15 @@ function SignInPage (props: {
   )
 }
 
+function LeavingPage (props: { to: string }) {
+  return (
+    <Document title='Signing out' refresh={props.to}>
+      <h1>Signed out of the console</h1>
+      <p><a class='button primary' href={props.to}>Continue to sign out at your identity provider</a></p>
+    </Document>
+  )
+}
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
 /** Sign-in with OIDC or the admin token, and sign-out; every attempt is recorded. */
@@ -177,6 +186,12 @@ export async function signInRoutes (app: FastifyInstance, rt: ConsoleRuntime): P
       actor: session.actor, action: 'sign_out', outcome: 'applied', detail: { ip: request.ip, atIdp: endSession !== undefined }
     })
     void reply.header('set-cookie', clearCookie(SESSION_COOKIE))
+    const issuerOrigin = config.console.oidc === undefined ? undefined : new URL(config.console.oidc.issuer).origin
+    if (endSession !== undefined && new URL(endSession).origin !== issuerOrigin) {
+      // The CSP lets forms reach the issuer's origin only; an end-session endpoint elsewhere is
+      // a link (and a refresh) the browser follows as a plain navigation.
+      return await sendHtml(reply, renderPage(<LeavingPage to={endSession} />))
+    }
     const to = endSession ?? '/ui/sign-in'
     if (isHtmx(request)) return await reply.header('hx-redirect', to).code(204).send()
     return await reply.code(303).redirect(to)

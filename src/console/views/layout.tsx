@@ -49,7 +49,12 @@ const HTMX_CONFIG = JSON.stringify({
 })
 
 export function Document (props: {
-  title: string, ctx?: PageContext | undefined, section?: TenantSection | undefined, children: ComponentChildren
+  title: string,
+  ctx?: PageContext | undefined,
+  section?: TenantSection | undefined,
+  /** A URL to go on to at once (a sign-out that continues at the IdP); the CSP governs no refresh. */
+  refresh?: string | undefined,
+  children: ComponentChildren
 }) {
   const { ctx } = props
   return (
@@ -58,6 +63,7 @@ export function Document (props: {
         <meta charset='utf-8' />
         <meta name='viewport' content='width=device-width, initial-scale=1' />
         <meta name='htmx-config' content={HTMX_CONFIG} />
+        {props.refresh !== undefined && <meta http-equiv='refresh' content={`0; url=${props.refresh}`} />}
         <title>{`${props.title} · scim-meta-bridge console`}</title>
         <link rel='stylesheet' href={assetUrls.styles} />
         <script src={assetUrls.htmx} defer />
