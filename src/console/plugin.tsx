@@ -113,7 +113,13 @@ export async function consolePlugin (app: FastifyInstance, deps: ConsoleDeps): P
         actor: auth.session.actor,
         action: 'forbidden',
         outcome: 'refused',
-        detail: { method: request.method, route: request.routeOptions.url, role, needed, tenantId: request.consoleTenant?.tenant.id }
+        detail: {
+          method: request.method,
+          route: request.routeOptions.url,
+          role,
+          needed,
+          tenantId: request.consoleTenant?.tenant.id
+        }
       })
       const message = `Refused: this needs the ${needed} role, and you are ${role === 'viewer' ? 'a' : 'an'} ${role}` +
         `${request.consoleTenant === undefined ? '' : ' here'}. Ask an admin of the console if you need it.`

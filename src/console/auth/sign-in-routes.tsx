@@ -104,7 +104,13 @@ export async function signInRoutes (app: FastifyInstance, rt: ConsoleRuntime): P
       actor: who.actor,
       action: 'sign_in',
       outcome: 'applied',
-      detail: { method: who.method, ip: request.ip, access: describeAccess(who.access), role: who.access.role, tenants: who.access.tenants }
+      detail: {
+        method: who.method,
+        ip: request.ip,
+        access: describeAccess(who.access),
+        role: who.access.role,
+        tenants: who.access.tenants
+      }
     })
     void reply.header('set-cookie', setCookie(SESSION_COOKIE, secret, maxAgeSeconds))
     return await reply.code(303).redirect(returnTo)

@@ -74,12 +74,12 @@ export async function personPage (app: FastifyInstance, rt: ConsoleRuntime): Pro
             : !may(ctx, 'operator')
                 ? <p>Your role ({ctx.role}) can read this person, not reconcile them.</p>
                 : (
-              <form method='post' action={`${base}/people/${p.user_id}/reconcile`} hx-post={`${base}/people/${p.user_id}/reconcile`} hx-target='#reconcile-result' hx-swap='innerHTML'>
-                <CsrfField csrf={ctx.csrf} />
-                <button type='submit' name='mode' value='dry_run'>Dry run</button>{' '}
-                <button type='submit' name='mode' value='run' class='primary'>Reconcile now</button>
-              </form>
-              )}
+                  <form method='post' action={`${base}/people/${p.user_id}/reconcile`} hx-post={`${base}/people/${p.user_id}/reconcile`} hx-target='#reconcile-result' hx-swap='innerHTML'>
+                    <CsrfField csrf={ctx.csrf} />
+                    <button type='submit' name='mode' value='dry_run'>Dry run</button>{' '}
+                    <button type='submit' name='mode' value='run' class='primary'>Reconcile now</button>
+                  </form>
+                  )}
           <div id='reconcile-result' />
         </section>
         <section aria-labelledby='traces-heading'>

@@ -20,7 +20,9 @@ interface Flash { tokens?: ComponentChildren, meta?: ComponentChildren, sync?: C
 const tokenLabel = z.string().trim().min(1).max(100)
 const uuid = z.string().uuid()
 
-function TokensSection (props: { base: string, csrf: string, role: ConsoleRole, health: Health, flash?: ComponentChildren }) {
+function TokensSection (props: {
+  base: string, csrf: string, role: ConsoleRole, health: Health, flash?: ComponentChildren
+}) {
   const admin = atLeast(props.role, 'admin')
   return (
     <section id='scim-tokens' class='card wide' aria-labelledby='tokens-heading'>
@@ -65,7 +67,9 @@ function TokensSection (props: { base: string, csrf: string, role: ConsoleRole, 
   )
 }
 
-function ConnectionSection (props: { base: string, csrf: string, role: ConsoleRole, settings: Settings, flash?: ComponentChildren }) {
+function ConnectionSection (props: {
+  base: string, csrf: string, role: ConsoleRole, settings: Settings, flash?: ComponentChildren
+}) {
   const s = props.settings
   const tone = s.connection.status === 'connected' ? 'ok' : s.connection.status === 'disconnected' ? 'bad' : 'neutral'
   return (
@@ -216,9 +220,15 @@ function HealthView (props: {
       </p>
       {h.reasons.length > 0 && <ul aria-label='Reasons'>{h.reasons.map((r) => <li key={r.code}>{r.message}</li>)}</ul>}
       <div class='cards'>
-        <TokensSection base={props.base} csrf={props.ctx.csrf} role={props.ctx.role} health={h} flash={props.flash.tokens} />
+        <TokensSection
+          base={props.base} csrf={props.ctx.csrf} role={props.ctx.role} health={h} flash={props.flash.tokens}
+        />
         <ConnectionSection
-          base={props.base} csrf={props.ctx.csrf} role={props.ctx.role} settings={props.settings} flash={props.flash.meta}
+          base={props.base}
+          csrf={props.ctx.csrf}
+          role={props.ctx.role}
+          settings={props.settings}
+          flash={props.flash.meta}
         />
         <SyncSection
           base={props.base}
@@ -264,7 +274,9 @@ export async function tenantHealthPage (app: FastifyInstance, rt: ConsoleRuntime
         ? <TokensSection base={base} csrf={ctx.csrf} role={ctx.role} health={health} flash={flash} />
         : which === 'meta'
           ? <ConnectionSection base={base} csrf={ctx.csrf} role={ctx.role} settings={settings} flash={flash} />
-          : <SyncSection base={base} csrf={ctx.csrf} role={ctx.role} health={health} canSync={rt.sync !== undefined} flash={flash} />
+          : <SyncSection
+              base={base} csrf={ctx.csrf} role={ctx.role} health={health} canSync={rt.sync !== undefined} flash={flash}
+            />
       return await sendHtml(reply, renderFragment(section), status)
     }
     return await sendHtml(reply, renderPage(

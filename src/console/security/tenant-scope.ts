@@ -13,7 +13,9 @@ export interface ConsoleTenant { tenant: Tenant, role: ConsoleRole }
  * scope is answered exactly like one that does not exist (404, same message, before any
  * lookup), so a scoped admin learns nothing about other tenants, not even that they exist.
  */
-export async function resolveConsoleTenant (db: Kysely<DB>, access: ConsoleAccess, params: unknown): Promise<ConsoleTenant> {
+export async function resolveConsoleTenant (
+  db: Kysely<DB>, access: ConsoleAccess, params: unknown
+): Promise<ConsoleTenant> {
   const { tenantId } = parseInput(tenantParams, params, 'path')
   const role = roleOn(access, tenantId)
   if (role === undefined) throw notFound('tenant')

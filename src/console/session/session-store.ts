@@ -131,9 +131,10 @@ export class SessionStore {
   async revoke (idHash: string, secret?: string): Promise<{ idToken: string | undefined }> {
     const row = secret === undefined ? undefined : await findSession(this.db, idHash)
     await deleteSession(this.db, idHash)
-    if (secret === undefined || row?.id_token_sealed === null || row?.id_token_sealed === undefined) return { idToken: undefined }
+    const sealed = row?.id_token_sealed
+    if (secret === undefined || sealed === null || sealed === undefined) return { idToken: undefined }
     try {
-      return { idToken: idTokenBox(secret).open(row.id_token_sealed, idTokenContext(idHash)) }
+      return { idToken: idTokenBox(secret).open(sealed, idTokenContext(idHash)) }
     } catch {
       return { idToken: undefined }
     }
