@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { BUSINESS_ROLES } from './meta/index.js'
+import { parseRoleMapping, type RoleGrant } from './console/auth/roles.js'
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes')
 const port = z.coerce.number().int().min(0).max(65535)
@@ -87,13 +88,26 @@ export const envSchema = z.object({
   CONSOLE_OIDC_SCOPES: z.preprocess(empty, z.string().default('openid profile email')),
   CONSOLE_OIDC_CLAIM: z.preprocess(empty, z.string().default('groups')),
   CONSOLE_OIDC_ALLOWED: z.preprocess(empty, z.string().optional()),
+  CONSOLE_OIDC_ROLES: z.preprocess(empty, z.string().optional()),
   CONSOLE_SESSION_IDLE_MINUTES: z.preprocess(empty, positiveInt.max(24 * 60).default(30)),
   CONSOLE_SESSION_MAX_HOURS: z.preprocess(empty, positiveInt.max(24 * 7).default(8))
 }).superRefine((e, ctx) => {
   // A half-configured OIDC sign-in would fail at the first click; say so at start instead.
+  if (e.CONSOLE_OIDC_ROLES !== undefined) {
+    try {
+      parseRoleMapping(e.CONSOLE_OIDC_ROLES)
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['CONSOLE_OIDC_ROLES'], message: (err as Error).message })
+    }
+  }
   if (e.CONSOLE_OIDC_ISSUER === undefined) return
-  for (const name of ['CONSOLE_OIDC_CLIENT_ID', 'CONSOLE_OIDC_CLIENT_SECRET', 'CONSOLE_OIDC_ALLOWED'] as const) {
+  for (const name of ['CONSOLE_OIDC_CLIENT_ID', 'CONSOLE_OIDC_CLIENT_SECRET'] as const) {
     if (e[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'required when CONSOLE_OIDC_ISSUER is set' })
+  }
+  if (e.CONSOLE_OIDC_ALLOWED === undefined && e.CONSOLE_OIDC_ROLES === undefined) {
+    ctx.addIssue({
+      code: 'custom', path: ['CONSOLE_OIDC_ALLOWED'], message: 'CONSOLE_OIDC_ALLOWED or CONSOLE_OIDC_ROLES is required when CONSOLE_OIDC_ISSUER is set'
+    })
   }
 })
 
@@ -212,8 +226,10 @@ export interface ConsoleConfig {
     scopes: string
     /** The ID token or UserInfo claim holding groups (Okta) or app roles (Entra: `roles`). */
     claim: string
-    /** Values of that claim that let a person in. */
+    /** Values of that claim that make a person admin of every tenant (CONSOLE_OIDC_ALLOWED). */
     allowed: readonly string[]
+    /** CONSOLE_OIDC_ROLES: values of that claim that give a role, on every tenant or on some. */
+    grants: readonly RoleGrant[]
   }> | undefined
   idleMinutes: number
   maxHours: number
@@ -323,7 +339,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
           clientSecret: e.CONSOLE_OIDC_CLIENT_SECRET ?? '',
           scopes: e.CONSOLE_OIDC_SCOPES,
           claim: e.CONSOLE_OIDC_CLAIM,
-          allowed: Object.freeze((e.CONSOLE_OIDC_ALLOWED ?? '').split(',').map((a) => a.trim()).filter((a) => a !== ''))
+          allowed: Object.freeze((e.CONSOLE_OIDC_ALLOWED ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '')),
+          grants: Object.freeze(parseRoleMapping(e.CONSOLE_OIDC_ROLES ?? ''))
         }),
       idleMinutes: e.CONSOLE_SESSION_IDLE_MINUTES,
       maxHours: e.CONSOLE_SESSION_MAX_HOURS

@@ -11,6 +11,8 @@ import type { TokenService } from '../tenants/token-service.js'
 import type { ConsoleSession, SessionStore } from './session/session-store.js'
 import type { PageContext } from './views/layout.js'
 import type { OidcSignIn } from './auth/oidc.js'
+import { describeAccess, highestRole, type ConsoleRole } from './auth/roles.js'
+import type { ConsoleTenant } from './security/tenant-scope.js'
 
 /** The settings the console reads: its own, the public origin, and whether loopback issuers are allowed. */
 export interface ConsoleSettings extends PublicOriginSettings {
@@ -39,6 +41,8 @@ export interface ConsoleRuntime extends ConsoleDeps {
   oidc: OidcSignIn | undefined
   /** `<public origin>/ui/auth/callback`, registered at the IdP. */
   redirectUri: string
+  /** `<public origin>/ui/signed-out`, registered at the IdP as a post-logout redirect URI. */
+  signedOutUri: string
 }
 
 export interface ConsoleAuth {
@@ -50,6 +54,8 @@ export interface ConsoleAuth {
 declare module 'fastify' {
   interface FastifyRequest {
     consoleAuth: ConsoleAuth | undefined
+    /** The tenant of a `/ui/tenants/:tenantId/…` route, resolved within the session's scope. */
+    consoleTenant: ConsoleTenant | undefined
   }
 }
 
@@ -59,9 +65,25 @@ export function authOf (request: FastifyRequest): ConsoleAuth {
   return auth
 }
 
+/** The session's role for this request: on the route's tenant, else the highest it holds. */
+export function roleOf (request: FastifyRequest): ConsoleRole {
+  return request.consoleTenant?.role ?? highestRole(authOf(request).session.access)
+}
+
+/** Who did it, for a tenant's audit log: the actor and the role they acted in. */
+export function actorOf (request: FastifyRequest): { actor: string, role: ConsoleRole } {
+  return { actor: authOf(request).session.actor, role: roleOf(request) }
+}
+
 export function pageContext (request: FastifyRequest, tenant?: { id: string, name: string }): PageContext {
   const auth = authOf(request)
-  return { actor: auth.session.actor.replace(/^console:/, ''), csrf: auth.csrf, tenant }
+  return {
+    actor: auth.session.actor.replace(/^console:/, ''),
+    csrf: auth.csrf,
+    tenant,
+    role: roleOf(request),
+    access: describeAccess(auth.session.access)
+  }
 }
 
 export async function sendHtml (reply: FastifyReply, html: string, status = 200): Promise<FastifyReply> {

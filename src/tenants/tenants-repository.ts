@@ -71,13 +71,19 @@ export async function touchScimToken (db: Executor, tokenId: string): Promise<vo
     .execute()
 }
 
+/** A page of tenants by name; `onlyIds` limits it to those tenants (a console session's scope). */
 export async function listTenantsPage (
-  db: Executor, limit: number, offset: number
+  db: Executor, limit: number, offset: number, onlyIds?: readonly string[]
 ): Promise<{ rows: Tenant[], total: number }> {
-  const rows = await db.selectFrom('tenants').selectAll()
+  if (onlyIds !== undefined && onlyIds.length === 0) return { rows: [], total: 0 }
+  let query = db.selectFrom('tenants')
+  if (onlyIds !== undefined) query = query.where('id', 'in', [...onlyIds])
+  const rows = await query.selectAll()
     .orderBy((eb) => eb.fn('lower', ['name'])).orderBy('id')
     .limit(limit).offset(offset).execute()
-  return { rows, total: await countTenants(db) }
+  if (onlyIds === undefined) return { rows, total: await countTenants(db) }
+  const count = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return { rows, total: Number(count.n) }
 }
 
 export async function renameTenant (db: Executor, id: string, name: string): Promise<Tenant | undefined> {

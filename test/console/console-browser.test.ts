@@ -3,10 +3,12 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { ADMIN_TOKEN } from '../helpers/admin.js'
 import { axeViolations, browserSkipReason, launchBrowser } from './helpers/browser.js'
 import { consoleHarness, type ConsoleHarness } from './helpers/console-harness.js'
+import { SessionStore } from '../../src/console/session/session-store.js'
 
 // The console in headless Chromium against a real app, database and Meta simulator: sign-in,
 // every page with seeded data and an axe-core WCAG 2 A/AA scan, filters as URLs, a held
-// removal approved through the UI reaching the simulator, and refused state changes.
+// removal approved through the UI reaching the simulator, refused state changes, and a
+// tenant-scoped session that never shows another tenant's data.
 
 const skip = browserSkipReason()
 if (skip !== undefined) t.comment(`skipping the console's browser tests: ${skip}`)
@@ -252,6 +254,52 @@ t.test('the console in a real browser', { skip: skip ?? false }, async (t) => {
       t.ok(overflow <= 0, `no page-wide horizontal scroll at ${width}px (tables scroll in their region)`)
     }
     await axeContext.close()
+  })
+
+  t.test('a tenant-scoped admin\'s session never shows another tenant\'s data', async (t) => {
+    const other = (await h.admin.post('/tenants', { name: 'Other Corp' })).json() as { id: string }
+    await h.admin.post(`/tenants/${other.id}/scim-tokens`, { label: 'other-corp-okta' })
+    // A session as OIDC sign-in makes it for a group mapped to `admin:<Other Corp's id>`.
+    const store = new SessionStore(h.db, { idleMs: 30 * 60_000, absoluteMs: 8 * 3_600_000 }, () => c.clock.now)
+    const { secret } = await store.create({
+      actor: 'console:sam@example.com', method: 'oidc', subject: 'sam', issuer: null, access: { role: null, tenants: { [other.id]: 'admin' } }
+    })
+    const context = await browser.newContext()
+    // The harness listens on 127.0.0.1: an IP has no domain cookies, so this is host-only as `__Host-` requires.
+    await context.addCookies([{ name: '__Host-smb_console', value: secret, domain: '127.0.0.1', path: '/', secure: true, httpOnly: true, sameSite: 'Lax' }])
+    const scoped = await context.newPage()
+    const seen: string[] = []
+    scoped.on('response', (r) => { if (r.url().startsWith(`${base}/ui`)) seen.push(`${r.status()} ${r.url()}`) })
+    const secrets = ['m13@example.com', 'stranger@example.com', 'okta-prod', h.tenantId]
+
+    await scoped.goto(`${base}/ui`)
+    t.equal(await scoped.getByRole('row', { name: /Other Corp/ }).count(), 1, 'its tenant is listed')
+    t.equal(await scoped.getByRole('row', { name: /provisioning/ }).count(), 0, 'the other tenant is not')
+    for (const text of secrets) t.notOk((await scoped.content()).includes(text), `overview: no ${text}`)
+    await scoped.getByRole('link', { name: 'Other Corp' }).click()
+    await scoped.getByRole('cell', { name: 'other-corp-okta', exact: true }).waitFor()
+    t.pass('its own tenant opens')
+    const csrf = await scoped.locator('input[name="_csrf"]').first().getAttribute('value') ?? ''
+
+    for (const path of ['', '/people?state=member', `/people/${ids[13] ?? ''}`, '/held-removals', '/drift', '/audit', '/scim-requests', '/charts']) {
+      const res = await scoped.goto(`${tenantBase}${path}`)
+      t.equal(res?.status(), 404, `${path || '/'}: 404`)
+      const html = await scoped.content()
+      for (const text of secrets) t.notOk(html.includes(text), `${path || '/'}: no ${text}`)
+    }
+    const htmx = await scoped.request.get(`${tenantBase}/people?q=m1`, { headers: { 'hx-request': 'true' } })
+    t.equal(htmx.status(), 404, 'an htmx request too')
+    t.notMatch(await htmx.text(), /m1\d@example.com/)
+    for (const path of ['sync', 'scim-tokens', 'held-removals/decide']) {
+      const res = await scoped.request.post(`${tenantBase}/${path}`, {
+        headers: { origin: base }, form: { _csrf: csrf, label: 'x', decision: 'approve', all: '1' }
+      })
+      t.equal(res.status(), 404, `POST ${path} with a valid CSRF token: 404`)
+    }
+    const tokens = (await h.admin.get(`/tenants/${h.tenantId}/scim-tokens`)).json()
+    t.notOk(JSON.stringify(tokens).includes('"label":"x"'), 'nothing was made in the other tenant')
+    t.ok(seen.length > 10, 'the responses were watched')
+    await context.close()
   })
 
   t.test('sign out ends the session', async (t) => {

@@ -4,6 +4,7 @@ import type { ConsoleConfig } from '../../config.js'
 import type { DB } from '../../db/schema.js'
 import { insertSignInFlow, takeSignInFlow } from '../session/console-repository.js'
 import { hashSecret, newSecret } from '../session/session-store.js'
+import { accessFor, type ConsoleAccess } from './roles.js'
 
 type OidcSettings = NonNullable<ConsoleConfig['oidc']>
 
@@ -12,7 +13,7 @@ const FLOW_TTL_MS = 10 * 60_000
 
 export interface SignedIn { actor: string, subject: string, issuer: string }
 export type CallbackOutcome = {
-  ok: true, who: SignedIn, returnTo: string
+  ok: true, who: SignedIn, access: ConsoleAccess, idToken: string | undefined, returnTo: string
 } | { ok: false, reason: string, who?: SignedIn }
 
 const isLoopback = (url: URL): boolean => ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
@@ -108,9 +109,28 @@ export class OidcSignIn {
     }
     const name = email ?? (typeof claims.preferred_username === 'string' ? claims.preferred_username : claims.sub)
     const who = { actor: `console:${name}`, subject: claims.sub, issuer: String(claims.iss) }
-    const allowed = (values ?? []).some((v) => this.settings.allowed.includes(v))
-    if (!allowed) return { ok: false, reason: `not in an allowed ${this.settings.claim} value`, who }
-    return { ok: true, who, returnTo: flow.return_to }
+    const access = accessFor(values ?? [], this.settings)
+    if (access === undefined) return { ok: false, reason: `not in an allowed ${this.settings.claim} value`, who }
+    return { ok: true, who, access, idToken: tokens.id_token, returnTo: flow.return_to }
+  }
+
+  /**
+   * Where to send the browser to end the IdP's session too (OpenID Connect RP-Initiated Logout
+   * 1.0 §2): the discovered `end_session_endpoint` with `id_token_hint`, `client_id` and where to
+   * come back. Undefined when the IdP advertises none (or cannot be reached): then only the
+   * console's session ends.
+   */
+  async endSessionUrl (idToken: string | undefined, postLogoutRedirectUri: string): Promise<string | undefined> {
+    let config: client.Configuration
+    try {
+      config = await this.configuration()
+    } catch {
+      return undefined
+    }
+    if (config.serverMetadata().end_session_endpoint === undefined) return undefined
+    const parameters: Record<string, string> = { post_logout_redirect_uri: postLogoutRedirectUri }
+    if (idToken !== undefined) parameters.id_token_hint = idToken
+    return client.buildEndSessionUrl(config, parameters).href
   }
 }
 

@@ -7,6 +7,7 @@ import { recordConsoleEvent } from '../session/events.js'
 import { Notice } from '../views/components.js'
 import { Document, renderPage } from '../views/layout.js'
 import { expectedOrigin } from '../security/origin.js'
+import { describeAccess, FULL_ADMIN, type ConsoleAccess } from './roles.js'
 
 /** Only a path inside the console: never an absolute or protocol-relative URL (open redirect). */
 export function safeReturnTo (next: unknown): string {
@@ -53,6 +54,15 @@ function SignInPage (props: {
   )
 }
 
+function LeavingPage (props: { to: string }) {
+  return (
+    <Document title='Signing out' refresh={props.to}>
+      <h1>Signed out of the console</h1>
+      <p><a class='button primary' href={props.to}>Continue to sign out at your identity provider</a></p>
+    </Document>
+  )
+}
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
 /** Sign-in with OIDC or the admin token, and sign-out; every attempt is recorded. */
@@ -80,7 +90,9 @@ export async function signInRoutes (app: FastifyInstance, rt: ConsoleRuntime): P
     ), status)
   }
 
-  const startSession = async (reply: FastifyReply, request: FastifyRequest, who: { actor: string, method: 'oidc' | 'token', subject: string, issuer: string | null }, returnTo: string) => {
+  const startSession = async (reply: FastifyReply, request: FastifyRequest, who: {
+    actor: string, method: 'oidc' | 'token', subject: string, issuer: string | null, access: ConsoleAccess, idToken?: string | undefined
+  }, returnTo: string) => {
     // The old session (if any) ends: a sign-in always gets a new id (session fixation).
     const previous = readCookie(request.headers.cookie, SESSION_COOKIE)
     if (previous !== undefined) {
@@ -88,7 +100,18 @@ export async function signInRoutes (app: FastifyInstance, rt: ConsoleRuntime): P
       if (old !== undefined) await rt.sessions.revoke(old.idHash)
     }
     const { secret } = await rt.sessions.create(who)
-    await recordConsoleEvent(db, rt.now(), { actor: who.actor, action: 'sign_in', outcome: 'applied', detail: { method: who.method, ip: request.ip } })
+    await recordConsoleEvent(db, rt.now(), {
+      actor: who.actor,
+      action: 'sign_in',
+      outcome: 'applied',
+      detail: {
+        method: who.method,
+        ip: request.ip,
+        access: describeAccess(who.access),
+        role: who.access.role,
+        tenants: who.access.tenants
+      }
+    })
     void reply.header('set-cookie', setCookie(SESSION_COOKIE, secret, maxAgeSeconds))
     return await reply.code(303).redirect(returnTo)
   }
@@ -109,7 +132,11 @@ export async function signInRoutes (app: FastifyInstance, rt: ConsoleRuntime): P
       await recordConsoleEvent(db, rt.now(), { actor: 'console:break-glass', action: 'sign_in', outcome: 'refused', detail: { method: 'token', ip: request.ip } })
       return await showSignIn(request, reply, 'That admin token is not valid.', 401)
     }
-    return await startSession(reply, request, { actor: 'console:break-glass', method: 'token', subject: 'admin-token', issuer: null }, safeReturnTo(body.next))
+    // Break-glass is for when the IdP and its groups are unavailable: always admin of everything.
+    return await startSession(
+      reply, request, { actor: 'console:break-glass', method: 'token', subject: 'admin-token', issuer: null, access: FULL_ADMIN },
+      safeReturnTo(body.next)
+    )
   })
 
   app.get('/ui/sign-in/oidc', async (request, reply) => {
@@ -142,7 +169,9 @@ export async function signInRoutes (app: FastifyInstance, rt: ConsoleRuntime): P
       request.log.info({ reason: outcome.reason }, 'console: OIDC sign-in refused')
       return await showSignIn(request, reply, `Sign-in refused: ${outcome.reason}.`, 403)
     }
-    return await startSession(reply, request, { ...outcome.who, method: 'oidc' }, outcome.returnTo)
+    return await startSession(
+      reply, request, { ...outcome.who, method: 'oidc', access: outcome.access, idToken: outcome.idToken }, outcome.returnTo
+    )
   })
 
   app.post('/ui/sign-out', async (request, reply) => {
@@ -153,10 +182,33 @@ export async function signInRoutes (app: FastifyInstance, rt: ConsoleRuntime): P
     if (!sameOrigin(request, expectedOrigin(config, request)) || !csrfTokenValid(secret, csrfTokenOf(request))) {
       return await reply.code(403).type('text/plain; charset=utf-8').send('Refused: missing or wrong CSRF token, or another origin.')
     }
-    await rt.sessions.revoke(session.idHash)
-    await recordConsoleEvent(db, rt.now(), { actor: session.actor, action: 'sign_out', outcome: 'applied', detail: { ip: request.ip } })
+    const { idToken } = await rt.sessions.revoke(session.idHash, secret)
+    // An OIDC session ends at the IdP too when it offers RP-initiated logout; the local session
+    // is gone already, whatever the IdP then does.
+    const endSession = session.method === 'oidc' && rt.oidc !== undefined
+      ? await rt.oidc.endSessionUrl(idToken, rt.signedOutUri)
+      : undefined
+    await recordConsoleEvent(db, rt.now(), {
+      actor: session.actor, action: 'sign_out', outcome: 'applied', detail: { ip: request.ip, atIdp: endSession !== undefined }
+    })
     void reply.header('set-cookie', clearCookie(SESSION_COOKIE))
-    if (isHtmx(request)) return await reply.header('hx-redirect', '/ui/sign-in').code(204).send()
-    return await reply.code(303).redirect('/ui/sign-in')
+    const issuerOrigin = config.console.oidc === undefined ? undefined : new URL(config.console.oidc.issuer).origin
+    if (endSession !== undefined && new URL(endSession).origin !== issuerOrigin) {
+      // The CSP lets forms reach the issuer's origin only; an end-session endpoint elsewhere is
+      // a link (and a refresh) the browser follows as a plain navigation.
+      return await sendHtml(reply, renderPage(<LeavingPage to={endSession} />))
+    }
+    const to = endSession ?? '/ui/sign-in'
+    if (isHtmx(request)) return await reply.header('hx-redirect', to).code(204).send()
+    return await reply.code(303).redirect(to)
   })
+
+  // Where the IdP sends the browser back after RP-initiated logout (post_logout_redirect_uri).
+  app.get('/ui/signed-out', async (_request, reply) => await sendHtml(reply, renderPage(
+    <Document title='Signed out'>
+      <h1>Signed out</h1>
+      <p>You are signed out of the console and of your identity provider.</p>
+      <p><a class='button primary' href='/ui/sign-in'>Sign in again</a></p>
+    </Document>
+  )))
 }

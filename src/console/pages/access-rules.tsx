@@ -3,10 +3,10 @@ import type { ComponentChildren } from 'preact'
 import { AdminError } from '../../admin/admin-errors.js'
 import { ruleView, saveAccessRules } from '../../admin/access-rules-routes.js'
 import { listAccessRules } from '../../tenants/access-rules-repository.js'
-import { authOf, sendHtml, type ConsoleRuntime } from '../context.js'
+import { actorOf, sendHtml, type ConsoleRuntime } from '../context.js'
 import { auditConsoleAction } from '../session/events.js'
 import { CsrfField, DataTable, Notice } from '../views/components.js'
-import { Document, renderPage } from '../views/layout.js'
+import { Document, may, renderPage } from '../views/layout.js'
 import { field, formOf, tenantPage } from './tenant.js'
 
 /** Access rules: the current rules as a table and as JSON to edit, checked against the business's assets on save. */
@@ -33,16 +33,20 @@ export async function accessRulesPage (app: FastifyInstance, rt: ConsoleRuntime)
             </tr>
           ))}
         />
-        <h2 id='edit-heading'>Edit</h2>
-        <form method='post' action={`${base}/access-rules`} aria-labelledby='edit-heading'>
-          <CsrfField csrf={ctx.csrf} />
-          <div class='field'>
-            <label for='rules-json'>Rules (JSON list; the same form as the admin API and META_ACCESS_RULES)</label>
-            <textarea id='rules-json' name='rules' aria-describedby='rules-help' spellcheck={false}>{draft ?? JSON.stringify(rules, null, 2)}</textarea>
-            <p id='rules-help' class='muted'>Each rule: group, role, priority, assets (type, id, tasks). When the tenant is connected and not in dry run, every asset must be one the business can grant.</p>
-          </div>
-          <p><button type='submit' class='primary'>Save rules</button></p>
-        </form>
+        {may(ctx, 'admin') && (
+          <>
+            <h2 id='edit-heading'>Edit</h2>
+            <form method='post' action={`${base}/access-rules`} aria-labelledby='edit-heading'>
+              <CsrfField csrf={ctx.csrf} />
+              <div class='field'>
+                <label for='rules-json'>Rules (JSON list; the same form as the admin API and META_ACCESS_RULES)</label>
+                <textarea id='rules-json' name='rules' aria-describedby='rules-help' spellcheck={false}>{draft ?? JSON.stringify(rules, null, 2)}</textarea>
+                <p id='rules-help' class='muted'>Each rule: group, role, priority, assets (type, id, tasks). When the tenant is connected and not in dry run, every asset must be one the business can grant.</p>
+              </div>
+              <p><button type='submit' class='primary'>Save rules</button></p>
+            </form>
+          </>
+        )}
       </Document>
     )
     return await sendHtml(reply, html, status)
@@ -62,7 +66,7 @@ export async function accessRulesPage (app: FastifyInstance, rt: ConsoleRuntime)
     try {
       const saved = await saveAccessRules(rt.db, rt.provisioning, tenant.id, { rules: parsed })
       await auditConsoleAction(rt.db, {
-        tenantId: tenant.id, actor: authOf(request).session.actor, action: 'access_rules_changed', outcome: 'applied', detail: { changedGroups: saved.changed }
+        tenantId: tenant.id, ...actorOf(request), action: 'access_rules_changed', outcome: 'applied', detail: { changedGroups: saved.changed }
       })
       return await show(request, reply, (
         <Notice tone='ok'>Saved {saved.rules.length} rules; {saved.changed.length} groups changed, their members are being reconciled. Asset check: {saved.assetCheck.status}.</Notice>

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { auditQuery, listAuditPage, OUTCOMES } from '../../admin/audit-routes.js'
 import { pageConsoleEvents } from '../session/console-repository.js'
-import { sendHtml, type ConsoleRuntime } from '../context.js'
+import { scopedTenantIds } from '../auth/roles.js'
+import { authOf, sendHtml, type ConsoleRuntime } from '../context.js'
 import { DataTable, Notice, Pager, When, urlWith } from '../views/components.js'
 import { Document, renderPage } from '../views/layout.js'
 import { queryOf, tenantPage } from './tenant.js'
@@ -23,7 +24,9 @@ export async function auditPage (app: FastifyInstance, rt: ConsoleRuntime): Prom
     })
     const q = parsed.success ? parsed.data : auditQuery.parse({ limit: PAGE })
     const { rows, total } = await listAuditPage(rt.db, tenant.id, q)
-    const signIns = await pageConsoleEvents(rt.db, 20, 0)
+    // Console-wide events name people and tenants of every scope: only for sessions that see every tenant.
+    const everyTenant = scopedTenantIds(authOf(request).session.access) === undefined
+    const signIns = everyTenant ? await pageConsoleEvents(rt.db, 20, 0) : undefined
     const path = `${base}/audit`
     const html = renderPage(
       <Document title={`${tenant.name} audit log`} ctx={ctx} section='audit'>
@@ -68,17 +71,19 @@ export async function auditPage (app: FastifyInstance, rt: ConsoleRuntime): Prom
             offset={q.offset} limit={PAGE} total={total} shown={rows.length}
           />
         </div>
-        <DataTable
-          caption='Console sign-ins and sign-outs (all tenants), latest 20'
-          columns={['When', 'Who', 'Event', 'Outcome', 'Detail']}
-          empty='None yet.'
-          rows={signIns.rows.map((e) => (
-            <tr key={e.id}>
-              <td><When at={e.at} /></td><td>{e.actor}</td><td>{e.action}</td><td>{e.outcome}</td>
-              <td>{Object.entries(e.detail).map(([k, v]) => `${k}: ${String(v)}`).join(', ')}</td>
-            </tr>
-          ))}
-        />
+        {signIns !== undefined && (
+          <DataTable
+            caption='Console sign-ins and sign-outs (all tenants), latest 20'
+            columns={['When', 'Who', 'Event', 'Outcome', 'Detail']}
+            empty='None yet.'
+            rows={signIns.rows.map((e) => (
+              <tr key={e.id}>
+                <td><When at={e.at} /></td><td>{e.actor}</td><td>{e.action}</td><td>{e.outcome}</td>
+                <td>{Object.entries(e.detail).map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`).join(', ')}</td>
+              </tr>
+            ))}
+          />
+        )}
       </Document>
     )
     return await sendHtml(reply, html)

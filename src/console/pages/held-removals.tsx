@@ -6,7 +6,7 @@ import { findHeldById, listHeld } from '../../brake/held-repository.js'
 import { brakeStatus } from '../../brake/status.js'
 import { authOf, isHtmx, sendHtml, type ConsoleRuntime } from '../context.js'
 import { CsrfField, DataTable, Notice, Pager, When, urlWith } from '../views/components.js'
-import { Document, renderFragment, renderPage, type PageContext } from '../views/layout.js'
+import { Document, may, renderFragment, renderPage, type PageContext } from '../views/layout.js'
 import { field, fields, formOf, offsetOf, queryOf, tenantPage } from './tenant.js'
 
 const PAGE = 50
@@ -15,14 +15,15 @@ const ids = z.array(z.string().uuid()).min(1).max(1000)
 
 type Held = Awaited<ReturnType<typeof listHeld>>
 
-function HeldList (props: { base: string, held: Held, offset: number, flash?: ComponentChildren }) {
+/** `decide`: whether the approve and reject links show (admins only; the server refuses others anyway). */
+function HeldList (props: { base: string, held: Held, offset: number, decide: boolean, flash?: ComponentChildren }) {
   const confirmUrl = (d: 'approve' | 'reject', id?: string) => urlWith(`${props.base}/held-removals/confirm`, { decision: d, id, all: id === undefined ? '1' : undefined })
   return (
     <div id='held-list'>
       {props.flash}
       <DataTable
         caption={`Held removals: ${props.held.total}`}
-        columns={['Person', 'Action', 'Held since', 'Why', 'Decide']}
+        columns={props.decide ? ['Person', 'Action', 'Held since', 'Why', 'Decide'] : ['Person', 'Action', 'Held since', 'Why']}
         empty='Nothing is held.'
         rows={props.held.rows.map((r) => (
           <tr key={r.id}>
@@ -30,19 +31,21 @@ function HeldList (props: { base: string, held: Held, offset: number, flash?: Co
             <td>{r.action}</td>
             <td><When at={r.held_at} /></td>
             <td>{r.cause}</td>
-            <td>
-              <a class='button' href={confirmUrl('approve', r.id)} hx-get={confirmUrl('approve', r.id)} hx-target='#decision' hx-swap='innerHTML'>
-                Approve removal of {r.email ?? 'this person'}
-              </a>{' '}
-              <a class='button' href={confirmUrl('reject', r.id)} hx-get={confirmUrl('reject', r.id)} hx-target='#decision' hx-swap='innerHTML'>
-                Reject removal of {r.email ?? 'this person'}
-              </a>
-            </td>
+            {props.decide && (
+              <td>
+                <a class='button' href={confirmUrl('approve', r.id)} hx-get={confirmUrl('approve', r.id)} hx-target='#decision' hx-swap='innerHTML'>
+                  Approve removal of {r.email ?? 'this person'}
+                </a>{' '}
+                <a class='button' href={confirmUrl('reject', r.id)} hx-get={confirmUrl('reject', r.id)} hx-target='#decision' hx-swap='innerHTML'>
+                  Reject removal of {r.email ?? 'this person'}
+                </a>
+              </td>
+            )}
           </tr>
         ))}
       />
       <Pager href={(o) => urlWith(`${props.base}/held-removals`, { offset: o === 0 ? undefined : o })} offset={props.offset} limit={PAGE} total={props.held.total} shown={props.held.rows.length} />
-      {props.held.total > 0 && (
+      {props.held.total > 0 && props.decide && (
         <p>
           <a class='button' href={confirmUrl('approve')} hx-get={confirmUrl('approve')} hx-target='#decision' hx-swap='innerHTML'>Approve all</a>{' '}
           <a class='button' href={confirmUrl('reject')} hx-get={confirmUrl('reject')} hx-target='#decision' hx-swap='innerHTML'>Reject all</a>
@@ -91,7 +94,7 @@ function HeldPage (props: {
           : 'The removal brake is not engaged.'}
       </p>
       <div id='decision'>{props.decision}</div>
-      <HeldList base={props.base} held={props.held} offset={props.offset} flash={props.flash} />
+      <HeldList base={props.base} held={props.held} offset={props.offset} decide={may(props.ctx, 'admin')} flash={props.flash} />
     </Document>
   )
 }
@@ -107,7 +110,7 @@ export async function heldRemovalsPage (app: FastifyInstance, rt: ConsoleRuntime
     const held = await listHeld(rt.db, tenant.id, PAGE, offset)
     if (isHtmx(request) && request.method === 'POST') {
       // The confirmation is answered: it goes too (an out-of-band swap, htmx.org/attributes/hx-swap-oob).
-      const list = renderFragment(<HeldList base={base} held={held} offset={offset} flash={extra.flash} />)
+      const list = renderFragment(<HeldList base={base} held={held} offset={offset} decide={may(ctx, 'admin')} flash={extra.flash} />)
       return await sendHtml(reply, list + renderFragment(<div id='decision' hx-swap-oob='true' />), status)
     }
     const engaged = (await brakeStatus(rt.db, tenant.id, rt.now())).engaged

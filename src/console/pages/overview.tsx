@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { tenantHealth } from '../../health/tenant-health.js'
 import { listTenantsPage } from '../../tenants/tenants-repository.js'
-import { pageContext, sendHtml, type ConsoleRuntime } from '../context.js'
+import { scopedTenantIds } from '../auth/roles.js'
+import { authOf, pageContext, sendHtml, type ConsoleRuntime } from '../context.js'
 import { Badge, DataTable, healthTone, Pager, When, urlWith } from '../views/components.js'
 import { Document, renderPage } from '../views/layout.js'
 import { offsetOf, queryOf } from './tenant.js'
@@ -37,11 +38,12 @@ function TenantRow (props: { id: string, name: string, health: Health | undefine
   )
 }
 
-/** All tenants at a glance: health and why, last sync, drift, failing people, throttling. */
+/** All tenants (of the session's scope) at a glance: health and why, last sync, drift, failing people, throttling. */
 export async function overviewPage (app: FastifyInstance, rt: ConsoleRuntime): Promise<void> {
   app.get('/ui', async (request, reply) => {
     const offset = offsetOf(queryOf(request))
-    const { rows, total } = await listTenantsPage(rt.db, PAGE, offset)
+    // A scoped session lists only its own tenants (the others answer 404 anyway).
+    const { rows, total } = await listTenantsPage(rt.db, PAGE, offset, scopedTenantIds(authOf(request).session.access))
     const governor = rt.provisioning?.clients.governor
     const healths = await Promise.all(rows.map(async (t) => {
       if (rt.provisioning === undefined) return undefined

@@ -5,12 +5,12 @@ import { getPerson, personView } from '../../admin/people-query.js'
 import { listAudit } from '../../provisioning/records/audit-repository.js'
 import { previewTenantPlan } from '../../provisioning/engine/preview.js'
 import { listPersonTraces } from '../../provisioning/person-traces.js'
-import { authOf, isHtmx, sendHtml, type ConsoleRuntime } from '../context.js'
+import { actorOf, isHtmx, sendHtml, type ConsoleRuntime } from '../context.js'
 import { auditConsoleAction } from '../session/events.js'
 import { Badge, CsrfField, DataTable, Notice, When } from '../views/components.js'
 import { describeStep } from '../views/steps.js'
 import { TraceDetails, TraceSummary } from '../views/trace.js'
-import { Document, renderFragment, renderPage } from '../views/layout.js'
+import { Document, may, renderFragment, renderPage } from '../views/layout.js'
 import { stateTone } from './people.js'
 import { field, formOf, tenantPage } from './tenant.js'
 
@@ -71,13 +71,15 @@ export async function personPage (app: FastifyInstance, rt: ConsoleRuntime): Pro
           </p>
           {rt.provisioning === undefined
             ? <p>Not available here: this process runs without the provisioning engine.</p>
-            : (
-              <form method='post' action={`${base}/people/${p.user_id}/reconcile`} hx-post={`${base}/people/${p.user_id}/reconcile`} hx-target='#reconcile-result' hx-swap='innerHTML'>
-                <CsrfField csrf={ctx.csrf} />
-                <button type='submit' name='mode' value='dry_run'>Dry run</button>{' '}
-                <button type='submit' name='mode' value='run' class='primary'>Reconcile now</button>
-              </form>
-              )}
+            : !may(ctx, 'operator')
+                ? <p>Your role ({ctx.role}) can read this person, not reconcile them.</p>
+                : (
+                  <form method='post' action={`${base}/people/${p.user_id}/reconcile`} hx-post={`${base}/people/${p.user_id}/reconcile`} hx-target='#reconcile-result' hx-swap='innerHTML'>
+                    <CsrfField csrf={ctx.csrf} />
+                    <button type='submit' name='mode' value='dry_run'>Dry run</button>{' '}
+                    <button type='submit' name='mode' value='run' class='primary'>Reconcile now</button>
+                  </form>
+                  )}
           <div id='reconcile-result' />
         </section>
         <section aria-labelledby='traces-heading'>
@@ -123,7 +125,6 @@ export async function personPage (app: FastifyInstance, rt: ConsoleRuntime): Pro
     if (rt.provisioning === undefined) {
       return await show(<Notice tone='bad'>Not available here: this process runs without the provisioning engine.</Notice>, 503)
     }
-    const actor = authOf(request).session.actor
     const result = await rt.provisioning.reconcileNow(tenant.id, userId, { dryRun })
     if (result.kind === 'unknown_person') throw notFound('person')
     if (result.kind === 'busy') {
@@ -131,7 +132,7 @@ export async function personPage (app: FastifyInstance, rt: ConsoleRuntime): Pro
     }
     if (!dryRun) {
       await auditConsoleAction(rt.db, {
-        tenantId: tenant.id, userId, actor, action: 'reconcile_now', outcome: 'applied', detail: { outcome: result.outcome.kind, traceId: result.trace.id }
+        tenantId: tenant.id, userId, ...actorOf(request), action: 'reconcile_now', outcome: 'applied', detail: { outcome: result.outcome.kind, traceId: result.trace.id }
       })
     }
     const summary = `${dryRun ? 'Dry run' : 'Reconcile'} finished: ${result.trace.result.outcome}, ${result.trace.calls.length} Graph calls.`

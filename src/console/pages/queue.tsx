@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ComponentChildren } from 'preact'
 import { queueStatus, retryTenantQueue } from '../../admin/queue-query.js'
-import { authOf, sendHtml, type ConsoleRuntime } from '../context.js'
+import { actorOf, sendHtml, type ConsoleRuntime } from '../context.js'
 import { auditConsoleAction } from '../session/events.js'
 import { CsrfField, DataTable, Notice, When } from '../views/components.js'
-import { Document, renderPage } from '../views/layout.js'
+import { Document, may, renderPage } from '../views/layout.js'
 import { tenantPage } from './tenant.js'
 
 /** The tenant's reconcile queue: depth, oldest job, failing jobs, and Retry now. */
@@ -27,10 +27,12 @@ export async function queuePage (app: FastifyInstance, rt: ConsoleRuntime): Prom
           <dt>Oldest job</dt><dd>{q.oldest_job_age_seconds === null ? '–' : `${q.oldest_job_age_seconds} s`}</dd>
           <dt>Failing people</dt><dd>{q.failed_people}</dd>
         </dl>
-        <form method='post' action={`${base}/queue/retry`}>
-          <CsrfField csrf={ctx.csrf} />
-          <p><button type='submit'>Retry now</button></p>
-        </form>
+        {may(ctx, 'operator') && (
+          <form method='post' action={`${base}/queue/retry`}>
+            <CsrfField csrf={ctx.csrf} />
+            <p><button type='submit'>Retry now</button></p>
+          </form>
+        )}
         <DataTable
           caption='Failing jobs'
           columns={['Person', 'State', 'Attempts', 'Next attempt', 'Error', 'Created']}
@@ -57,7 +59,7 @@ export async function queuePage (app: FastifyInstance, rt: ConsoleRuntime): Prom
     const { tenant } = await tenantPage(rt, request)
     if (rt.provisioning === undefined) return await show(request, reply)
     const result = await retryTenantQueue(rt.db, rt.provisioning.queue, tenant.id)
-    await auditConsoleAction(rt.db, { tenantId: tenant.id, actor: authOf(request).session.actor, action: 'queue_retried', outcome: 'applied', detail: { ...result } })
+    await auditConsoleAction(rt.db, { tenantId: tenant.id, ...actorOf(request), action: 'queue_retried', outcome: 'applied', detail: { ...result } })
     return await show(request, reply, (
       <Notice tone='ok'>Retrying: {result.retried_jobs} waiting jobs now due, {result.revived_jobs} failed jobs revived, {result.requeued_people} failed people queued again.</Notice>
     ))

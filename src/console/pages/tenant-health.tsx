@@ -6,7 +6,8 @@ import { testTenantConnection } from '../../admin/meta-connection-probe.js'
 import { connectionBody, saveMetaConnection, type ConnectionChange } from '../../admin/meta-connection-routes.js'
 import { tenantHealth } from '../../health/tenant-health.js'
 import { getMetaSettings, effectiveDryRun } from '../../tenants/meta-settings.js'
-import { authOf, isHtmx, sendHtml, type ConsoleRuntime } from '../context.js'
+import { actorOf, isHtmx, sendHtml, type ConsoleRuntime } from '../context.js'
+import { atLeast, type ConsoleRole } from '../auth/roles.js'
 import { auditConsoleAction } from '../session/events.js'
 import { Badge, CsrfField, DataTable, healthTone, Notice, When } from '../views/components.js'
 import { Document, renderFragment, renderPage, type PageContext } from '../views/layout.js'
@@ -19,7 +20,10 @@ interface Flash { tokens?: ComponentChildren, meta?: ComponentChildren, sync?: C
 const tokenLabel = z.string().trim().min(1).max(100)
 const uuid = z.string().uuid()
 
-function TokensSection (props: { base: string, csrf: string, health: Health, flash?: ComponentChildren }) {
+function TokensSection (props: {
+  base: string, csrf: string, role: ConsoleRole, health: Health, flash?: ComponentChildren
+}) {
+  const admin = atLeast(props.role, 'admin')
   return (
     <section id='scim-tokens' class='card wide' aria-labelledby='tokens-heading'>
       <h2 id='tokens-heading'>SCIM tokens</h2>
@@ -36,7 +40,7 @@ function TokensSection (props: { base: string, csrf: string, health: Health, fla
             <td><When at={t.last_used_at} /></td>
             <td>{t.revoked_at === null ? <Badge tone='ok'>active</Badge> : <Badge tone='neutral'>revoked</Badge>}</td>
             <td>
-              {t.revoked_at === null && (
+              {t.revoked_at === null && admin && (
                 <form
                   method='post' action={`${props.base}/scim-tokens/${t.id}/revoke`} hx-post={`${props.base}/scim-tokens/${t.id}/revoke`}
                   hx-target='#scim-tokens' hx-swap='outerHTML' hx-confirm={undefined}
@@ -49,19 +53,23 @@ function TokensSection (props: { base: string, csrf: string, health: Health, fla
           </tr>
         ))}
       />
-      <form method='post' action={`${props.base}/scim-tokens`} hx-post={`${props.base}/scim-tokens`} hx-target='#scim-tokens' hx-swap='outerHTML'>
-        <CsrfField csrf={props.csrf} />
-        <div class='field'>
-          <label for='token-label'>New token label</label>
-          <input id='token-label' name='label' required maxlength={100} />
-        </div>
-        <p><button type='submit'>Create token</button></p>
-      </form>
+      {admin && (
+        <form method='post' action={`${props.base}/scim-tokens`} hx-post={`${props.base}/scim-tokens`} hx-target='#scim-tokens' hx-swap='outerHTML'>
+          <CsrfField csrf={props.csrf} />
+          <div class='field'>
+            <label for='token-label'>New token label</label>
+            <input id='token-label' name='label' required maxlength={100} />
+          </div>
+          <p><button type='submit'>Create token</button></p>
+        </form>
+      )}
     </section>
   )
 }
 
-function ConnectionSection (props: { base: string, csrf: string, settings: Settings, flash?: ComponentChildren }) {
+function ConnectionSection (props: {
+  base: string, csrf: string, role: ConsoleRole, settings: Settings, flash?: ComponentChildren
+}) {
   const s = props.settings
   const tone = s.connection.status === 'connected' ? 'ok' : s.connection.status === 'disconnected' ? 'bad' : 'neutral'
   return (
@@ -74,12 +82,14 @@ function ConnectionSection (props: { base: string, csrf: string, settings: Setti
         <dt>Dry run</dt><dd>{effectiveDryRun(s) ? <Badge tone='warn'>on: nothing is sent to Meta</Badge> : <Badge tone='ok'>off</Badge>}</dd>
         <dt>Status</dt><dd><Badge tone={tone}>{s.connection.status}</Badge> {s.connection.error ?? ''} <When at={s.connection.changedAt} none='' /></dd>
       </dl>
-      <form method='post' action={`${props.base}/meta-connection/test`} hx-post={`${props.base}/meta-connection/test`} hx-target='#meta-connection' hx-swap='outerHTML'>
-        <CsrfField csrf={props.csrf} />
-        <p><button type='submit'>Test connection</button></p>
-      </form>
+      {atLeast(props.role, 'operator') && (
+        <form method='post' action={`${props.base}/meta-connection/test`} hx-post={`${props.base}/meta-connection/test`} hx-target='#meta-connection' hx-swap='outerHTML'>
+          <CsrfField csrf={props.csrf} />
+          <p><button type='submit'>Test connection</button></p>
+        </form>
+      )}
       {props.flash}
-      <ConnectionForm base={props.base} csrf={props.csrf} settings={s} />
+      {atLeast(props.role, 'admin') && <ConnectionForm base={props.base} csrf={props.csrf} settings={s} />}
     </section>
   )
 }
@@ -151,7 +161,7 @@ function ConnectionForm (props: { base: string, csrf: string, settings: Settings
 }
 
 function SyncSection (props: {
-  base: string, csrf: string, health: Health, canSync: boolean, flash?: ComponentChildren
+  base: string, csrf: string, role: ConsoleRole, health: Health, canSync: boolean, flash?: ComponentChildren
 }) {
   const last = props.health.sync.last_run
   return (
@@ -162,7 +172,7 @@ function SyncSection (props: {
         <dt>Last success</dt><dd><When at={props.health.sync.last_success_at} /></dd>
       </dl>
       {props.flash}
-      {props.canSync && (
+      {props.canSync && atLeast(props.role, 'operator') && (
         <form method='post' action={`${props.base}/sync`} hx-post={`${props.base}/sync`} hx-target='#sync' hx-swap='outerHTML'>
           <CsrfField csrf={props.csrf} />
           <p><button type='submit' disabled={last?.status === 'running'}>Sync now</button></p>
@@ -210,11 +220,20 @@ function HealthView (props: {
       </p>
       {h.reasons.length > 0 && <ul aria-label='Reasons'>{h.reasons.map((r) => <li key={r.code}>{r.message}</li>)}</ul>}
       <div class='cards'>
-        <TokensSection base={props.base} csrf={props.ctx.csrf} health={h} flash={props.flash.tokens} />
-        <ConnectionSection base={props.base} csrf={props.ctx.csrf} settings={props.settings} flash={props.flash.meta} />
+        <TokensSection
+          base={props.base} csrf={props.ctx.csrf} role={props.ctx.role} health={h} flash={props.flash.tokens}
+        />
+        <ConnectionSection
+          base={props.base}
+          csrf={props.ctx.csrf}
+          role={props.ctx.role}
+          settings={props.settings}
+          flash={props.flash.meta}
+        />
         <SyncSection
           base={props.base}
           csrf={props.ctx.csrf}
+          role={props.ctx.role}
           health={h}
           canSync={props.canSync}
           flash={props.flash.sync}
@@ -252,10 +271,12 @@ export async function tenantHealthPage (app: FastifyInstance, rt: ConsoleRuntime
     const settings = await getMetaSettings(rt.db, tenant.id)
     if (isHtmx(request)) {
       const section = which === 'tokens'
-        ? <TokensSection base={base} csrf={ctx.csrf} health={health} flash={flash} />
+        ? <TokensSection base={base} csrf={ctx.csrf} role={ctx.role} health={health} flash={flash} />
         : which === 'meta'
-          ? <ConnectionSection base={base} csrf={ctx.csrf} settings={settings} flash={flash} />
-          : <SyncSection base={base} csrf={ctx.csrf} health={health} canSync={rt.sync !== undefined} flash={flash} />
+          ? <ConnectionSection base={base} csrf={ctx.csrf} role={ctx.role} settings={settings} flash={flash} />
+          : <SyncSection
+              base={base} csrf={ctx.csrf} role={ctx.role} health={health} canSync={rt.sync !== undefined} flash={flash}
+            />
       return await sendHtml(reply, renderFragment(section), status)
     }
     return await sendHtml(reply, renderPage(
@@ -287,7 +308,7 @@ export async function tenantHealthPage (app: FastifyInstance, rt: ConsoleRuntime
     if (!label.success) return await respond(request, reply, 'tokens', <Notice tone='bad' announce='Give the token a label of 1 to 100 characters.'>Give the token a label of 1 to 100 characters.</Notice>, 422)
     const created = await rt.tokens.create(tenant.id, label.data)
     await auditConsoleAction(rt.db, {
-      tenantId: tenant.id, actor: authOf(request).session.actor, action: 'scim_token_created', outcome: 'applied', detail: { tokenId: created.id, label: created.label }
+      tenantId: tenant.id, ...actorOf(request), action: 'scim_token_created', outcome: 'applied', detail: { tokenId: created.id, label: created.label }
     })
     return await respond(request, reply, 'tokens', (
       <Notice tone='ok' announce={`Token ${created.label} created. Copy it now; it is shown once.`}>
@@ -304,7 +325,7 @@ export async function tenantHealthPage (app: FastifyInstance, rt: ConsoleRuntime
     const revoked = tokenId.success && await rt.tokens.revoke(tenant.id, tokenId.data)
     if (!revoked) return await respond(request, reply, 'tokens', <Notice tone='bad' announce='No such active token.'>No such active token.</Notice>, 404)
     await auditConsoleAction(rt.db, {
-      tenantId: tenant.id, actor: authOf(request).session.actor, action: 'scim_token_revoked', outcome: 'applied', detail: { tokenId: tokenId.data }
+      tenantId: tenant.id, ...actorOf(request), action: 'scim_token_revoked', outcome: 'applied', detail: { tokenId: tokenId.data }
     })
     return await respond(request, reply, 'tokens', <Notice tone='ok' announce='Token revoked.'>Token revoked: the IdP can no longer use it.</Notice>)
   })
@@ -331,7 +352,7 @@ export async function tenantHealthPage (app: FastifyInstance, rt: ConsoleRuntime
       const saved = await saveMetaConnection(rt.db, rt.provisioning, tenant.id, parsed.data)
       await auditConsoleAction(rt.db, {
         tenantId: tenant.id,
-        actor: authOf(request).session.actor,
+        ...actorOf(request),
         action: 'meta_connection_set',
         outcome: 'applied',
         // Which settings changed, never their values (the token and secret are sealed at rest).
@@ -354,7 +375,7 @@ export async function tenantHealthPage (app: FastifyInstance, rt: ConsoleRuntime
     if (rt.provisioning === undefined) return await respond(request, reply, 'meta', <Notice tone='bad'>The provisioning runtime is not available in this process.</Notice>, 503)
     const result = await testTenantConnection(rt.db, rt.provisioning, tenant.id)
     await auditConsoleAction(rt.db, {
-      tenantId: tenant.id, actor: authOf(request).session.actor, action: 'meta_connection_tested', outcome: result?.ok === true ? 'applied' : 'failed'
+      tenantId: tenant.id, ...actorOf(request), action: 'meta_connection_tested', outcome: result?.ok === true ? 'applied' : 'failed'
     })
     if (result === undefined) {
       return await respond(request, reply, 'meta', <Notice tone='bad' announce='Not configured: no business id or access token.'>Not configured: the tenant has no business id or access token.</Notice>)
@@ -383,11 +404,10 @@ export async function tenantHealthPage (app: FastifyInstance, rt: ConsoleRuntime
     const { tenant } = await tenantPage(rt, request)
     if (rt.sync === undefined) return await respond(request, reply, 'sync', <Notice tone='bad'>The sync is not available in this process.</Notice>, 503)
     const outcome = await rt.sync.start(tenant.id, 'manual')
-    const actor = authOf(request).session.actor
     if ('running' in outcome) {
       return await respond(request, reply, 'sync', <Notice tone='bad' announce='A sync of this tenant is already running.'>A sync of this tenant is already running.</Notice>, 409)
     }
-    await auditConsoleAction(rt.db, { tenantId: tenant.id, actor, action: 'sync_started', outcome: 'applied', detail: { runId: outcome.started.id } })
+    await auditConsoleAction(rt.db, { tenantId: tenant.id, ...actorOf(request), action: 'sync_started', outcome: 'applied', detail: { runId: outcome.started.id } })
     return await respond(request, reply, 'sync', <Notice tone='ok' announce='Sync started.'>Sync started (run {outcome.started.id}).</Notice>, 202)
   })
 }

@@ -1,14 +1,19 @@
 import type { FastifyRequest } from 'fastify'
-import { tenantOfPath } from '../../admin/tenant-scope.js'
 import type { Tenant } from '../../tenants/tables.js'
 import { pageContext, type ConsoleRuntime } from '../context.js'
 import type { PageContext } from '../views/layout.js'
 
-/** The tenant of `:tenantId` (404 when unknown) and the page context that shows it. */
-export async function tenantPage (rt: ConsoleRuntime, request: FastifyRequest): Promise<{
+/**
+ * The tenant of `:tenantId` and the page context that shows it. The console's session hook has
+ * already resolved it within the session's scope (src/console/security/tenant-scope.ts: 404 when
+ * unknown or outside the scope); a page never looks a tenant up itself.
+ */
+export async function tenantPage (_rt: ConsoleRuntime, request: FastifyRequest): Promise<{
   tenant: Tenant, ctx: PageContext, base: string
 }> {
-  const tenant = await tenantOfPath(rt.db, { tenantId: (request.params as { tenantId?: unknown }).tenantId })
+  const resolved = request.consoleTenant
+  if (resolved === undefined) throw new Error('tenant page reached without a resolved tenant')
+  const { tenant } = resolved
   return { tenant, ctx: pageContext(request, { id: tenant.id, name: tenant.name }), base: `/ui/tenants/${tenant.id}` }
 }
 

@@ -7,19 +7,28 @@ import type { FastifyReply } from 'fastify'
  * callback URL carries a code). Not `no-referrer`: with it Chromium sends `Origin: null` on
  * same-origin form posts, which the Origin check must refuse.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'"
-].join('; ')
+/**
+ * `formTargets`: other origins a form may reach, through a redirect too (Chromium applies
+ * form-action to every hop). The OIDC issuer's origin is one: *Sign out* posts here and is
+ * redirected to the IdP's end-session endpoint (OpenID Connect RP-Initiated Logout 1.0).
+ */
+export function contentSecurityPolicy (formTargets: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "connect-src 'self'",
+    ["form-action 'self'", ...formTargets].join(' '),
+    "frame-ancestors 'none'",
+    "base-uri 'none'"
+  ].join('; ')
+}
 
-export function applySecurityHeaders (reply: FastifyReply, cacheable: boolean): void {
-  void reply.header('content-security-policy', CONTENT_SECURITY_POLICY)
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy()
+
+export function applySecurityHeaders (reply: FastifyReply, cacheable: boolean, csp = CONTENT_SECURITY_POLICY): void {
+  void reply.header('content-security-policy', csp)
   void reply.header('x-content-type-options', 'nosniff')
   void reply.header('x-frame-options', 'DENY')
   void reply.header('referrer-policy', 'same-origin')

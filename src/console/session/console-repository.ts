@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely'
+import type { Insertable, Kysely, Selectable } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import type { ConsoleSessionsTable, ConsoleSignInFlowsTable } from './tables.js'
 
@@ -8,7 +8,7 @@ import type { ConsoleSessionsTable, ConsoleSignInFlowsTable } from './tables.js'
 export type SessionRow = Selectable<ConsoleSessionsTable>
 export type SignInFlowRow = Selectable<ConsoleSignInFlowsTable>
 
-export async function insertSession (db: Kysely<DB>, row: SessionRow): Promise<void> {
+export async function insertSession (db: Kysely<DB>, row: Insertable<ConsoleSessionsTable>): Promise<void> {
   await db.insertInto('console_sessions').values(row).execute()
 }
 

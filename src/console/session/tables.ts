@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely'
 import type { Timestamp } from '../../db/column-types.js'
+import type { ConsoleRole } from '../auth/roles.js'
 
 /** A console session (migrations/20261203T000900Z-console.ts); the id itself is never stored. */
 export interface ConsoleSessionsTable {
@@ -12,6 +13,12 @@ export interface ConsoleSessionsTable {
   created_at: Timestamp
   last_seen_at: Timestamp
   expires_at: Timestamp
+  /** The role on every tenant; null when the session holds roles on single tenants only. */
+  role: ConsoleRole | null
+  /** Roles on single tenants, by tenant id (migrations/20261203T001300Z-console-roles.ts). */
+  tenant_roles: ColumnType<Record<string, ConsoleRole>, string, string>
+  /** The OIDC ID token for `id_token_hint` at sign-out, sealed with a key from the cookie's secret. */
+  id_token_sealed: string | null
 }
 
 export interface ConsoleSignInFlowsTable {

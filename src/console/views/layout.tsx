@@ -1,13 +1,21 @@
 import type { ComponentChildren } from 'preact'
 import { render } from 'preact-render-to-string'
 import { assetUrls } from '../assets/routes.js'
+import { atLeast, type ConsoleRole } from '../auth/roles.js'
 
-/** What every signed-in page knows: who is there, their CSRF token, the tenant in view. */
+/** What every signed-in page knows: who is there, their CSRF token, the tenant in view, their role. */
 export interface PageContext {
   actor: string
   csrf: string
   tenant?: { id: string, name: string } | undefined
+  /** The role on the tenant in view (outside a tenant: the highest held); buttons beyond it are not shown. */
+  role: ConsoleRole
+  /** The whole grant in words, e.g. `viewer; admin of 1 tenant`. */
+  access: string
 }
+
+/** Whether the page shows a control that needs `needed` (the server refuses it anyway). */
+export const may = (ctx: PageContext, needed: ConsoleRole): boolean => atLeast(ctx.role, needed)
 
 export const TENANT_SECTIONS = [
   ['', 'Health'],
@@ -41,7 +49,12 @@ const HTMX_CONFIG = JSON.stringify({
 })
 
 export function Document (props: {
-  title: string, ctx?: PageContext | undefined, section?: TenantSection | undefined, children: ComponentChildren
+  title: string,
+  ctx?: PageContext | undefined,
+  section?: TenantSection | undefined,
+  /** A URL to go on to at once (a sign-out that continues at the IdP); the CSP governs no refresh. */
+  refresh?: string | undefined,
+  children: ComponentChildren
 }) {
   const { ctx } = props
   return (
@@ -50,6 +63,7 @@ export function Document (props: {
         <meta charset='utf-8' />
         <meta name='viewport' content='width=device-width, initial-scale=1' />
         <meta name='htmx-config' content={HTMX_CONFIG} />
+        {props.refresh !== undefined && <meta http-equiv='refresh' content={`0; url=${props.refresh}`} />}
         <title>{`${props.title} · scim-meta-bridge console`}</title>
         <link rel='stylesheet' href={assetUrls.styles} />
         <script src={assetUrls.htmx} defer />
@@ -66,7 +80,7 @@ export function Document (props: {
           )}
           {ctx !== undefined && (
             <div class='who'>
-              <span>Signed in as <strong>{ctx.actor}</strong></span>
+              <span>Signed in as <strong>{ctx.actor}</strong> <span class='muted'>({ctx.access})</span></span>
               <form class='inline' method='post' action='/ui/sign-out'>
                 <input type='hidden' name='_csrf' value={ctx.csrf} />
                 <button type='submit'>Sign out</button>

@@ -24,7 +24,12 @@ export interface ConsoleHarness {
  * app wired like main.ts (provisioning, brake decisions, sync) with the console, listening on
  * 127.0.0.1 for a real browser.
  */
-export async function consoleHarness (t: Teardown, options: { env?: Record<string, string> } = {}): Promise<ConsoleHarness> {
+export async function consoleHarness (t: Teardown, options: {
+  /** Extra settings; a function when they name the harness's tenant (a tenant-scoped role). */
+  env?: Record<string, string> | ((h: BrakeHarness) => Record<string, string>)
+  /** A port chosen beforehand, for settings that name the console's URL (PUBLIC_BASE_URL, an IdP's redirect URI). */
+  port?: number
+} = {}): Promise<ConsoleHarness> {
   const h = await brakeHarness(t)
   const clock = { now: new Date('2026-12-01T10:00:00Z'), advance: (s: number) => { clock.now = new Date(clock.now.getTime() + s * 1000) } }
   const sync = new SyncService({
@@ -32,7 +37,11 @@ export async function consoleHarness (t: Teardown, options: { env?: Record<strin
   })
   t.teardown(() => sync.drain())
   const config = testConfig({
-    ADMIN_TOKEN, META_GRAPH_URL: h.simUrl, META_API_VERSION: API_VERSION, OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0', ...options.env
+    ADMIN_TOKEN,
+    META_GRAPH_URL: h.simUrl,
+    META_API_VERSION: API_VERSION,
+    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
+    ...(typeof options.env === 'function' ? options.env(h) : options.env)
   })
   const app = await buildApp({
     config,
@@ -44,7 +53,7 @@ export async function consoleHarness (t: Teardown, options: { env?: Record<strin
     consoleNow: () => clock.now
   })
   t.teardown(() => app.close())
-  await app.listen({ port: 0, host: '127.0.0.1' })
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' })
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
   return { h, app, sync, base: `http://127.0.0.1:${port}`, clock }
