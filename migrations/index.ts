@@ -13,6 +13,7 @@ import * as observability from './20261203T000800Z-observability.js'
 import * as consoleMigration from './20261203T000900Z-console.js'
 import * as reconcileTraces from './20261203T001000Z-reconcile-traces.js'
 import * as requestLogWriteCost from './20261203T001100Z-request-log-write-cost.js'
+import * as chartSamples from './20261203T001200Z-chart-samples.js'
 
 /**
  * Every migration, in order. Append new ones at the end; never edit or reorder a landed one.
@@ -32,5 +33,6 @@ export const migrations: Record<string, Migration> = {
   '20261203T000800Z-observability': observability,
   '20261203T000900Z-console': consoleMigration,
   '20261203T001000Z-reconcile-traces': reconcileTraces,
-  '20261203T001100Z-request-log-write-cost': requestLogWriteCost
+  '20261203T001100Z-request-log-write-cost': requestLogWriteCost,
+  '20261203T001200Z-chart-samples': chartSamples
 }
