@@ -7,7 +7,12 @@ import type { Executor } from '../db/executor.js'
 type Count = string | number
 
 export interface QueueSampleInput { tenantId: string, depth: number, oldestSeconds: number | null }
-export interface RateLimitSampleInput { tenantId: string, bucket: string, usagePct: number | null, pausedUntil: Date | null }
+export interface RateLimitSampleInput {
+  tenantId: string
+  bucket: string
+  usagePct: number | null
+  pausedUntil: Date | null
+}
 
 const bin = (bucketSeconds: number, column: string) =>
   sql`date_bin(make_interval(secs => ${bucketSeconds}), ${sql.ref(column)}, timestamptz '2000-01-01')`
@@ -72,7 +77,9 @@ export async function tenantsWithSamples (db: Executor): Promise<string[]> {
  * Deletes a tenant's samples older than `olderThan`, in chunks on the primary key, so one prune
  * never holds the embedded database's only connection long.
  */
-export async function pruneTenantSamples (db: Executor, tenantId: string, olderThan: Date, chunk = 5_000): Promise<number> {
+export async function pruneTenantSamples (
+  db: Executor, tenantId: string, olderThan: Date, chunk = 5_000
+): Promise<number> {
   let total = 0
   for (;;) {
     const r = await sql`delete from queue_samples where (tenant_id, at) in (select tenant_id, at from queue_samples
@@ -120,7 +127,13 @@ export async function queueHistory (
   }))
 }
 
-export interface RateLimitHistoryRow { at: Date, bucket: string, usagePct: number | null, samples: number, paused: number }
+export interface RateLimitHistoryRow {
+  at: Date
+  bucket: string
+  usagePct: number | null
+  samples: number
+  paused: number
+}
 export interface PauseRow { bucket: string, since: Date, until: Date }
 
 /** The tenant's `limit` buckets with the highest usage in the range, as a subquery. */

@@ -138,8 +138,8 @@ export class HistorySampler {
     for (const [tenantId, objects] of await this.#ownersAt(now.getTime())) {
       for (const b of live) {
         if (!appliesTo(b, objects)) continue
-        const paused = b.pausedUntil !== null && b.pausedUntil > snapshot.at
-        rows.push({ tenantId, bucket: b.key, usagePct: b.usagePct, pausedUntil: paused ? new Date(b.pausedUntil ?? 0) : null })
+        const pausedUntil = b.pausedUntil !== null && b.pausedUntil > snapshot.at ? new Date(b.pausedUntil) : null
+        rows.push({ tenantId, bucket: b.key, usagePct: b.usagePct, pausedUntil })
       }
     }
     return rows
