@@ -45,6 +45,8 @@ export interface SampleResult {
 }
 
 const HOUR_MS = 3_600_000
+/** How long after a round begins its tick runs: clocks of replicas differ by a little. */
+const ROUND_SETTLE_MS = 2_000
 const DAY_MS = 86_400_000
 /** Which tenant owns which Meta objects changes with a sync or a settings change; read it this often. */
 const OWNERS_TTL_MS = 600_000
@@ -64,6 +66,7 @@ export class HistorySampler {
   readonly #now: () => Date
   readonly #instance: string
   #timer: NodeJS.Timeout | undefined
+  #stopped = false
   #running: Promise<SampleResult | undefined> | undefined
   #owners: { at: number, byTenant: Map<string, Set<string>> } | undefined
 
@@ -73,15 +76,26 @@ export class HistorySampler {
   }
 
   start (): void {
-    if (this.#timer !== undefined) return
-    runAsBackground(() => {
-      this.#timer = setInterval(() => { void this.sample() }, this.deps.settings.intervalSeconds * 1000)
-      this.#timer.unref()
-    })
+    if (this.#timer !== undefined || this.#stopped) return
+    runAsBackground(() => { this.#schedule() })
+  }
+
+  /**
+   * The next tick a little after the next round begins, rather than a fixed interval from now:
+   * a timer that drifts would now and then land twice in one round and miss the next.
+   */
+  #schedule (): void {
+    const intervalMs = this.deps.settings.intervalSeconds * 1000
+    const wait = intervalMs - (Date.now() % intervalMs) + Math.min(ROUND_SETTLE_MS, intervalMs / 2)
+    this.#timer = setTimeout(() => {
+      void this.sample().finally(() => { if (!this.#stopped) this.#schedule() })
+    }, wait)
+    this.#timer.unref()
   }
 
   async stop (): Promise<void> {
-    clearInterval(this.#timer)
+    this.#stopped = true
+    clearTimeout(this.#timer)
     this.#timer = undefined
     await this.#running
   }
