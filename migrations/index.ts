@@ -13,6 +13,7 @@ import * as observability from './20261203T000800Z-observability.js'
 import * as consoleMigration from './20261203T000900Z-console.js'
 import * as reconcileTraces from './20261203T001000Z-reconcile-traces.js'
 import * as requestLogWriteCost from './20261203T001100Z-request-log-write-cost.js'
+import * as chartSamples from './20261203T001200Z-chart-samples.js'
 import * as consoleRoles from './20261203T001300Z-console-roles.js'
 
 /**
@@ -34,5 +35,6 @@ export const migrations: Record<string, Migration> = {
   '20261203T000900Z-console': consoleMigration,
   '20261203T001000Z-reconcile-traces': reconcileTraces,
   '20261203T001100Z-request-log-write-cost': requestLogWriteCost,
+  '20261203T001200Z-chart-samples': chartSamples,
   '20261203T001300Z-console-roles': consoleRoles
 }

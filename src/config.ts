@@ -79,6 +79,9 @@ export const envSchema = z.object({
   SCIM_REQUEST_LOG_MAX_ROWS_PER_TENANT: z.preprocess(empty, positiveInt.default(100_000)),
   SCIM_REQUEST_LOG_BUFFER_SIZE: z.preprocess(empty, positiveInt.max(1_000_000).default(10_000)),
   SCIM_REQUEST_LOG_MASK_ATTRIBUTES: z.preprocess(empty, z.string().default('')),
+  // Chart history (docs/operations.md §11): queue and rate-limit samples for the console's charts.
+  CHART_SAMPLE_INTERVAL_SECONDS: z.preprocess(empty, z.coerce.number().int().min(10).max(3600).default(60)),
+  CHART_SAMPLE_RETENTION_DAYS: z.preprocess(empty, positiveInt.max(365).default(14)),
   // Admin console under /ui (docs/console.md): sign-in and session lifetimes.
   CONSOLE: z.preprocess(empty, bool.default(true)),
   CONSOLE_TOKEN_SIGN_IN: z.preprocess(empty, bool.default(true)),
@@ -211,6 +214,11 @@ export type Config = Readonly<{
     /** Attribute names masked in logged bodies, besides passwords, tokens and secrets. */
     maskAttributes: readonly string[]
   }>
+  /** CHART_SAMPLE_*: the sampled history behind the queue and rate-limit charts (src/charts/history-sampler.ts). */
+  chartSamples: Readonly<{
+    intervalSeconds: number
+    retentionDays: number
+  }>
   /** CONSOLE*: the admin console under /ui (src/console/, docs/console.md). */
   console: Readonly<ConsoleConfig>
 }>
@@ -327,6 +335,10 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       maxRowsPerTenant: e.SCIM_REQUEST_LOG_MAX_ROWS_PER_TENANT,
       bufferSize: e.SCIM_REQUEST_LOG_BUFFER_SIZE,
       maskAttributes: Object.freeze(e.SCIM_REQUEST_LOG_MASK_ATTRIBUTES.split(',').map((a) => a.trim()).filter((a) => a !== ''))
+    }),
+    chartSamples: Object.freeze({
+      intervalSeconds: e.CHART_SAMPLE_INTERVAL_SECONDS,
+      retentionDays: e.CHART_SAMPLE_RETENTION_DAYS
     }),
     console: Object.freeze({
       enabled: e.CONSOLE,

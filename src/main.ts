@@ -20,6 +20,7 @@ import { checkDataDirWritable, databaseFailure, listenFailure, startupFailureLin
 import { createProcessProbe } from './http/overload-probe.js'
 import { backgroundShedding } from './http/background-shedding.js'
 import { runAsBackground } from './db/work-priority.js'
+import { HistorySampler } from './charts/history-sampler.js'
 
 function printFirstStart (
   config: Config, port: number, token: string | undefined, adminToken: string | undefined
@@ -136,6 +137,15 @@ async function main (): Promise<void> {
     logger.info({ role: config.role }, 'provisioning worker started')
     runAsBackground(() => { scheduler.start() })
   }
+  // The chart history in every role: one replica takes each round's queue samples, and each
+  // process adds its own governor's buckets (they live in its memory).
+  const history = new HistorySampler({
+    db: database.db,
+    settings: config.chartSamples,
+    governor: () => provisioning.clients.governor.snapshot(),
+    logger: logger.child({ component: 'chart-history' })
+  })
+  history.start()
   // The port actually bound (PORT=0 picks a free one).
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : config.port
@@ -171,6 +181,7 @@ async function main (): Promise<void> {
       await app.close()
       for (const detach of detachMetrics) detach()
       await scheduler.stop()
+      await history.stop()
       await sync.drain()
       // In-flight reconciles finish; unfinished jobs stay queued for the next start.
       await provisioning.stop()

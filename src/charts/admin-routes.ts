@@ -6,7 +6,7 @@ import { AdminError } from '../admin/admin-errors.js'
 import type { ZodTypeProvider } from '../admin/zod-type-provider.js'
 import { actionSeries } from '../provisioning/records/audit-repository.js'
 import { scimRequestSeries } from '../request-log/scim-requests-repository.js'
-import { invitationFunnel, type Range } from './series.js'
+import { invitationFunnel, queueDepthSeries, rateLimitSeries, type Range } from './series.js'
 
 const DAY = 86_400_000
 /** The most buckets one series may have: what a chart can show and the embedded database can group fast. */
@@ -33,7 +33,8 @@ function rangeOf (q: RangeInput, now: Date): Range {
 
 /**
  * Time series for the console's charts (docs/operations.md §11): actions per hour by type and
- * outcome, SCIM requests per 5 minutes by IdP and status class, the invitation funnel.
+ * outcome, SCIM requests per 5 minutes by IdP and status class, the invitation funnel, and from
+ * the sampled history the queue's depth and oldest job age and the rate-limit buckets' usage.
  */
 export async function chartRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, now?: () => Date }): Promise<void> {
   const now = opts.now ?? (() => new Date())
@@ -57,5 +58,23 @@ export async function chartRoutes (app: FastifyInstance, opts: { db: Kysely<DB>,
     const q = request.query
     const range = rangeOf(q, now())
     return { ...range, ...await invitationFunnel(opts.db, request.adminTenant.id, range, now()) }
+  })
+  admin.get('/charts/queue', { schema: { querystring: rangeQuery(300, 1) } }, async (request) => {
+    const q = request.query
+    const range = rangeOf(q, now())
+    return {
+      ...range,
+      bucket_seconds: q.bucket_seconds,
+      points: await queueDepthSeries(opts.db, request.adminTenant.id, range, q.bucket_seconds)
+    }
+  })
+  admin.get('/charts/rate-limits', { schema: { querystring: rangeQuery(300, 1) } }, async (request) => {
+    const q = request.query
+    const range = rangeOf(q, now())
+    return {
+      ...range,
+      bucket_seconds: q.bucket_seconds,
+      ...await rateLimitSeries(opts.db, request.adminTenant.id, range, q.bucket_seconds)
+    }
   })
 }

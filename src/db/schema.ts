@@ -7,10 +7,11 @@ import type { BrakeTables } from '../brake/tables.js'
 import type { OAuthTables } from '../oauth/tables.js'
 import type { RequestLogTables } from '../request-log/tables.js'
 import type { ConsoleTables } from '../console/session/tables.js'
+import type { ChartTables } from '../charts/tables.js'
 
 /**
  * The whole database as kysely sees it. Each area declares its own tables next to its code
  * and is merged here, so an area's change touches its own file.
  */
 export interface DB extends TenantTables, DirectoryTables, SyncTables, TenantProvisioningTables, ProvisioningTables,
-  BrakeTables, OAuthTables, RequestLogTables, ConsoleTables, ReconcileTraceTables {}
+  BrakeTables, OAuthTables, RequestLogTables, ConsoleTables, ReconcileTraceTables, ChartTables {}

@@ -4,6 +4,7 @@ import { ADMIN_TOKEN } from '../helpers/admin.js'
 import { axeViolations, browserSkipReason, launchBrowser } from './helpers/browser.js'
 import { consoleHarness, type ConsoleHarness } from './helpers/console-harness.js'
 import { SessionStore } from '../../src/console/session/session-store.js'
+import { claimRound, insertQueueSamples, upsertRateLimitSamples } from '../../src/charts/history-repository.js'
 
 // The console in headless Chromium against a real app, database and Meta simulator: sign-in,
 // every page with seeded data and an axe-core WCAG 2 A/AA scan, filters as URLs, a held
@@ -32,6 +33,24 @@ async function seed (c: ConsoleHarness) {
   const started = await c.sync.start(h.tenantId, 'manual')
   t.ok('started' in started, 'a sync started')
   await c.sync.drain()
+  // Two hours of chart history before the console's clock: a queue that grows, the business's
+  // bucket paused for twenty minutes.
+  const start = c.clock.now.getTime() - 3 * 3_600_000
+  for (let m = 0; m < 120; m += 5) {
+    const at = new Date(start + m * 60_000)
+    const paused = m >= 40 && m < 60
+    await claimRound(h.db, at, 'seed')
+    await insertQueueSamples(h.db, at, [{ tenantId: h.tenantId, depth: m, oldestSeconds: m * 30 }])
+    await upsertRateLimitSamples(h.db, at, [
+      { tenantId: h.tenantId, bucket: 'app', usagePct: m / 2, pausedUntil: null },
+      {
+        tenantId: h.tenantId,
+        bucket: `buc:${h.businessId}:business_management`,
+        usagePct: paused ? 96 : 30,
+        pausedUntil: paused ? new Date(start + 60 * 60_000) : null
+      }
+    ])
+  }
   return { ids }
 }
 
@@ -201,10 +220,16 @@ t.test('the console in a real browser', { skip: skip ?? false }, async (t) => {
     await page.goto(`${tenantBase}/charts`)
     const charts = page.getByRole('img')
     t.ok(await charts.count() >= 4, 'charts are images with accessible names')
-    for (const name of ['Provisioning actions, last 7 days', 'SCIM requests, last 24 hours', 'Drift per sync run', 'Invitations, last 30 days']) {
+    for (const name of ['Provisioning actions, last 7 days', 'SCIM requests, last 24 hours', 'Drift per sync run', 'Invitations, last 30 days',
+      'Reconcile queue, last 24 hours', 'Meta rate-limit buckets, last 24 hours']) {
       t.equal(await page.getByRole('img', { name: new RegExp(name) }).count(), 1, `${name}: titled`)
       t.equal(await page.getByRole('table', { name: new RegExp(name), includeHidden: true }).count(), 1, `${name}: a data table`)
     }
+    await page.getByText('Show meta rate-limit buckets, last 24 hours as a table').click()
+    const limits = page.getByRole('table', { name: /Meta rate-limit buckets/ })
+    t.ok(await limits.getByRole('cell', { name: `paused: buc:${h.businessId}:business_management` }).count() >= 1,
+      'the table names the paused bucket')
+    t.ok(await page.locator('#rate-limits-hatch').count() === 1, 'paused intervals are hatched')
   })
 
   t.test('keyboard: a skip link first, and focus is visible', async (t) => {

@@ -5,17 +5,23 @@ import { actionSeries } from '../../provisioning/records/audit-repository.js'
 import { scimRequestSeries } from '../../request-log/scim-requests-repository.js'
 import { listRuns } from '../../sync/runs-repository.js'
 import { BarChart, bucketStarts, seriesFrom } from '../charts/bar-chart.js'
+import { queueHistoryChart, rateLimitHistoryChart } from '../charts/history-charts.js'
 import { sendHtml, type ConsoleRuntime } from '../context.js'
 import { Document, renderPage } from '../views/layout.js'
 import { tenantPage } from './tenant.js'
 
 const HOUR = 3600
+/** The history charts: the last 24 hours in 15-minute buckets. */
+const HISTORY_BUCKET = 900
 const DAY_MS = 86_400_000
 const DRIFT_KEYS = ['unmanaged', 'missing', 'not_entitled', 'role_differences', 'asset_differences', 'stale_invites']
 
 const hourLabel = (d: Date) => d.toISOString().slice(5, 13).replace('T', ' ') + 'h'
 
-/** Charts from the stored series: actions, SCIM requests, invitations, drift per sync, queue now. */
+/**
+ * Charts from the stored series: actions, SCIM requests, invitations, drift per sync, the queue
+ * now, and from the sampled history the queue and the rate-limit buckets over the last day.
+ */
 export async function chartsPage (app: FastifyInstance, rt: ConsoleRuntime): Promise<void> {
   app.get('/ui/tenants/:tenantId/charts', async (request, reply) => {
     const { tenant, ctx } = await tenantPage(rt, request)
@@ -31,6 +37,9 @@ export async function chartsPage (app: FastifyInstance, rt: ConsoleRuntime): Pro
     )
     const runs = (await listRuns(rt.db, tenant.id, 20, 0)).rows.filter((r) => r.status === 'succeeded').reverse()
     const queue = rt.provisioning === undefined ? undefined : await queueStatus(rt.db, tenant.id, 1)
+    const history = { ...day, bucketSeconds: HISTORY_BUCKET }
+    const queueHistory = await queueHistoryChart({ db: rt.db, tenantId: tenant.id, window: history })
+    const rateLimits = await rateLimitHistoryChart({ db: rt.db, tenantId: tenant.id, window: history })
     const html = renderPage(
       <Document title={`${tenant.name} charts`} ctx={ctx} section='charts'>
         <h1>Charts of {tenant.name}</h1>
@@ -66,6 +75,8 @@ export async function chartsPage (app: FastifyInstance, rt: ConsoleRuntime): Pro
             series={[{ name: 'jobs', values: [queue.queued, queue.active, queue.retrying, queue.failed] }]}
           />
         )}
+        {queueHistory}
+        {rateLimits}
       </Document>
     )
     return await sendHtml(reply, html)
