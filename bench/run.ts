@@ -157,11 +157,14 @@ async function runEngineScale (options: BenchOptions, record: RunRecord, engine:
       if (!readiness.ready) {
         record.notRunnable.set('fanout', `missing ${readiness.missing.join('; ')}`)
       } else {
-        log(`${engine}: Meta fan-out of ${options.fanoutUsers} users`)
-        const fanoutLocation = await createLocation(engine, options.pgUrl)
-        const result = await runFanout(fanoutLocation, { users: options.fanoutUsers, timeoutSeconds: options.fanoutTimeoutSeconds, budget: options.fanoutBudget, windowSeconds: options.fanoutWindowSeconds, logLevel: options.logLevel, workerConcurrency: options.workerConcurrency }).finally(async () => { await fanoutLocation.dispose() })
-        record.fanouts.push({ engine, ...result })
-        log(`${engine}: fan-out ${result.invited}/${result.users} invited in ${result.seconds.toFixed(1)} s, ${result.throttleErrors} throttle errors, ${result.blockedCalls} calls while blocked`)
+        // Replicas share one database: PGlite is one process's, so it runs one worker only.
+        for (const replicas of options.fanoutReplicas.filter((n) => n === 1 || engine === 'postgres')) {
+          log(`${engine}: Meta fan-out of ${options.fanoutUsers} users, ${replicas} worker replica(s)`)
+          const fanoutLocation = await createLocation(engine, options.pgUrl)
+          const result = await runFanout(fanoutLocation, { users: options.fanoutUsers, timeoutSeconds: options.fanoutTimeoutSeconds, budget: options.fanoutBudget, windowSeconds: options.fanoutWindowSeconds, logLevel: options.logLevel, workerConcurrency: options.workerConcurrency, replicas }).finally(async () => { await fanoutLocation.dispose() })
+          record.fanouts.push({ engine, ...result, loadAvg: loadavg()[0] ?? 0 })
+          log(`${engine}: fan-out ${result.invited}/${result.users} invited in ${result.seconds.toFixed(1)} s, budget share ${result.meanBudgetSharePct.toFixed(1)} % (sustained ${result.sustainedSharePct?.toFixed(1) ?? '–'} %), ${result.throttleErrors} throttle errors, ${result.blockedCalls} calls while blocked; usage ${result.usageTimeline}`)
+        }
       }
     }
     if (largest && engine === 'pglite' && want('drain-latency')) {

@@ -62,7 +62,7 @@ export const envSchema = z.object({
   META_POLL_INTERVAL_SECONDS: z.preprocess(empty, positiveInt.default(300)),
   META_TIMEOUT_MS: z.preprocess(empty, positiveInt.default(20_000)),
   WORKER_BATCH_SIZE: z.preprocess(empty, positiveInt.max(500).default(20)),
-  WORKER_CONCURRENCY: z.preprocess(empty, positiveInt.max(32).default(2)),
+  WORKER_CONCURRENCY: z.preprocess(empty, positiveInt.max(32).default(8)),
   RECONCILE_TRACES_PER_PERSON: z.preprocess(empty, positiveInt.max(1000).default(20)),
   // Removal brake of the default tenant (docs/removal-brake.md); unset keeps its settings.
   META_REMOVAL_BUDGET_COUNT: z.preprocess(empty, nonNegativeInt.optional()),

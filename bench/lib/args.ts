@@ -22,6 +22,7 @@ export interface BenchOptions {
   fanoutTimeoutSeconds: number
   fanoutBudget: number
   fanoutWindowSeconds: number
+  fanoutReplicas: number[]
   workerConcurrency: number | undefined
   drainMembers: number
   pgUrl: string
@@ -44,6 +45,7 @@ const HELP = `npm run bench -- [options]
   --fanout-timeout=600     seconds before the fan-out is reported unfinished
   --fanout-budget=12000    simulator call budget per window (app and each business use case)
   --fanout-window=60       seconds of the simulator's rolling window
+  --fanout-replicas=1,2    worker replicas of the fan-out; 2 or more run as processes of their own (PostgreSQL only)
   --worker-concurrency=N   WORKER_CONCURRENCY of the fan-out's worker (default: the service's default)
   --drain-members=10000    group members added by the one PATCH of drain-latency (PGlite only)
   --pg-url=URL             PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres)
@@ -72,7 +74,7 @@ export function parseArgs (argv: string[]): BenchOptions {
     if (!m?.[1]) throw new Error(`unknown argument ${arg}\n${HELP}`)
     values.set(m[1], m[2] ?? 'true')
   }
-  const known = new Set(['quick', 'engine', 'scale', 'scenario', 'connections', 'duration', 'warmup', 'import-users', 'import-concurrency', 'fanout-users', 'fanout-timeout', 'fanout-budget', 'fanout-window', 'worker-concurrency', 'drain-members', 'pg-url', 'log-level', 'cpu-prof', 'output'])
+  const known = new Set(['quick', 'engine', 'scale', 'scenario', 'connections', 'duration', 'warmup', 'import-users', 'import-concurrency', 'fanout-users', 'fanout-timeout', 'fanout-budget', 'fanout-window', 'fanout-replicas', 'worker-concurrency', 'drain-members', 'pg-url', 'log-level', 'cpu-prof', 'output'])
   for (const key of values.keys()) if (!known.has(key)) throw new Error(`unknown option --${key}\n${HELP}`)
   const quick = values.get('quick') === 'true'
   const engines = list(values.get('engine') ?? 'pg,pglite').map((e): Engine => {
@@ -99,6 +101,7 @@ export function parseArgs (argv: string[]): BenchOptions {
     fanoutTimeoutSeconds: Number(values.get('fanout-timeout') ?? (quick ? 60 : 600)),
     fanoutBudget: Number(values.get('fanout-budget') ?? 12_000),
     fanoutWindowSeconds: Number(values.get('fanout-window') ?? 60),
+    fanoutReplicas: list(values.get('fanout-replicas') ?? '1,2').map(Number).filter((n) => Number.isInteger(n) && n >= 1),
     workerConcurrency: values.has('worker-concurrency') ? Number(values.get('worker-concurrency')) : undefined,
     drainMembers: Number(values.get('drain-members') ?? (quick ? 2_000 : 10_000)),
     pgUrl: values.get('pg-url') ?? 'postgres://postgres@127.0.0.1:5432/postgres',

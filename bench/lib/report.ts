@@ -29,7 +29,7 @@ export interface RunRecord {
   datasets: Array<{ engine: Engine, users: number, dataset: Dataset }>
   imports: Array<ImportResult & { engine: Engine, sink: string }>
   memory: Array<MemoryResult & { engine: Engine }>
-  fanouts: Array<FanoutResult & { engine: Engine }>
+  fanouts: Array<FanoutResult & { engine: Engine, loadAvg: number }>
   drains: Array<DrainLatencyResult & { loadAvg: number }>
   notRunnable: Map<string, string>
   versions: { postgres?: string, pgliteServer?: string }
@@ -190,12 +190,13 @@ export function writeReport (record: RunRecord): void {
     lines.push('')
   }
   if (record.fanouts.length > 0) {
-    lines.push('## Meta fan-out', '', 'New users entitled by the default role (EMPLOYEE) in a fresh tenant, one reconcile job each, drained by the engine\'s worker (startProvisioning, worker role, in the bench process) against the simulator (127.0.0.1, same process) with the call budget below for the app and each business use case. "Invited" counts pending invitations in the simulator.', '')
-    lines.push('| engine | users | invited | time | budget | calls | calls/user | calls by route | peak usage | mean budget share | throttle errors (goal 0) | calls while blocked (must be 0) | other errors | worker |', '|---|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---|---|')
+    lines.push('## Meta fan-out', '', 'New users entitled by the default role (EMPLOYEE) in a fresh tenant, one reconcile job each, drained by the engine\'s worker (startProvisioning, worker role: in the bench process, or with several replicas in processes of their own on the same PostgreSQL database) against the simulator (127.0.0.1, same process) with the call budget below for the app and each business use case. "Invited" counts pending invitations in the simulator.', '')
+    lines.push('| engine | worker replicas | users | invited | time | budget | calls | calls/user | calls by route | peak usage | mean budget share (goal ≥ 90 %) | sustained share | throttle errors (goal 0) | calls while blocked (must be 0) | other errors | worker | load avg |', '|---|---:|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---|---|---:|')
     for (const f of record.fanouts) {
-      lines.push(`| ${engineName(f.engine)} | ${fmt(f.users)} | ${fmt(f.invited)}${f.completed ? '' : ' (timed out)'} | ${fmt(f.seconds, 1)} s${f.completed || f.invited === 0 ? '' : ` (at ${fmt(f.invited / f.seconds, 1)}/s all would take ~${fmt(f.users / (f.invited / f.seconds))} s)`} | ${fmt(f.budget)} / ${f.windowSeconds} s | ${fmt(f.calls)} | ${fmt(f.callsPerUser, 2)} | ${f.callsByRoute} | ${f.peakUsagePct} % | ${fmt(f.meanBudgetSharePct)} % | ${f.throttleErrors} | ${f.blockedCalls} | ${f.otherErrors} (${f.errorCodes}) | batch ${f.workerBatchSize}, concurrency ${f.workerConcurrency} |`)
+      const ceiling = f.jobSharePct < 100 ? ` (job: ${fmt(f.jobSharePct)} % of one window)` : ''
+      lines.push(`| ${engineName(f.engine)} | ${f.replicas}${f.replicas > 1 ? ' (processes)' : ' (in process)'} | ${fmt(f.users)} | ${fmt(f.invited)}${f.completed ? '' : ' (timed out)'} | ${fmt(f.seconds, 1)} s${f.completed || f.invited === 0 ? '' : ` (at ${fmt(f.invited / f.seconds, 1)}/s all would take ~${fmt(f.users / (f.invited / f.seconds))} s)`} | ${fmt(f.budget)} / ${f.windowSeconds} s | ${fmt(f.calls)} | ${fmt(f.callsPerUser, 2)} | ${f.callsByRoute} | ${f.peakUsagePct} % | ${fmt(f.meanBudgetSharePct)} %${ceiling} | ${f.sustainedSharePct === null ? '–' : `${fmt(f.sustainedSharePct)} %`} | ${f.throttleErrors} | ${f.blockedCalls} | ${f.otherErrors} (${f.errorCodes}) | batch ${f.workerBatchSize}, concurrency up to ${f.workerConcurrency} | ${fmt(f.loadAvg, 1)} |`)
     }
-    lines.push('')
+    lines.push('', `Usage of the busiest bucket over each run (every tenth of it): ${record.fanouts.map((f) => `${engineName(f.engine)} × ${f.replicas}: ${f.usageTimeline}`).join('; ')}.`, '')
   }
   if (record.drains.length > 0) {
     lines.push('## Embedded database under a fan-out', '', drainLatencyIntro, '')

@@ -6,7 +6,7 @@ import type { SecretBox } from '../crypto/secret-box.js'
 import type { DatabaseHandle } from '../db/database.js'
 import type { AccessChangeSink } from '../directory/access-change-sink.js'
 import type { ReadOnlyUserExtension } from '../directory/user-extensions.js'
-import type { MetaClientOptions, MetaGovernor } from '../meta/index.js'
+import { systemClock, type MetaClientOptions, type MetaGovernor } from '../meta/index.js'
 import type { SyncPorts } from '../sync/ports.js'
 import { applyEnvMetaSettings, describeEnvChanges, metaSettingsFromEnv, NO_ENV_META_CONFIG, type ApplyResult } from '../tenants/meta-settings-env.js'
 import { queueAccessChanges } from './adapters/access-change-sink.js'
@@ -19,6 +19,7 @@ import { createSyncPorts } from './adapters/sync-ports-adapter.js'
 import { ensureUnmanagedQueue } from './engine/unmanaged-removal.js'
 import type { UnknownOutcomePolicy } from './engine/step-runner.js'
 import { ProvisioningWorker } from './jobs/worker.js'
+import { Admission, type AdmissionOptions } from './jobs/admission.js'
 import { runAsBackground } from '../db/work-priority.js'
 import { createReconcileNow, type ReconcileNow } from './person-traces.js'
 
@@ -50,6 +51,8 @@ export interface ProvisioningOptions {
   unknownOutcome?: UnknownOutcomePolicy
   /** Meta calls, jobs and plan steps are reported here (main.ts: the process's registry). */
   metrics?: ProvisioningMetrics
+  /** Tests: the worker admission's clock and timings (jobs/admission.ts). */
+  admission?: Partial<Omit<AdmissionOptions, 'max' | 'headroom'>>
 }
 
 /** What the API, the sync and the brake build on. */
@@ -118,10 +121,19 @@ export async function startProvisioning (options: ProvisioningOptions): Promise<
     metrics,
     tracesPerPerson: config.worker.tracesPerPerson
   }
+  // Every people call runs under the app's platform bucket (meta-graph-api.md §5.1): its
+  // headroom sizes how many jobs run at once; BUC buckets are paced call by call by the governor.
+  const admission = new Admission({
+    clock: systemClock,
+    ...options.admission,
+    max: config.worker.concurrency,
+    headroom: () => clients.governor.headroom('app')
+  })
   const worker = new ProvisioningWorker({ ...engine, boss, queue }, {
     batchSize: config.worker.batchSize,
     concurrency: config.worker.concurrency,
-    pollIntervalSeconds: config.meta.pollIntervalSeconds
+    pollIntervalSeconds: config.meta.pollIntervalSeconds,
+    admission
   })
   let stopped = false
   const runtime: ProvisioningRuntime = {

@@ -107,9 +107,10 @@ t.test('a real MetaGovernor snapshot fits observeGovernor', async (t) => {
   const metrics = createMetrics({ defaultMetrics: false })
   const governor = new MetaGovernor()
   const permit = await governor.acquire({ platform: true })
-  permit.complete({ app: { callCount: 90, totalTime: 10, totalCputime: 10 }, buc: [], adAccount: null }, null)
+  // 93 %: above the governor's slowAt (92 %), below its pauseAt.
+  permit.complete({ app: { callCount: 93, totalTime: 10, totalCputime: 10 }, buc: [], adAccount: null }, null)
   metrics.observeGovernor(() => governor.snapshot())
   const body = await render(metrics)
   t.equal(series(body, 'scim_bridge_meta_buckets{kind="app",type="none",state="slowed"}'), 1)
-  t.equal(series(body, 'scim_bridge_meta_bucket_usage_percent{kind="app",type="none"}'), 90)
+  t.equal(series(body, 'scim_bridge_meta_bucket_usage_percent{kind="app",type="none"}'), 93)
 })

@@ -25,8 +25,13 @@ export interface BucketSnapshot {
 /** Sentinel readiness: wait until some other call finishes (the probe after a pause). */
 export const WAIT_FOR_CHANGE = Number.POSITIVE_INFINITY
 
+/** Rises of usage remembered per bucket for `stepPct`. */
+const STEPS_KEPT = 20
+
 export class GovernorBucket {
   usagePct: number | null = null
+  /** The last rises of the reported usage from one answer to the next (positive only). */
+  private readonly steps: number[] = []
   pausedUntil = 0
   pauseReason: string | null = null
   spacingMs = 0
@@ -47,6 +52,23 @@ export class GovernorBucket {
     readonly objectId: string | null,
     readonly type: string | null
   ) {}
+
+  /** Takes a reported usage, remembering how far it rose since the previous report. */
+  report (usage: number): void {
+    if (this.usagePct !== null && usage > this.usagePct) {
+      this.steps.push(usage - this.usagePct)
+      if (this.steps.length > STEPS_KEPT) this.steps.shift()
+    }
+    this.usagePct = usage
+  }
+
+  /**
+   * The largest recent rise between two answers: what one more call in flight may add, with the
+   * calls of every other caller of the bucket (other replicas) that landed in between.
+   */
+  stepPct (): number | null {
+    return this.steps.length === 0 ? null : Math.max(...this.steps)
+  }
 
   /** Earliest time a call may start, or WAIT_FOR_CHANGE while a probe is outstanding. */
   readyAt (now: number): number {

@@ -37,6 +37,26 @@ export interface GovernorOptions {
   maxWaitMs?: number
 }
 
+/**
+ * How far one bucket is from Meta's limit, for callers that size their own concurrency
+ * (the worker's admission, src/provisioning/jobs/admission.ts). The usage is what Meta's
+ * last header said, so every process calling with the same app reads the same number.
+ */
+export interface Headroom {
+  /** Last reported usage percentage (the highest of its counters), null if never reported. */
+  usagePct: number | null
+  /**
+   * The largest recent rise of the usage from one answer to the next, null before two reports:
+   * roughly what one call in flight adds (more when other replicas call in between).
+   */
+  stepPct: number | null
+  /** While the bucket is paused: when it opens again; null when open. */
+  pausedUntil: number | null
+  /** The governor's thresholds, so a caller can taper before the bucket slows or pauses. */
+  slowAt: number
+  pauseAt: number
+}
+
 export interface GovernorSnapshot {
   at: number
   buckets: BucketSnapshot[]

@@ -15,6 +15,7 @@ import type { JobOutcome } from '../engine/reconcile.js'
 import { reconcileTraced } from '../engine/traced-reconcile.js'
 import type { RemovalGate } from '../engine/removal-gate.js'
 import type { UnknownOutcomePolicy } from '../engine/step-runner.js'
+import type { Admission } from './admission.js'
 import { loadTenantContext, TenantContexts } from '../adapters/tenant-context.js'
 import { removeUnmanaged, UNMANAGED_QUEUE, unmanagedJobSchema, type UnmanagedJob } from '../engine/unmanaged-removal.js'
 
@@ -36,8 +37,13 @@ export interface WorkerDeps {
 export interface WorkerOptions {
   /** Jobs fetched at once (at 1, a poll interval separates jobs: docs/architecture.md "Storage"). */
   batchSize: number
-  /** Batches in flight per process. */
+  /**
+   * Batches in flight per process (WORKER_CONCURRENCY): the most reconcile jobs that can run at
+   * once. How many do is the admission's call, from the rate governor's headroom.
+   */
   concurrency: number
+  /** Sizes the running worker's concurrency to Meta's headroom; unset, every batch runs at once. */
+  admission?: Admission
   /** META_POLL_INTERVAL_SECONDS: acceptance poll. */
   pollIntervalSeconds: number
   /** How often an idle worker looks for jobs. */
@@ -62,9 +68,12 @@ export class ProvisioningWorker {
 
   constructor (private readonly deps: WorkerDeps, private readonly options: WorkerOptions) {}
 
-  /** Runs a batch of either queue; one result per job. */
+  /**
+   * Runs a batch of either queue; one result per job. `admit`: each job of the running worker
+   * first waits for the admission (drain() runs one job at a time and needs none).
+   */
   async handleBatch (
-    jobs: ReadonlyArray<Job<unknown>>, queue: string = RECONCILE_QUEUE
+    jobs: ReadonlyArray<Job<unknown>>, queue: string = RECONCILE_QUEUE, admit = false
   ): Promise<Array<{ id: string, outcome: JobOutcome }>> {
     const { db, box, clients } = this.deps
     const contexts = new TenantContexts(async (tenantId) => await loadTenantContext(db, box, clients, tenantId))
@@ -88,6 +97,7 @@ export class ProvisioningWorker {
         results.push({ id: job.id, outcome: { kind: 'done' } })
         continue
       }
+      const release = admit ? await this.options.admission?.acquire() : undefined
       const started = performance.now()
       let outcome: JobOutcome
       try {
@@ -96,6 +106,8 @@ export class ProvisioningWorker {
         // The whole batch fails (and is retried by the queue); this job is the one that broke it.
         this.count(queue, job, { kind: 'retry', message: 'error' }, started)
         throw err
+      } finally {
+        release?.()
       }
       this.count(queue, job, outcome, started)
       // A busy person (an admin's "reconcile now" runs) says nothing about Meta: only retries do.
@@ -163,7 +175,7 @@ export class ProvisioningWorker {
         includeMetadata: true,
         pollingIntervalSeconds: this.options.fetchIntervalSeconds ?? (queue === RECONCILE_QUEUE ? 1 : 5),
         burstWhenBatchFull: true
-      }, async (jobs) => this.toJobResults(await this.handleBatch(jobs, queue)))
+      }, async (jobs) => this.toJobResults(await this.handleBatch(jobs, queue, queue === RECONCILE_QUEUE)))
     }
     this.pollTimer = setInterval(
       () => { this.polling ??= this.pollAll().finally(() => { this.polling = undefined }) },

@@ -32,9 +32,11 @@ t.test('an open bucket lets calls through at once', async t => {
   t.match(governor.bucket('app'), { state: 'open', usagePct: 10, callsStarted: 1, inFlight: 0 })
 })
 
-t.test('from 80% usage the bucket is slowed: calls are spaced', async t => {
+t.test('from 92% usage the bucket is slowed: calls are spaced', async t => {
   const { governor, clock } = make({ maxSpacingMs: 1500 })
-  ;(await governor.acquire(APP)).complete(appUsage(90), null)
+  ;(await governor.acquire(APP)).complete(appUsage(91), null)
+  t.match(governor.bucket('app'), { state: 'open', spacingMs: 0 }, 'just below slowAt: no spacing')
+  ;(await governor.acquire(APP)).complete(appUsage(94), null)
   t.match(governor.bucket('app'), { state: 'slowed', spacingMs: 1000 })
   const next = track(governor.acquire(APP))
   await until(() => clock.sleepers > 0, 'the call waits')
@@ -152,6 +154,16 @@ t.test('X-Ad-Account-Usage pauses the ad account bucket for reset_time_duration 
   const { governor, clock } = make()
   ;(await governor.acquire(AD)).complete({ ...EMPTY, adAccount: { utilPct: 97, resetSeconds: 30, accessTier: null } }, null)
   t.match(governor.bucket('ad_account:555'), { state: 'paused', pausedUntil: clock.now() + 30_000 })
+})
+
+t.test('headroom: usage, the largest recent rise between answers, the pause and the thresholds', async t => {
+  const { governor, clock } = make()
+  t.same(governor.headroom(), { usagePct: null, stepPct: null, pausedUntil: null, slowAt: 92, pauseAt: 95 }, 'nothing reported yet')
+  for (const pct of [10, 12, 17, 15, 16]) (await governor.acquire(APP)).complete(appUsage(pct), null)
+  t.match(governor.headroom(), { usagePct: 16, stepPct: 5, pausedUntil: null }, 'falls (calls leaving the window) are not steps')
+  ;(await governor.acquire(APP)).complete(appUsage(96), null)
+  t.match(governor.headroom('app'), { usagePct: 96, stepPct: 80, pausedUntil: clock.now() + 60_000 })
+  t.same(governor.headroom('buc:1:pages'), { usagePct: null, stepPct: null, pausedUntil: null, slowAt: 92, pauseAt: 95 }, 'an unknown bucket is open')
 })
 
 t.test('buckets reported for an object also gate later calls on it', async t => {
