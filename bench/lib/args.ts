@@ -43,8 +43,8 @@ const HELP = `npm run bench -- [options]
   --import-concurrency=4   parallel requests of the import (Okta uses a handful)
   --fanout-users=10000     new entitled users in the Meta fan-out
   --fanout-timeout=600     seconds before the fan-out is reported unfinished
-  --fanout-budget=12000    simulator call budget per window (app and each business use case)
-  --fanout-window=60       seconds of the simulator's rolling window
+  --fanout-budget=4000     simulator call budget per window (app and each business use case)
+  --fanout-window=20       seconds of the simulator's rolling window (200 calls/s by default)
   --fanout-replicas=1,2    worker replicas of the fan-out; 2 or more run as processes of their own (PostgreSQL only)
   --worker-concurrency=N   WORKER_CONCURRENCY of the fan-out's worker (default: the service's default)
   --drain-members=10000    group members added by the one PATCH of drain-latency (PGlite only)
@@ -99,8 +99,8 @@ export function parseArgs (argv: string[]): BenchOptions {
     importConcurrency: Number(values.get('import-concurrency') ?? 4),
     fanoutUsers: Number(values.get('fanout-users') ?? (quick ? 300 : 10_000)),
     fanoutTimeoutSeconds: Number(values.get('fanout-timeout') ?? (quick ? 60 : 600)),
-    fanoutBudget: Number(values.get('fanout-budget') ?? 12_000),
-    fanoutWindowSeconds: Number(values.get('fanout-window') ?? 60),
+    fanoutBudget: Number(values.get('fanout-budget') ?? 4_000),
+    fanoutWindowSeconds: Number(values.get('fanout-window') ?? 20),
     fanoutReplicas: list(values.get('fanout-replicas') ?? '1,2').map(Number).filter((n) => Number.isInteger(n) && n >= 1),
     workerConcurrency: values.has('worker-concurrency') ? Number(values.get('worker-concurrency')) : undefined,
     drainMembers: Number(values.get('drain-members') ?? (quick ? 2_000 : 10_000)),
