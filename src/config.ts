@@ -62,7 +62,9 @@ export const envSchema = z.object({
   META_POLL_INTERVAL_SECONDS: z.preprocess(empty, positiveInt.default(300)),
   META_TIMEOUT_MS: z.preprocess(empty, positiveInt.default(20_000)),
   WORKER_BATCH_SIZE: z.preprocess(empty, positiveInt.max(500).default(20)),
-  WORKER_CONCURRENCY: z.preprocess(empty, positiveInt.max(32).default(8)),
+  // Unset: 8 on PostgreSQL, 2 on the embedded database, whose one connection every job in
+  // flight takes turns on (more only adds waiting; bench/findings.md §10).
+  WORKER_CONCURRENCY: z.preprocess(empty, positiveInt.max(32).optional()),
   RECONCILE_TRACES_PER_PERSON: z.preprocess(empty, positiveInt.max(1000).default(20)),
   // Removal brake of the default tenant (docs/removal-brake.md); unset keeps its settings.
   META_REMOVAL_BUDGET_COUNT: z.preprocess(empty, nonNegativeInt.optional()),
@@ -316,7 +318,9 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: e.META_TIMEOUT_MS
     }),
     worker: Object.freeze({
-      batchSize: e.WORKER_BATCH_SIZE, concurrency: e.WORKER_CONCURRENCY, tracesPerPerson: e.RECONCILE_TRACES_PER_PERSON
+      batchSize: e.WORKER_BATCH_SIZE,
+      concurrency: e.WORKER_CONCURRENCY ?? (e.DATABASE_URL === undefined ? 2 : 8),
+      tracesPerPerson: e.RECONCILE_TRACES_PER_PERSON
     }),
     removalBrake: Object.freeze({
       budgetCount: e.META_REMOVAL_BUDGET_COUNT,

@@ -44,3 +44,10 @@ t.test('every bad variable is named at once, secrets are not echoed', async (t) 
   t.notMatch(err.message, /short/, 'token value not in the message')
   t.notMatch(err.message, /not a url/, 'URL value not in the message')
 })
+
+t.test('the worker runs fewer jobs at once on the embedded database unless told otherwise', async (t) => {
+  t.equal(loadConfig({}).worker.concurrency, 2, 'embedded: its one connection is taken in turns')
+  t.equal(loadConfig({ DATABASE_URL: 'postgres://db.example/bridge' }).worker.concurrency, 8, 'PostgreSQL')
+  t.equal(loadConfig({ WORKER_CONCURRENCY: '5' }).worker.concurrency, 5, 'a set value wins on either')
+  t.equal(loadConfig({ DATABASE_URL: 'postgres://db.example/bridge', WORKER_CONCURRENCY: '3' }).worker.concurrency, 3)
+})
