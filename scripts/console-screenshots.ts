@@ -2,6 +2,7 @@
 //   npx tsx scripts/console-screenshots.ts
 // Seeds a tenant against the Meta simulator as the browser tests do, signs in with the admin
 // token, and captures the main pages at 1280×800.
+import { claimRound, insertQueueSamples, upsertRateLimitSamples } from '../src/charts/history-repository.js'
 import { ADMIN_TOKEN } from '../test/helpers/admin.js'
 import { launchBrowser } from '../test/console/helpers/browser.js'
 import { consoleHarness } from '../test/console/helpers/console-harness.js'
@@ -21,6 +22,26 @@ try {
   await c.sync.drain()
   // The console's clock is the harness's fixed one; the seeded rows carry the real time.
   c.clock.now = new Date(Date.now() + 60_000)
+  // Three hours of chart history before the console's clock: a queue that grows and drains, the
+  // business's bucket climbing until it is paused for twenty minutes.
+  const start = c.clock.now.getTime() - 3 * 3_600_000
+  for (let m = 0; m < 180; m += 5) {
+    const at = new Date(start + m * 60_000)
+    const paused = m >= 80 && m < 100
+    const depth = m < 90 ? m * 4 : Math.max(0, (180 - m) * 4 - 120)
+    await claimRound(h.db, at, 'screenshots')
+    const oldestSeconds = depth === 0 ? 0 : 240 + (m % 45) * 60
+    await insertQueueSamples(h.db, at, [{ tenantId: h.tenantId, depth, oldestSeconds }])
+    await upsertRateLimitSamples(h.db, at, [
+      { tenantId: h.tenantId, bucket: 'app', usagePct: Math.min(90, m / 2), pausedUntil: null },
+      {
+        tenantId: h.tenantId,
+        bucket: `buc:${h.businessId}:business_management`,
+        usagePct: paused ? 96 : Math.min(94, 20 + m * 0.8),
+        pausedUntil: paused ? new Date(start + 100 * 60_000) : null
+      }
+    ])
+  }
   const browser = await launchBrowser(t)
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
   await page.goto(`${c.base}/ui/sign-in`)
@@ -38,7 +59,7 @@ try {
   ]
   for (const [name, url] of shots) {
     await page.goto(url)
-    await page.screenshot({ path: `docs/images/${name}.png`, fullPage: name !== 'console-charts' })
+    await page.screenshot({ path: `docs/images/${name}.png`, fullPage: true })
   }
   await page.goto(tenant)
   await page.getByRole('button', { name: 'Test connection' }).click()
