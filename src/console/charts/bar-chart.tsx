@@ -2,6 +2,8 @@
 // and description for assistive technology (SVG 2 §5.9; WAI-ARIA graphics role `img`), a
 // legend in words, and the same numbers as a table behind each chart (WCAG 1.1.1, 1.4.1).
 
+import { ChartTable } from './chart-table.js'
+
 export interface Series { name: string, values: number[] }
 
 const COLOURS = ['#0b57d0', '#b3261e', '#1e8e3e', '#e37400', '#6d28d9', '#00838f', '#5f6368', '#c2185b']
@@ -77,26 +79,19 @@ export function BarChart (props: {
       <ul class='legend' aria-label={`Legend of ${props.title}`}>
         {series.map((s, k) => <li key={s.name}><span class={`swatch sw${k % COLOURS.length}`} aria-hidden='true' />{s.name}</li>)}
       </ul>
-      <details>
-        <summary>Show {props.title.toLowerCase()} as a table</summary>
-        <div class='table-wrap' role='region' aria-label={`${props.title} data`} tabindex={0}>
-          <table>
-            <caption>{props.title}: {props.valueLabel}</caption>
-            <thead>
-              <tr><th scope='col'>When</th>{series.map((s) => <th key={s.name} scope='col' class='num'>{s.name}</th>)}<th scope='col' class='num'>Total</th></tr>
-            </thead>
-            <tbody>
-              {labels.map((label, i) => (
-                <tr key={label}>
-                  <th scope='row'>{label}</th>
-                  {series.map((s) => <td key={s.name} class='num'>{s.values[i] ?? 0}</td>)}
-                  <td class='num'>{totals[i]}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
+      <ChartTable
+        title={props.title}
+        valueLabel={props.valueLabel}
+        head={<>{series.map((s) => <th key={s.name} scope='col' class='num'>{s.name}</th>)}<th scope='col' class='num'>Total</th></>}
+      >
+        {labels.map((label, i) => (
+          <tr key={label}>
+            <th scope='row'>{label}</th>
+            {series.map((s) => <td key={s.name} class='num'>{s.values[i] ?? 0}</td>)}
+            <td class='num'>{totals[i]}</td>
+          </tr>
+        ))}
+      </ChartTable>
     </figure>
   )
 }

@@ -4,6 +4,8 @@
 // never the only signal (WCAG 1.4.1): each line has its own dash pattern and marker shape, named
 // in the legend in words, and shaded bands are hatched and labelled.
 
+import { ChartTable } from './chart-table.js'
+
 export interface LineSeries {
   name: string
   /** One value per label; null where nothing was sampled (the line breaks there). */
@@ -200,33 +202,27 @@ export function LineChart (props: {
         })}
         {bands.length > 0 && <li>{`hatched band: ${props.bandName ?? 'band'}`}</li>}
       </ul>
-      <details>
-        <summary>Show {props.title.toLowerCase()} as a table</summary>
-        <div class='table-wrap' role='region' aria-label={`${props.title} data`} tabindex={0}>
-          <table>
-            <caption>{props.title}: {props.valueLabel}</caption>
-            <thead>
-              <tr>
-                <th scope='col'>When</th>
-                {series.map((s) => <th key={s.name} scope='col' class='num'>{s.name}</th>)}
-                {props.note !== undefined && <th scope='col'>{props.note.heading}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {labels.map((label, i) => (
-                <tr key={label}>
-                  <th scope='row'>{label}</th>
-                  {series.map((s) => {
-                    const v = s.values[i]
-                    return <td key={s.name} class='num'>{v === null || v === undefined ? 'no sample' : format(v)}</td>
-                  })}
-                  {props.note !== undefined && <td>{props.note.values[i] ?? ''}</td>}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
+      <ChartTable
+        title={props.title}
+        valueLabel={props.valueLabel}
+        head={
+          <>
+            {series.map((s) => <th key={s.name} scope='col' class='num'>{s.name}</th>)}
+            {props.note !== undefined && <th scope='col'>{props.note.heading}</th>}
+          </>
+        }
+      >
+        {labels.map((label, i) => (
+          <tr key={label}>
+            <th scope='row'>{label}</th>
+            {series.map((s) => {
+              const v = s.values[i]
+              return <td key={s.name} class='num'>{v === null || v === undefined ? 'no sample' : format(v)}</td>
+            })}
+            {props.note !== undefined && <td>{props.note.values[i] ?? ''}</td>}
+          </tr>
+        ))}
+      </ChartTable>
     </figure>
   )
 }

@@ -100,6 +100,25 @@ function OwnedNote (props: { variable: string | undefined }) {
   return <small> (set by {props.variable}; change it there and restart)</small>
 }
 
+/** A secret the form never shows: a stored one is named by the placeholder, an env-owned one is read-only. */
+function SecretField (
+  props: { name: string, label: string, stored: boolean, kept: string, owner: string | undefined }
+) {
+  return (
+    <p>
+      <label for={props.name}>{props.label}</label><OwnedNote variable={props.owner} /><br />
+      <input
+        id={props.name}
+        name={props.name}
+        type='password'
+        autocomplete='off'
+        placeholder={props.stored ? props.kept : ''}
+        disabled={props.owner !== undefined}
+      />
+    </p>
+  )
+}
+
 /** Business id, token, app secret and dry run: what `PUT /admin/v1/tenants/{id}/meta-connection` sets. */
 function ConnectionForm (props: { base: string, csrf: string, settings: Settings }) {
   const s = props.settings
@@ -127,28 +146,14 @@ function ConnectionForm (props: { base: string, csrf: string, settings: Settings
           disabled={owned.businessId !== undefined}
         />
       </p>
-      <p>
-        <label for='access_token'>System user access token</label><OwnedNote variable={owned.accessToken} /><br />
-        <input
-          id='access_token'
-          name='access_token'
-          type='password'
-          autocomplete='off'
-          placeholder={s.hasAccessToken ? kept : ''}
-          disabled={owned.accessToken !== undefined}
-        />
-      </p>
-      <p>
-        <label for='app_secret'>App secret (for appsecret_proof, optional)</label><OwnedNote variable={owned.appSecret} /><br />
-        <input
-          id='app_secret'
-          name='app_secret'
-          type='password'
-          autocomplete='off'
-          placeholder={s.hasAppSecret ? kept : ''}
-          disabled={owned.appSecret !== undefined}
-        />
-      </p>
+      <SecretField name='access_token' label='System user access token' stored={s.hasAccessToken} kept={kept} owner={owned.accessToken} />
+      <SecretField
+        name='app_secret'
+        label='App secret (for appsecret_proof, optional)'
+        stored={s.hasAppSecret}
+        kept={kept}
+        owner={owned.appSecret}
+      />
       <p>
         <input id='dry_run' name='dry_run' type='checkbox' checked={s.dryRun} disabled={owned.dryRun !== undefined} />{' '}
         <label for='dry_run'>Dry run: record what would be sent, send nothing</label><OwnedNote variable={owned.dryRun} />
