@@ -5,51 +5,80 @@ import type { ScimRequestRow } from './tables.js'
 import { RawJson } from './mask.js'
 import { TARGET } from './action.js'
 
-function jsonOf (body: unknown): string {
-  if (body === undefined) return 'null'
-  if (body instanceof RawJson) return body.text === '' ? 'null' : body.text
-  return JSON.stringify(body) ?? 'null'
+/** A body as JSON text for a `json` array element; null for none. */
+function jsonOf (body: unknown): string | null {
+  if (body === undefined || body === null) return null
+  if (body instanceof RawJson) return body.text === '' ? null : body.text
+  return JSON.stringify(body) ?? null
 }
 
-/** The batch as one JSON array: one parameter, whatever the batch size (no 65,535-parameter limit). */
-function batchJson (batch: readonly LoggedRequest[]): string {
-  const rows = batch.map((e, seq) => {
-    const head = JSON.stringify({
-      seq,
-      tenant_id: e.tenantId,
-      at: e.at.toISOString(),
-      request_id: e.requestId,
-      token_id: e.tokenId ?? null,
-      idp: e.idp,
-      user_agent: e.userAgent?.slice(0, 300) ?? null,
-      method: e.method,
-      path: e.path.slice(0, 2000),
-      query: e.query?.slice(0, 2000) ?? null,
-      action: e.action,
-      summary: e.summary,
-      target_type: e.targetType ?? null,
-      target_id: e.targetId ?? null,
-      target_name: e.targetName ?? null,
-      status: e.status,
-      scim_type: e.scimType ?? null,
-      duration_ms: e.durationMs
-    })
-    // Bodies spliced in as JSON text: a body already known to need no masking is never parsed.
-    return `${head.slice(0, -1)},"request_body":${jsonOf(e.requestBody)},"response_body":${jsonOf(e.responseBody)}}`
-  })
-  return `[${rows.join(',')}]`
+/**
+ * The batch as one array per column, sent as 19 parameters whatever the batch size (no
+ * 65,535-parameter limit). Column arrays rather than one JSON document of row objects: unnesting
+ * arrays costs the database a third of what `json_to_recordset` took to look up 20 keys in every
+ * row (measured in psql on 500-row batches of filter requests: 6.7 vs 14.5 µs per row to read,
+ * 16 vs 24 µs per row written; bench/findings.md).
+ */
+function batchColumns (batch: readonly LoggedRequest[]) {
+  const n = batch.length
+  const col = <T>(): T[] => new Array<T>(n)
+  const c = {
+    tenantId: col<string>(),
+    at: col<string>(),
+    requestId: col<string>(),
+    tokenId: col<string | null>(),
+    idp: col<string>(),
+    userAgent: col<string | null>(),
+    method: col<string>(),
+    path: col<string>(),
+    query: col<string | null>(),
+    action: col<string>(),
+    summary: col<string>(),
+    targetType: col<string | null>(),
+    targetId: col<string | null>(),
+    targetName: col<string | null>(),
+    status: col<number>(),
+    scimType: col<string | null>(),
+    durationMs: col<number>(),
+    requestBody: col<string | null>(),
+    responseBody: col<string | null>()
+  }
+  for (let i = 0; i < n; i++) {
+    const e = batch[i] as LoggedRequest
+    c.tenantId[i] = e.tenantId
+    c.at[i] = e.at.toISOString()
+    c.requestId[i] = e.requestId
+    c.tokenId[i] = e.tokenId ?? null
+    c.idp[i] = e.idp
+    c.userAgent[i] = e.userAgent?.slice(0, 300) ?? null
+    c.method[i] = e.method
+    c.path[i] = e.path.slice(0, 2000)
+    c.query[i] = e.query?.slice(0, 2000) ?? null
+    c.action[i] = e.action
+    c.summary[i] = e.summary
+    c.targetType[i] = e.targetType ?? null
+    c.targetId[i] = e.targetId ?? null
+    c.targetName[i] = e.targetName ?? null
+    c.status[i] = e.status
+    c.scimType[i] = e.scimType ?? null
+    c.durationMs[i] = e.durationMs
+    c.requestBody[i] = jsonOf(e.requestBody)
+    c.responseBody[i] = jsonOf(e.responseBody)
+  }
+  return c
 }
 
 /**
  * Writes a batch in one statement. Rows of a tenant deleted meanwhile are skipped (the join);
  * the token's name, and the name of a target the request gave only by id, are looked up here,
- * off the request path. The batch is read as `json`, not `jsonb`: it is read once, so building
- * the binary form first would only cost. A target's name is looked up only for rows without one
- * (a PATCH or GET by id), by primary key; reads and creates carry their own or none.
+ * off the request path. Bodies are `json`, not `jsonb`: stored verbatim and never queried
+ * inside, so they are only checked, not converted. A target's name is looked up only for rows
+ * without one (a PATCH or GET by id), by primary key; reads and creates carry their own or none.
  */
 export async function insertLoggedRequests (db: Kysely<DB>, batch: readonly LoggedRequest[]): Promise<number> {
   if (batch.length === 0) return 0
   const uuid = sql`'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'`
+  const c = batchColumns(batch)
   const result = await sql`
     insert into scim_requests (tenant_id, at, request_id, token_id, token_label, idp, user_agent, method, path, query,
       action, summary, target_type, target_id, target_name, status, scim_type, duration_ms, request_body, response_body)
@@ -65,10 +94,13 @@ export async function insertLoggedRequests (db: Kysely<DB>, batch: readonly Logg
           when 'User' then (select u.user_name from users u where u.tenant_id = r.tenant_id and u.id = r.target_id::uuid)
           when 'Group' then (select g.display_name from groups g where g.tenant_id = r.tenant_id and g.id = r.target_id::uuid)
           end end) as target_name
-      from json_to_recordset(${batchJson(batch)}::json) as r(seq integer, tenant_id uuid, at timestamptz,
-        request_id text, token_id uuid, idp text, user_agent text, method text, path text, query text, action text,
-        summary text, target_type text, target_id text, target_name text, status integer, scim_type text,
-        duration_ms float8, request_body json, response_body json)
+      from unnest(${c.tenantId}::uuid[], ${c.at}::timestamptz[], ${c.requestId}::text[], ${c.tokenId}::uuid[],
+        ${c.idp}::text[], ${c.userAgent}::text[], ${c.method}::text[], ${c.path}::text[], ${c.query}::text[],
+        ${c.action}::text[], ${c.summary}::text[], ${c.targetType}::text[], ${c.targetId}::text[],
+        ${c.targetName}::text[], ${c.status}::integer[], ${c.scimType}::text[], ${c.durationMs}::float8[],
+        ${c.requestBody}::json[], ${c.responseBody}::json[]) with ordinality
+        as r(tenant_id, at, request_id, token_id, idp, user_agent, method, path, query, action, summary,
+          target_type, target_id, target_name, status, scim_type, duration_ms, request_body, response_body, seq)
     ) r
     join tenants on tenants.id = r.tenant_id
     left join scim_tokens t on t.id = r.token_id and t.tenant_id = r.tenant_id

@@ -94,3 +94,19 @@ t.test('a deleted tenant takes its log rows; rows of a batch racing the deletion
   t.equal(await count(h, c.tenantId), 0)
   t.equal(await count(h, b.tenantId), 1, 'and nothing of a live tenant')
 })
+
+t.test('a full batch is written on its own; the partial rest waits for the timer', async (t) => {
+  const h = await requestLogApp(t, { batchSize: 3 })
+  const a = await h.addTenant('acme')
+  for (let i = 0; i < 7; i++) await h.scim(a.headers, 'GET', `/Users?startIndex=${i + 1}`)
+  // The app's own trigger may already have written a full batch in the background; either
+  // way, once this write (which waits for one in flight) is done, only full batches are in.
+  await h.log.flushFullBatches()
+  t.equal(await count(h, a.tenantId), 6, 'two full batches written')
+  t.equal(h.log.pending, 1, 'the partial batch is left for the timer, not written as a batch of one')
+  await h.log.flushFullBatches()
+  t.equal(h.log.pending, 1, 'still no full batch: nothing written')
+  await h.log.flush()
+  t.equal(await count(h, a.tenantId), 7, 'the timer\'s flush writes the rest')
+  t.equal(h.log.pending, 0)
+})

@@ -106,3 +106,18 @@ t.test('a full batch is written without waiting for the timer', async (t) => {
   t.same(rows.map((r) => r.token_label), ['okta-prod', 'okta-prod'], 'the token named by its id')
   t.equal((rows[0]?.request_body as Record<string, unknown>).password, MASK, 'masked on the way to the table')
 })
+
+t.test('bodies and names with quotes, backslashes, braces and non-Latin text are stored exactly', async (t) => {
+  const h = await requestLogApp(t)
+  const a = await h.addTenant('acme')
+  const name = 'o"brien\\{x},[y]@例え.example'
+  const created = await h.scim(a.headers, 'POST', '/Users', userBody(name, { displayName: 'Zoë "Z" \\ Ünal 🙂' }))
+  t.equal(created.statusCode, 201)
+  await h.log.flush()
+  const row = await h.db.selectFrom('scim_requests').select(['target_name', 'request_body', 'response_body', 'summary'])
+    .executeTakeFirstOrThrow()
+  t.equal(row.target_name, name)
+  t.match(row.summary, name, 'the summary names the user as sent')
+  t.equal((row.request_body as Record<string, unknown>).displayName, 'Zoë "Z" \\ Ünal 🙂')
+  t.same(row.response_body, created.json(), 'the answer stored as sent')
+})
