@@ -163,7 +163,7 @@ async function runEngineScale (options: BenchOptions, record: RunRecord, engine:
           const fanoutLocation = await createLocation(engine, options.pgUrl)
           const result = await runFanout(fanoutLocation, { users: options.fanoutUsers, timeoutSeconds: options.fanoutTimeoutSeconds, budget: options.fanoutBudget, windowSeconds: options.fanoutWindowSeconds, logLevel: options.logLevel, workerConcurrency: options.workerConcurrency, replicas }).finally(async () => { await fanoutLocation.dispose() })
           record.fanouts.push({ engine, ...result, loadAvg: loadavg()[0] ?? 0 })
-          log(`${engine}: fan-out ${result.invited}/${result.users} invited in ${result.seconds.toFixed(1)} s, budget share ${result.meanBudgetSharePct.toFixed(1)} % (sustained ${result.sustainedSharePct?.toFixed(1) ?? '–'} %), ${result.throttleErrors} throttle errors, ${result.blockedCalls} calls while blocked; usage ${result.usageTimeline}`)
+          log(`${engine}: fan-out ${result.invited}/${result.users} invited in ${result.seconds.toFixed(1)} s, budget share ${result.meanBudgetSharePct.toFixed(1)} % (sustained ${result.sustainedSharePct?.toFixed(1) ?? '–'} %), ${result.throttleErrors} throttle errors, ${result.blockedCalls} calls while blocked; usage ${result.usageTimeline}${result.perJob === null ? '' : `; per job ${result.perJob.statements.toFixed(1)} SQL, CPU ${result.perJob.cpuMicros.toFixed(0)} µs + db ${result.perJob.dbCpuMicros.toFixed(0)} µs`}`)
         }
       }
     }

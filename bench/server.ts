@@ -11,10 +11,8 @@
  *
  * It answers IPC messages: `stats` (RSS now, peak since `reset-peak`) and `stop`.
  */
-import { readFileSync } from 'node:fs'
 import Fastify, { type FastifyInstance } from 'fastify'
 import pg from 'pg'
-import { sql } from 'kysely'
 import { loadConfig } from '../src/config.js'
 import { openDatabase, type DatabaseHandle } from '../src/db/database.js'
 import { buildApp } from '../src/app.js'
@@ -22,6 +20,7 @@ import { createLogger } from '../src/logger.js'
 import { createMetrics } from '../src/metrics/registry.js'
 import { RequestLog, defaultRequestLogSettings } from '../src/request-log/request-log.js'
 import { loadProvisioning, type LoadedProvisioning } from './lib/sink.js'
+import { databaseCpuMicros } from './lib/database-cpu.js'
 
 export interface ChildReady { type: 'ready', ports: Record<string, number>, sink?: string | undefined, sinkError?: string | undefined }
 export interface ChildStats {
@@ -112,24 +111,6 @@ function floorApp (handle: DatabaseHandle): FastifyInstance {
     }
   })
   return app
-}
-
-/**
- * CPU time of the PostgreSQL backends serving this process's database, read from /proc (the
- * server on this host; 1/100 s ticks). Background processes (WAL writer, autovacuum) are not
- * included. 0 on PGlite, whose work is this process's own CPU.
- */
-async function databaseCpuMicros (handle: DatabaseHandle): Promise<number> {
-  if (handle.engine !== 'postgres') return 0
-  const backends = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(handle.db)
-  let ticks = 0
-  for (const { pid } of backends.rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
-      ticks += Number(fields[11]) + Number(fields[12])
-    } catch {}
-  }
-  return ticks * 10_000
 }
 
 async function listen (app: FastifyInstance): Promise<number> {

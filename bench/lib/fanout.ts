@@ -10,6 +10,7 @@ import { saveMetaSettings } from '../../src/tenants/meta-settings.js'
 import { insertTenant } from '../../src/tenants/tenants-repository.js'
 import type { DatabaseLocation } from './dataset.js'
 import { loadProvisioning } from './sink.js'
+import { databaseCpuMicros, statementsSent } from './database-cpu.js'
 
 export interface FanoutOptions {
   users: number
@@ -62,6 +63,12 @@ export interface FanoutResult {
   workerBatchSize: number
   workerConcurrency: number
   replicas: number
+  /**
+   * What one job cost, with the worker in this process (one replica): SQL statements sent, this
+   * process's CPU (the worker and the simulator, which shares it), and the PostgreSQL backends'
+   * CPU (0 on PGlite, whose work is this process's). Null with worker processes.
+   */
+  perJob: { statements: number, cpuMicros: number, dbCpuMicros: number } | null
 }
 
 const replicaScript = fileURLToPath(new URL('../fanout-worker.ts', import.meta.url))
@@ -179,6 +186,9 @@ export async function runFanout (location: DatabaseLocation, options: FanoutOpti
     }
     let peakUsagePct = 0
     const samples: Array<{ at: number, usagePct: number, busiestCalls: number }> = []
+    const statements0 = statementsSent()
+    const cpu0 = process.cpuUsage()
+    const dbCpu0 = await databaseCpuMicros(handle).catch(() => 0)
     const t0 = performance.now()
     if (replicas === undefined) await runtime.startWorker()
     else await replicas.start()
@@ -194,6 +204,14 @@ export async function runFanout (location: DatabaseLocation, options: FanoutOpti
       if (invited >= options.users) break
     }
     const seconds = (performance.now() - t0) / 1000
+    const cpu = process.cpuUsage(cpu0)
+    const perJob = replicas === undefined && invited > 0
+      ? {
+          statements: (statementsSent() - statements0) / invited,
+          cpuMicros: (cpu.user + cpu.system) / invited,
+          dbCpuMicros: (await databaseCpuMicros(handle).catch(() => 0) - dbCpu0) / invited
+        }
+      : null
     await replicas?.stop()
     replicas = undefined
     await provisioning.close()
@@ -235,7 +253,8 @@ export async function runFanout (location: DatabaseLocation, options: FanoutOpti
       errorCodes: [...errorCodes].map(([code, n]) => `${code}×${n}`).join(', ') || 'none',
       workerBatchSize: config.worker.batchSize,
       workerConcurrency: config.worker.concurrency,
-      replicas: replicaCount
+      replicas: replicaCount,
+      perJob
     }
   } finally {
     await replicas?.stop()

@@ -134,7 +134,8 @@ export class RequestLog {
   async #drain (fullOnly: boolean): Promise<void> {
     const { batchSize } = this.deps.settings
     let due = fullOnly ? Infinity : this.#buffer.size
-    while (due > 0 && (!fullOnly || this.#buffer.size >= batchSize)) {
+    const minimum = fullOnly ? batchSize : 1
+    while (due > 0 && this.#buffer.size >= minimum) {
       const taken = this.#buffer.take(Math.min(batchSize, due))
       if (taken.length === 0) return
       due -= taken.length

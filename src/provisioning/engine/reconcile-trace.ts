@@ -90,6 +90,15 @@ export class TraceRecorder {
   readonly holds: TraceHold[] = []
   /** Filled by the tracing fetch (adapters/meta-trace.ts collectingCalls). */
   readonly calls: GraphCallTrace[] = []
+  /**
+   * The person's record as this reconcile last wrote it: where it left them, for the trace's
+   * result, without reading the record back.
+   */
+  lastSaved: PersonRecord | undefined
+
+  noteSaved (record: PersonRecord): void {
+    this.lastSaved = record
+  }
 
   noteDesired (idp: TraceIdpRecord, desired: DesiredResult): void {
     this.idp = idp

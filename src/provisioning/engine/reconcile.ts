@@ -235,7 +235,8 @@ export async function reconcilePerson (
         // A lookup Meta refuses outright (permissions, 2FA): say so on the person, do not loop.
         const record = await findPerson(deps.db, tenant.tenantId, job.userId)
         await savePerson(deps.db, tenant.tenantId, job.userId, { state: 'failed', lastError: f.message, lastErrorCode: f.code, lastTraceId: f.traceId }, record?.version ?? 0)
-          .catch((e: unknown) => { if (!(e instanceof StaleRecordError)) throw e })
+          .then((saved) => { deps.trace?.noteSaved(saved) },
+            (e: unknown) => { if (!(e instanceof StaleRecordError)) throw e })
         return { kind: 'done' }
       }
       return { kind: 'retry', message: f.message }

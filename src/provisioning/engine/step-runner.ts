@@ -9,7 +9,7 @@ import { lookupByEmail, type Found, type MemberDirectory } from '../adapters/met
 import { traced } from '../adapters/meta-trace.js'
 import { actionLabel, unsentOutcome, type ProvisioningMetrics } from '../adapters/metrics-sink.js'
 import type { Plan, Step } from './reconcile-types.js'
-import { savePerson, type PersonPatch, type PersonRecord } from '../records/people-repository.js'
+import { savePerson, savePersonAudited, type PersonPatch, type PersonRecord } from '../records/people-repository.js'
 import { isRemoval } from './plan.js'
 import type { RemovalGate } from './removal-gate.js'
 import type { TenantContext } from '../adapters/tenant-context.js'
@@ -59,9 +59,22 @@ export type RunResult =
   | { kind: 'parked', record: PersonRecord, failure: Failure }
 
 export async function save (run: RunContext, record: PersonRecord, patch: PersonPatch): Promise<PersonRecord> {
-  return await savePerson(
+  const saved = await savePerson(
     run.db, run.tenant.tenantId, run.userId, { email: run.email ?? record.email, ...patch }, record.version
   )
+  run.trace?.noteSaved(saved)
+  return saved
+}
+
+/** `save` and its audit event, written together or not at all. */
+async function saveAudited (
+  run: RunContext, record: PersonRecord, patch: PersonPatch, event: AuditEvent
+): Promise<PersonRecord> {
+  const saved = await savePersonAudited(
+    run.db, run.tenant.tenantId, run.userId, { email: run.email ?? record.email, ...patch }, record.version, event
+  )
+  run.trace?.noteSaved(saved)
+  return saved
 }
 
 export function audit (run: RunContext, event: Omit<AuditEvent, 'tenantId' | 'actor' | 'userId' | 'email' | 'reason'> & { reason?: string }): AuditEvent {
@@ -204,8 +217,8 @@ async function sendStep (run: RunContext, start: PersonRecord, step: Step): Prom
     ))
     accepted = true
     run.metrics?.recordProvisioningAction(actionLabel(step), value.replan === undefined ? 'applied' : 'skipped')
-    record = await save(run, record, { ...value.patch, lastTraceId: traceId })
-    await writeAudit(run.db, acceptedAudit(run, step, value, traceId))
+    const accepting = acceptedAudit(run, step, value, traceId)
+    record = await saveAudited(run, record, { ...value.patch, lastTraceId: traceId }, accepting)
     if (value.replan !== undefined) return { kind: 'replan', record }
     await confirmConnected(run)
     return { kind: 'next', record }

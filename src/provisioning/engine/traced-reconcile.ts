@@ -3,7 +3,7 @@ import { collectingCalls } from '../adapters/meta-trace.js'
 import type { TenantContext } from '../adapters/tenant-context.js'
 import type { ReconcileJob } from '../jobs/queue.js'
 import { findPerson, type PersonRecord } from '../records/people-repository.js'
-import { acquireLease, insertTrace, releaseLease, renewLease } from '../records/traces-repository.js'
+import { acquireLease, insertTraceAndRelease, releaseLease, renewLease } from '../records/traces-repository.js'
 import { reconcilePerson, type JobOutcome, type ReconcileDeps } from './reconcile.js'
 import { TraceRecorder, type ReconcileTrace, type TraceResult, type TraceTrigger } from './reconcile-trace.js'
 
@@ -37,8 +37,9 @@ export interface TracedReconcile {
 /**
  * One reconcile of a person with its trace: the person's lease first (one reconcile of a person
  * at a time, whether the queue's worker or an admin's "reconcile now" started it), then
- * `reconcilePerson` with every Graph call collected, then the trace stored and the person's
- * oldest traces pruned. An observe-only run takes no lease and stores nothing. A trace that
+ * `reconcilePerson` with every Graph call collected, then the trace stored, the person's
+ * oldest traces pruned and the lease released, in one statement. An observe-only run takes no
+ * lease and stores nothing. A trace that
  * cannot be stored is logged, never a reason to fail the reconcile it describes.
  */
 export async function reconcileTraced (
@@ -66,6 +67,7 @@ export async function reconcileTraced (
   }
   const heartbeat = observeOnly ? undefined : setInterval(renew, LEASE_RENEW_MS)
   heartbeat?.unref()
+  let released = false
   try {
     const recorder = new TraceRecorder()
     const started = performance.now()
@@ -78,16 +80,26 @@ export async function reconcileTraced (
     } catch (err) {
       thrown = err
     }
-    const after = await findPerson(deps.db, tenant.tenantId, job.userId).catch(() => undefined)
+    // Where the reconcile left the person: its own last write; read back only when it wrote
+    // nothing or failed part way.
+    const after = outcome !== undefined && recorder.lastSaved !== undefined
+      ? recorder.lastSaved
+      : await findPerson(deps.db, tenant.tenantId, job.userId).catch(() => undefined)
     const trace = recorder.finish(resultOf(outcome, thrown, after))
     const durationMs = Math.round(performance.now() - started)
     let traceId: string | null = null
-    if (!observeOnly) traceId = await store(deps, { tenant, job, jobId, trigger, startedAt, durationMs, trace })
+    if (!observeOnly) {
+      clearInterval(heartbeat)
+      traceId = await store(deps, { tenant, job, jobId, trigger, startedAt, durationMs, trace }, holder)
+      released = traceId !== null
+    }
     if (outcome === undefined) throw thrown
     return { outcome, trace, traceId, startedAt, durationMs }
   } finally {
     clearInterval(heartbeat)
-    if (!observeOnly) {
+    // Released with the trace when it was stored; else (its write failed, or something threw
+    // before it) here.
+    if (!observeOnly && !released) {
       await releaseLease(deps.db, tenant.tenantId, job.userId, holder).catch((err: unknown) => {
         const where = { err, tenantId: tenant.tenantId, userId: job.userId }
         deps.logger.warn(where, 'reconcile lease not released; it expires')
@@ -104,9 +116,9 @@ async function store (deps: TracedReconcileDeps, run: {
   startedAt: Date,
   durationMs: number,
   trace: ReconcileTrace
-}): Promise<string | null> {
+}, holder: string): Promise<string | null> {
   try {
-    const row = await insertTrace(deps.db, {
+    const row = await insertTraceAndRelease(deps.db, {
       tenantId: run.tenant.tenantId,
       userId: run.job.userId,
       trigger: run.trigger,
@@ -115,8 +127,8 @@ async function store (deps: TracedReconcileDeps, run: {
       startedAt: run.startedAt,
       durationMs: run.durationMs,
       trace: run.trace
-    }, deps.tracesPerPerson ?? DEFAULT_TRACES_PER_PERSON)
-    return String(row.id)
+    }, deps.tracesPerPerson ?? DEFAULT_TRACES_PER_PERSON, holder)
+    return row.id
   } catch (err) {
     deps.logger.warn({ err, tenantId: run.tenant.tenantId, userId: run.job.userId }, 'reconcile trace not stored')
     return null

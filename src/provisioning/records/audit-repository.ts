@@ -23,7 +23,12 @@ export interface AuditEvent {
 export async function writeAudit (db: Executor, events: AuditEvent | readonly AuditEvent[]): Promise<void> {
   const list = Array.isArray(events) ? events as readonly AuditEvent[] : [events as AuditEvent]
   if (list.length === 0) return
-  await db.insertInto('audit_events').values(list.map((e) => ({
+  await db.insertInto('audit_events').values(list.map(auditRow)).execute()
+}
+
+/** An event as its row's columns. */
+export function auditRow (e: AuditEvent) {
+  return {
     tenant_id: e.tenantId,
     actor: e.actor,
     user_id: e.userId ?? null,
@@ -35,7 +40,7 @@ export async function writeAudit (db: Executor, events: AuditEvent | readonly Au
     meta_trace_id: e.metaTraceId ?? null,
     error_code: e.errorCode ?? null,
     message: e.message ?? null
-  }))).execute()
+  }
 }
 
 export interface AuditQuery {
