@@ -2,6 +2,7 @@ import { loadConfig } from '../src/config.js'
 import { openDatabase } from '../src/db/database.js'
 import { createLogger } from '../src/logger.js'
 import { loadProvisioning } from './lib/sink.js'
+import { StatisticsKeeper } from '../src/db/table-statistics.js'
 
 /**
  * One worker replica of the fan-out with replicas (bench/lib/fanout.ts): a process of its own,
@@ -29,11 +30,15 @@ const handle = await openDatabase({
   log: logger
 })
 const provisioning = await loadProvisioning(handle, config, logger, false)
+// As src/main.ts runs it in every process.
+const statistics = new StatisticsKeeper({ db: handle.db, intervalMs: config.databaseAnalyzeIntervalSeconds * 1000, logger })
 process.on('message', (m: { type: string }) => {
   if (m.type === 'start') {
+    statistics.start()
     void provisioning.runtime.startWorker().then(() => process.send?.({ type: 'started' }))
   } else if (m.type === 'stop') {
     void (async () => {
+      await statistics.stop()
       await provisioning.close()
       await handle.close()
       process.exit(0)

@@ -21,6 +21,7 @@ import { createMetrics } from '../src/metrics/registry.js'
 import { RequestLog, defaultRequestLogSettings } from '../src/request-log/request-log.js'
 import { loadProvisioning, type LoadedProvisioning } from './lib/sink.js'
 import { databaseCpuMicros } from './lib/database-cpu.js'
+import { StatisticsKeeper } from '../src/db/table-statistics.js'
 
 export interface ChildReady { type: 'ready', ports: Record<string, number>, sink?: string | undefined, sinkError?: string | undefined }
 export interface ChildStats {
@@ -190,6 +191,10 @@ async function main (): Promise<void> {
     ports.plain = await listen(plain)
   }
 
+  // As src/main.ts runs it in every process.
+  const statistics = new StatisticsKeeper({ db: handle.db, intervalMs: config.databaseAnalyzeIntervalSeconds * 1000, logger })
+  statistics.start()
+
   process.on('message', (message: { type: string }) => {
     if (message.type === 'stats') {
       void (async () => {
@@ -210,6 +215,7 @@ async function main (): Promise<void> {
         // Let requests autocannon abandoned at the end of its last run finish first.
         await new Promise((resolve) => setTimeout(resolve, 300))
         for (const app of apps) await app.close()
+        await statistics.stop()
         await sink?.close()
         await handle.close()
         process.exit(0)

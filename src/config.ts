@@ -19,6 +19,7 @@ export const envSchema = z.object({
   DATABASE_URL: z.preprocess(empty, z.string().url().optional()),
   DATABASE_POOL_SIZE: z.preprocess(empty, positiveInt.default(10)),
   DATABASE_PREPARED_STATEMENTS: z.preprocess(empty, bool.default(true)),
+  DATABASE_ANALYZE_INTERVAL_SECONDS: z.preprocess(empty, z.coerce.number().int().min(0).max(3600).default(15)),
   DATABASE_CONNECT_TIMEOUT_MS: z.preprocess(empty, nonNegativeInt.default(5_000)),
   DATABASE_STATEMENT_TIMEOUT_MS: z.preprocess(empty, nonNegativeInt.default(30_000)),
   DATABASE_IDLE_TIMEOUT_MS: z.preprocess(empty, nonNegativeInt.default(10_000)),
@@ -152,6 +153,8 @@ export type Config = Readonly<{
   databaseUrl: string | undefined
   databasePoolSize: number
   databasePreparedStatements: boolean
+  /** DATABASE_ANALYZE_INTERVAL_SECONDS: how often grown tables are analyzed (0: never). */
+  databaseAnalyzeIntervalSeconds: number
   /** Pool and server timeouts (src/db/database.ts); 0 turns one off. */
   databaseTimeouts: Readonly<{ connectMs: number, statementMs: number, idleMs: number }>
   /** Longest a request waits for the database in all before 503; 0 = no deadline. */
@@ -273,6 +276,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
+    databaseAnalyzeIntervalSeconds: e.DATABASE_ANALYZE_INTERVAL_SECONDS,
     databaseTimeouts: Object.freeze({
       connectMs: e.DATABASE_CONNECT_TIMEOUT_MS,
       statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS,

@@ -21,6 +21,7 @@ import { createProcessProbe } from './http/overload-probe.js'
 import { backgroundShedding } from './http/background-shedding.js'
 import { runAsBackground } from './db/work-priority.js'
 import { HistorySampler } from './charts/history-sampler.js'
+import { StatisticsKeeper } from './db/table-statistics.js'
 
 function printFirstStart (
   config: Config, port: number, token: string | undefined, adminToken: string | undefined
@@ -146,6 +147,14 @@ async function main (): Promise<void> {
     logger: logger.child({ component: 'chart-history' })
   })
   history.start()
+  // Planner statistics for tables that grow faster than autovacuum looks (and on the embedded
+  // database, where no autovacuum runs): src/db/table-statistics.ts.
+  const statistics = new StatisticsKeeper({
+    db: database.db,
+    intervalMs: config.databaseAnalyzeIntervalSeconds * 1000,
+    logger: logger.child({ component: 'table-statistics' })
+  })
+  statistics.start()
   // The port actually bound (PORT=0 picks a free one).
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : config.port
@@ -182,6 +191,7 @@ async function main (): Promise<void> {
       for (const detach of detachMetrics) detach()
       await scheduler.stop()
       await history.stop()
+      await statistics.stop()
       await sync.drain()
       // In-flight reconciles finish; unfinished jobs stay queued for the next start.
       await provisioning.stop()

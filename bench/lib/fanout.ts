@@ -11,6 +11,7 @@ import { insertTenant } from '../../src/tenants/tenants-repository.js'
 import type { DatabaseLocation } from './dataset.js'
 import { loadProvisioning } from './sink.js'
 import { databaseCpuMicros, statementsSent } from './database-cpu.js'
+import { StatisticsKeeper } from '../../src/db/table-statistics.js'
 
 export interface FanoutOptions {
   users: number
@@ -189,7 +190,10 @@ export async function runFanout (location: DatabaseLocation, options: FanoutOpti
     const statements0 = statementsSent()
     const cpu0 = process.cpuUsage()
     const dbCpu0 = await databaseCpuMicros(handle).catch(() => 0)
+    // As src/main.ts runs it in every process (the replicas run their own).
+    const statistics = new StatisticsKeeper({ db, intervalMs: config.databaseAnalyzeIntervalSeconds * 1000, logger })
     const t0 = performance.now()
+    statistics.start()
     if (replicas === undefined) await runtime.startWorker()
     else await replicas.start()
     const deadline = t0 + options.timeoutSeconds * 1000
@@ -204,6 +208,7 @@ export async function runFanout (location: DatabaseLocation, options: FanoutOpti
       if (invited >= options.users) break
     }
     const seconds = (performance.now() - t0) / 1000
+    await statistics.stop()
     const cpu = process.cpuUsage(cpu0)
     const perJob = replicas === undefined && invited > 0
       ? {
