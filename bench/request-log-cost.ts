@@ -8,10 +8,8 @@
  * PostgreSQL backends is counted as well, read from /proc when the server runs on this host:
  * there the batch INSERT runs in the server, not here. See bench/findings.md §7.
  */
-import { readFileSync, rmSync } from 'node:fs'
-import pg from 'pg'
+import { rmSync } from 'node:fs'
 import pino from 'pino'
-import { sql } from 'kysely'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { openDatabase } from '../src/db/database.js'
@@ -20,14 +18,7 @@ import { RequestLog, defaultRequestLogSettings } from '../src/request-log/reques
 import { insertTenant } from '../src/tenants/tenants-repository.js'
 import { TokenService } from '../src/tenants/token-service.js'
 import { createLocation } from './lib/dataset.js'
-
-// Statements sent, counted at pg.Client#query as bench/server.ts does (both engines go through pg.Pool).
-let statements = 0
-const clientQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  statements++
-  return clientQuery.apply(this, args)
-} as typeof pg.Client.prototype.query
+import { databaseCpuMicros, statementsSent } from './lib/database-cpu.js'
 
 const flags = new Map(process.argv.slice(2).filter((a) => a.startsWith('--')).map((a) => {
   const [k = '', v = ''] = a.slice(2).split('=', 2)
@@ -53,20 +44,6 @@ for (let i = 0; i < 500; i++) {
   await withoutLog.inject({ method: 'POST', url: '/scim/v2/Users', headers, payload: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `seed${i}@bench.example`, name: { givenName: 'Seed', familyName: String(i) }, emails: [{ value: `seed${i}@bench.example`, primary: true, type: 'work' }], active: true }) })
 }
 
-/** CPU ticks (1/100 s) of this database's server backends; 0 when the server is not on this host. */
-async function serverTicks (): Promise<number> {
-  if (engine !== 'postgres') return 0
-  const pids = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(handle.db)
-  let ticks = 0
-  for (const { pid } of pids.rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
-      ticks += Number(fields[11]) + Number(fields[12])
-    } catch {}
-  }
-  return ticks
-}
-
 type Shape = (k: number) => { method: 'GET' | 'POST', url: string, payload?: string }
 const allShapes: Record<string, Shape> = {
   filter: (k) => ({ method: 'GET', url: `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "seed${k % 500}@bench.example"`)}` }),
@@ -78,8 +55,8 @@ const shapes = Object.entries(allShapes).filter(([name]) => wanted.includes(name
 let flushCpu = 0
 interface Measured { cpu: number, server: number, statements: number }
 async function block (app: typeof withLog, shape: Shape, n: number, offset: number): Promise<Measured> {
-  const ticks = await serverTicks()
-  const sent = statements
+  const serverCpu = await databaseCpuMicros(handle)
+  const sent = statementsSent()
   const start = process.cpuUsage()
   for (let k = 0; k < n; k++) await app.inject({ ...shape(offset + k), headers })
   const beforeFlush = process.cpuUsage()
@@ -87,8 +64,8 @@ async function block (app: typeof withLog, shape: Shape, n: number, offset: numb
   const flushed = process.cpuUsage(beforeFlush)
   if (app === withLog) flushCpu += flushed.user + flushed.system
   const used = process.cpuUsage(start)
-  const measured = { cpu: (used.user + used.system) / n, statements: (statements - sent) / n }
-  return { ...measured, server: ((await serverTicks()) - ticks) * 10_000 / n }
+  const measured = { cpu: (used.user + used.system) / n, statements: (statementsSent() - sent) / n }
+  return { ...measured, server: ((await databaseCpuMicros(handle)) - serverCpu) / n }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0

@@ -12,7 +12,6 @@
  * It answers IPC messages: `stats` (RSS now, peak since `reset-peak`) and `stop`.
  */
 import Fastify, { type FastifyInstance } from 'fastify'
-import pg from 'pg'
 import { loadConfig } from '../src/config.js'
 import { openDatabase, type DatabaseHandle } from '../src/db/database.js'
 import { buildApp } from '../src/app.js'
@@ -20,7 +19,7 @@ import { createLogger } from '../src/logger.js'
 import { createMetrics } from '../src/metrics/registry.js'
 import { RequestLog, defaultRequestLogSettings } from '../src/request-log/request-log.js'
 import { loadProvisioning, type LoadedProvisioning } from './lib/sink.js'
-import { databaseCpuMicros } from './lib/database-cpu.js'
+import { databaseCpuMicros, statementsSent } from './lib/database-cpu.js'
 import { StatisticsKeeper } from '../src/db/table-statistics.js'
 
 export interface ChildReady { type: 'ready', ports: Record<string, number>, sink?: string | undefined, sinkError?: string | undefined }
@@ -44,13 +43,6 @@ const dataDir = process.env.BENCH_DATA_DIR ?? './data'
 const tenantId = process.env.BENCH_TENANT_ID ?? ''
 const wantProvisioning = process.env.BENCH_PROVISIONING === 'engine'
 
-// Statements sent to the database, counted at pg.Client#query (both engines go through pg.Pool).
-let statements = 0
-const clientQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  statements++
-  return clientQuery.apply(this, args)
-} as typeof pg.Client.prototype.query
 let httpRequests = 0
 
 let peakRss = process.memoryUsage.rss()
@@ -202,7 +194,7 @@ async function main (): Promise<void> {
         const rss = process.memoryUsage.rss()
         if (rss > peakRss) peakRss = rss
         const cpu = process.cpuUsage()
-        const sent = statements
+        const sent = statementsSent()
         const dbCpuMicros = await databaseCpuMicros(handle).catch(() => 0)
         const stats: ChildStats = { type: 'stats', rss, peakRss, maxRssKb: process.resourceUsage().maxRSS, heapUsed: process.memoryUsage().heapUsed, statements: sent, httpRequests, cpuMicros: cpu.user + cpu.system, dbCpuMicros }
         process.send?.(stats)
