@@ -1,15 +1,13 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { sql } from 'kysely'
 import { loadConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import { createLogger } from '../../src/logger.js'
 import { buildSimulator } from '../../src/simulator/app.js'
-import { saveMetaSettings } from '../../src/tenants/meta-settings.js'
-import { insertTenant } from '../../src/tenants/tenants-repository.js'
 import type { DatabaseLocation } from './dataset.js'
 import { loadProvisioning } from './sink.js'
+import { seedFanoutTenant } from './fanout-tenant.js'
 import { databaseCpuMicros, statementsSent } from './database-cpu.js'
 import { StatisticsKeeper } from '../../src/db/table-statistics.js'
 
@@ -164,22 +162,12 @@ export async function runFanout (location: DatabaseLocation, options: FanoutOpti
   try {
     const db = handle.db
     await migrateToLatest(db)
-    const tenant = await insertTenant(db, 'bench-fanout')
     // The runtime (without its worker yet) for the secret box and the queue.
     provisioning = await loadProvisioning(handle, config, logger, false)
     const runtime = provisioning.runtime
-    await db.transaction().execute(async (trx) => {
-      await saveMetaSettings(trx, runtime.box, tenant.id, {
-        businessId, accessToken: seeded.token, appSecret: null, identityMode: 'facebook_profiles', inviteType: 'FB', defaultRole: 'EMPLOYEE', dryRun: false
-      }, 'admin')
+    await seedFanoutTenant(db, {
+      box: runtime.box, queue: runtime.queue, business: { id: businessId, token: seeded.token }, users: options.users, name: 'bench-fanout', reason: 'bench fan-out'
     })
-    await sql`
-      insert into users (tenant_id, user_name, external_id, active, display_name, data)
-      select ${tenant.id}::uuid, 'fan' || i || '@fanout.example', 'fan-' || i, true, 'Fan ' || i,
-        jsonb_build_object('userName', 'fan' || i || '@fanout.example', 'active', true, 'displayName', 'Fan ' || i,
-          'emails', jsonb_build_array(jsonb_build_object('value', 'fan' || i || '@fanout.example', 'type', 'work', 'primary', true)))
-      from generate_series(1, ${options.users}::int) as i`.execute(db)
-    await db.transaction().execute(async (trx) => { await runtime.queue.enqueueTenant(trx, tenant.id, 'bench fan-out') })
     const invitedCount = (): number => sim.store.requestsOf(businessId).filter((r) => /pending/i.test(String(r.status))).length
     if (replicaCount > 1) {
       // The bench process keeps only the queue (API role); the workers are the replicas.

@@ -39,42 +39,29 @@ function rangeOf (q: RangeInput, now: Date): Range {
 export async function chartRoutes (app: FastifyInstance, opts: { db: Kysely<DB>, now?: () => Date }): Promise<void> {
   const now = opts.now ?? (() => new Date())
   const admin = app.withTypeProvider<ZodTypeProvider>()
-  admin.get('/charts/actions', { schema: { querystring: rangeQuery(3600, 7) } }, async (request) => {
-    const q = request.query
-    const range = rangeOf(q, now())
-    const points = await actionSeries(opts.db, request.adminTenant.id, range, q.bucket_seconds)
-    return { ...range, bucket_seconds: q.bucket_seconds, points }
-  })
-  admin.get('/charts/scim-requests', { schema: { querystring: rangeQuery(300, 1) } }, async (request) => {
-    const q = request.query
-    const range = rangeOf(q, now())
-    return {
-      ...range,
-      bucket_seconds: q.bucket_seconds,
-      points: await scimRequestSeries(opts.db, request.adminTenant.id, range, q.bucket_seconds)
-    }
-  })
+  // A bucketed series: its range, its bucket size and what the repository answers for them.
+  const bucketed = (
+    path: string, defaultBucketSeconds: number, defaultDays: number,
+    read: (tenantId: string, range: Range, bucketSeconds: number) => Promise<object>
+  ): void => {
+    admin.get(path, { schema: { querystring: rangeQuery(defaultBucketSeconds, defaultDays) } }, async (request) => {
+      const q = request.query
+      const range = rangeOf(q, now())
+      const series = await read(request.adminTenant.id, range, q.bucket_seconds)
+      return { ...range, bucket_seconds: q.bucket_seconds, ...series }
+    })
+  }
+  bucketed('/charts/actions', 3600, 7, async (tenantId, range, bucket) =>
+    ({ points: await actionSeries(opts.db, tenantId, range, bucket) }))
+  bucketed('/charts/scim-requests', 300, 1, async (tenantId, range, bucket) =>
+    ({ points: await scimRequestSeries(opts.db, tenantId, range, bucket) }))
   admin.get('/charts/invitations', { schema: { querystring: rangeQuery(86_400, 30) } }, async (request) => {
     const q = request.query
     const range = rangeOf(q, now())
     return { ...range, ...await invitationFunnel(opts.db, request.adminTenant.id, range, now()) }
   })
-  admin.get('/charts/queue', { schema: { querystring: rangeQuery(300, 1) } }, async (request) => {
-    const q = request.query
-    const range = rangeOf(q, now())
-    return {
-      ...range,
-      bucket_seconds: q.bucket_seconds,
-      points: await queueDepthSeries(opts.db, request.adminTenant.id, range, q.bucket_seconds)
-    }
-  })
-  admin.get('/charts/rate-limits', { schema: { querystring: rangeQuery(300, 1) } }, async (request) => {
-    const q = request.query
-    const range = rangeOf(q, now())
-    return {
-      ...range,
-      bucket_seconds: q.bucket_seconds,
-      ...await rateLimitSeries(opts.db, request.adminTenant.id, range, q.bucket_seconds)
-    }
-  })
+  bucketed('/charts/queue', 300, 1, async (tenantId, range, bucket) =>
+    ({ points: await queueDepthSeries(opts.db, tenantId, range, bucket) }))
+  bucketed('/charts/rate-limits', 300, 1, async (tenantId, range, bucket) =>
+    await rateLimitSeries(opts.db, tenantId, range, bucket))
 }

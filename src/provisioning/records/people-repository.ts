@@ -5,7 +5,7 @@ import { readStoredPlan, type StoredPlan } from './stored-plan.js'
 import type { MetaPersonRow, PersonState } from './tables.js'
 import type { Executor } from '../../db/executor.js'
 import type { UserRowRef } from '../../directory/user-extensions.js'
-import { auditRow, writeAudit, type AuditEvent } from './audit-repository.js'
+import { auditRow, type AuditEvent } from './audit-repository.js'
 
 /** A person's record: the observed access plus what the last reconcile found. */
 export interface PersonRecord extends ObservedAccess {
@@ -127,6 +127,30 @@ function columns (patch: PersonPatch): Record<string, unknown> {
 }
 
 /**
+ * The write of `savePerson`: an INSERT when the record must not exist yet (`expectedVersion` 0),
+ * else an UPDATE of that version; either answers the row written, or none.
+ */
+function personWrite (db: Executor, tenantId: string, userId: string, patch: PersonPatch, expectedVersion: number) {
+  const values = columns(patch)
+  return expectedVersion === 0
+    ? db.insertInto('meta_people')
+      .values({ tenant_id: tenantId, user_id: userId, assets: '[]', state: 'none', ...values })
+      .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doNothing())
+      .returningAll()
+    : db.updateTable('meta_people')
+      .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
+      .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('version', '=', expectedVersion)
+      .returningAll()
+}
+
+function recordOrStale (row: MetaPersonRow | undefined, userId: string, expectedVersion: number): PersonRecord {
+  if (row !== undefined) return toRecord(row)
+  throw new StaleRecordError(expectedVersion === 0
+    ? `meta_people ${userId} was created by another writer`
+    : `meta_people ${userId} changed since version ${expectedVersion}`)
+}
+
+/**
  * Writes a patch if the record is still at `expectedVersion` (0: there must be no row), so a
  * reconcile working from an old read never overwrites what another writer learnt meanwhile.
  * Answers the record as written.
@@ -134,62 +158,44 @@ function columns (patch: PersonPatch): Record<string, unknown> {
 export async function savePerson (
   db: Executor, tenantId: string, userId: string, patch: PersonPatch, expectedVersion: number
 ): Promise<PersonRecord> {
-  const values = columns(patch)
-  if (expectedVersion === 0) {
-    const row = await db.insertInto('meta_people')
-      .values({ tenant_id: tenantId, user_id: userId, assets: '[]', state: 'none', ...values })
-      .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doNothing())
-      .returningAll().executeTakeFirst()
-    if (row === undefined) throw new StaleRecordError(`meta_people ${userId} was created by another writer`)
-    return toRecord(row)
-  }
-  const row = await db.updateTable('meta_people')
-    .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('version', '=', expectedVersion)
-    .returningAll().executeTakeFirst()
-  if (row === undefined) throw new StaleRecordError(`meta_people ${userId} changed since version ${expectedVersion}`)
-  return toRecord(row)
+  const row = await personWrite(db, tenantId, userId, patch, expectedVersion).executeTakeFirst()
+  return recordOrStale(row, userId, expectedVersion)
 }
 
+/** The audit event's columns and types: bound in a SELECT list, its values have no other type. */
+const AUDIT_COLUMN_TYPES = {
+  tenant_id: 'uuid',
+  actor: 'text',
+  user_id: 'uuid',
+  email: 'text',
+  action: 'text',
+  reason: 'text',
+  outcome: 'text',
+  detail: 'jsonb',
+  meta_trace_id: 'text',
+  error_code: 'integer',
+  message: 'text'
+} as const
+type AuditColumn = keyof typeof AUDIT_COLUMN_TYPES
+
 /**
- * `savePerson` of an existing record together with an audit event, in one statement: the event
- * is written exactly when the record's update is (a record changed underneath writes neither
- * and throws `StaleRecordError`), and a crash cannot leave one without the other. One round
- * trip instead of two after every step Meta accepted (bench/findings.md).
+ * `savePerson` together with an audit event, in one statement: the event is written exactly
+ * when the record is (a record changed underneath writes neither and throws
+ * `StaleRecordError`), and a crash cannot leave one without the other. One round trip instead
+ * of two after every step Meta accepted (bench/findings.md).
  */
 export async function savePersonAudited (
   db: Executor, tenantId: string, userId: string, patch: PersonPatch, expectedVersion: number, event: AuditEvent
 ): Promise<PersonRecord> {
-  if (expectedVersion === 0) {
-    const created = await savePerson(db, tenantId, userId, patch, expectedVersion)
-    await writeAudit(db, event)
-    return created
-  }
   const e = auditRow(event)
+  const names = Object.keys(AUDIT_COLUMN_TYPES) as AuditColumn[]
   const row = await db
-    .with('updated', (qb) => qb.updateTable('meta_people')
-      .set({ ...columns(patch), version: sql`version + 1`, updated_at: sql`now()` })
-      .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('version', '=', expectedVersion)
-      .returningAll())
-    .with('audited', (qb) => qb.insertInto('audit_events')
-      .columns(['tenant_id', 'actor', 'user_id', 'email', 'action', 'reason', 'outcome', 'detail', 'meta_trace_id',
-        'error_code', 'message'])
-      .expression((eb) => eb.selectFrom('updated').select([
-        sql<string>`${e.tenant_id}::uuid`.as('tenant_id'),
-        sql<string>`${e.actor}::text`.as('actor'),
-        sql<string>`${e.user_id}::uuid`.as('user_id'),
-        sql<string>`${e.email}::text`.as('email'),
-        sql<string>`${e.action}::text`.as('action'),
-        sql<string>`${e.reason}::text`.as('reason'),
-        sql<string>`${e.outcome}::text`.as('outcome'),
-        sql<string>`${e.detail}::jsonb`.as('detail'),
-        sql<string>`${e.meta_trace_id}::text`.as('meta_trace_id'),
-        sql<number>`${e.error_code}::integer`.as('error_code'),
-        sql<string>`${e.message}::text`.as('message')
-      ])))
-    .selectFrom('updated').selectAll().executeTakeFirst()
-  if (row === undefined) throw new StaleRecordError(`meta_people ${userId} changed since version ${expectedVersion}`)
-  return toRecord(row as MetaPersonRow)
+    .with('written', () => personWrite(db, tenantId, userId, patch, expectedVersion))
+    .with('audited', (qb) => qb.insertInto('audit_events').columns(names)
+      .expression((eb) => eb.selectFrom('written')
+        .select(names.map((c) => sql`${e[c]}::${sql.raw(AUDIT_COLUMN_TYPES[c])}`.as(c)))))
+    .selectFrom('written').selectAll().executeTakeFirst()
+  return recordOrStale(row as MetaPersonRow | undefined, userId, expectedVersion)
 }
 
 /** People the bridge manages in Meta (a member or an invitation), which the removal budget counts. */

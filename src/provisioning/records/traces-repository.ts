@@ -30,8 +30,6 @@ export interface NewTrace {
 export async function insertTraceAndRelease (
   db: Kysely<DB>, row: NewTrace, keep: number, holder: string
 ): Promise<{ id: string }> {
-  const existing = (eb: Kysely<DB>) => eb.selectFrom('reconcile_traces').select('id')
-    .where('tenant_id', '=', row.tenantId).where('user_id', '=', row.userId)
   return await db
     .with('inserted', (qb) => qb.insertInto('reconcile_traces').values({
       tenant_id: row.tenantId,
@@ -50,7 +48,9 @@ export async function insertTraceAndRelease (
         .where('tenant_id', '=', row.tenantId).where('user_id', '=', row.userId)
       return keep <= 1
         ? older.returning('id')
-        : older.where('id', '<', existing(db).orderBy('id', 'desc').offset(keep - 2).limit(1)).returning('id')
+        : older.where('id', '<', db.selectFrom('reconcile_traces').select('id')
+          .where('tenant_id', '=', row.tenantId).where('user_id', '=', row.userId)
+          .orderBy('id', 'desc').offset(keep - 2).limit(1)).returning('id')
     })
     .with('released', (qb) => qb.deleteFrom('reconcile_leases')
       .where('tenant_id', '=', row.tenantId).where('user_id', '=', row.userId).where('holder', '=', holder)

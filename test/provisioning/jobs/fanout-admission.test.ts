@@ -1,11 +1,9 @@
 import t, { type Test } from 'tap'
-import { sql } from 'kysely'
 import pino from 'pino'
 import { createSecretBox } from '../../../src/crypto/secret-box.js'
 import { MetaGovernor } from '../../../src/meta/index.js'
 import { startProvisioning, type ProvisioningRuntime } from '../../../src/provisioning/runtime.js'
-import { saveMetaSettings } from '../../../src/tenants/meta-settings.js'
-import { insertTenant } from '../../../src/tenants/tenants-repository.js'
+import { seedFanoutTenant } from '../../../bench/lib/fanout-tenant.js'
 import { testConfig } from '../../helpers/app.js'
 import { createTestDatabase } from '../../helpers/database.js'
 import { API_VERSION, startSimulator } from '../../meta/helpers/harness.js'
@@ -57,19 +55,9 @@ async function fanout (t: Test, replicas: number): Promise<void> {
     runtimes.push(runtime)
   }
   const first = runtimes[0] as ProvisioningRuntime
-  const tenant = await insertTenant(database.db, 'fanout')
-  await database.db.transaction().execute(async (trx) => {
-    await saveMetaSettings(trx, box, tenant.id, {
-      businessId, accessToken: seeded.token, appSecret: null, identityMode: 'facebook_profiles', inviteType: 'FB', defaultRole: 'EMPLOYEE', dryRun: false
-    }, 'admin')
+  await seedFanoutTenant(database.db, {
+    box, queue: first.queue, business: { id: businessId, token: seeded.token }, users: USERS, name: 'fanout', reason: 'test fan-out'
   })
-  await sql`
-    insert into users (tenant_id, user_name, external_id, active, display_name, data)
-    select ${tenant.id}::uuid, 'fan' || i || '@fanout.example', 'fan-' || i, true, 'Fan ' || i,
-      jsonb_build_object('userName', 'fan' || i || '@fanout.example', 'active', true, 'displayName', 'Fan ' || i,
-        'emails', jsonb_build_array(jsonb_build_object('value', 'fan' || i || '@fanout.example', 'type', 'work', 'primary', true)))
-    from generate_series(1, ${USERS}::int) as i`.execute(database.db)
-  await database.db.transaction().execute(async (trx) => { await first.queue.enqueueTenant(trx, tenant.id, 'test fan-out') })
 
   const invited = (): number => sim.store.requestsOf(businessId).filter((r) => /pending/i.test(String(r.status))).length
   for (const runtime of runtimes) await runtime.startWorker()

@@ -43,6 +43,9 @@ t.test('the record and its audit event are written together, and neither over a 
 
   await t.rejects(savePersonAudited(db, tenantId, userId, { inviteId: 'inv-stale' }, created.version, event(3)), StaleRecordError)
   t.equal((await audits()).length, 2, 'no event for a write that did not happen')
+  await t.rejects(savePersonAudited(db, tenantId, userId, { state: 'invited' }, 0, event(4)), StaleRecordError,
+    'a record created by another writer meanwhile')
+  t.equal((await audits()).length, 2, 'and no event for that either')
   t.equal((await findPerson(db, tenantId, userId))?.inviteId, 'inv-1', 'the record is untouched')
 
   const other = await savePerson(db, tenantId, randomUUID(), { state: 'none' }, 0)
